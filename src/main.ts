@@ -1,6 +1,9 @@
 import { bootstrapApplication } from '@angular/platform-browser';
-import { appConfig } from './app/app.config';
 import { App } from './app/app';
+import { appConfig } from './app/app.config';
+import { loadRuntimeConfig } from './app/runtime-config';
+import { showStartupError } from './app/errors/startup-error';
 
-bootstrapApplication(App, appConfig)
-  .catch((err) => console.error(err));
+loadRuntimeConfig()
+  .then((config) => bootstrapApplication(App, appConfig(config)))
+  .catch(showStartupError);

@@ -1,10 +1,20 @@
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/core';
-import { provideRouter } from '@angular/router';
+import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
+import { authInterceptor, provideOktaAuth } from './auth';
+import { API_URL } from './messages/api-url';
+import { RuntimeConfig } from './runtime-config';
 
-export const appConfig: ApplicationConfig = {
-  providers: [
-    provideBrowserGlobalErrorListeners(),
-    provideRouter(routes)
-  ]
-};
+/** The whole app's providers, built from the runtime configuration (`config.json`). */
+export function appConfig(config: RuntimeConfig): ApplicationConfig {
+  return {
+    providers: [
+      provideBrowserGlobalErrorListeners(),
+      provideRouter(routes, withComponentInputBinding()),
+      provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
+      provideOktaAuth(config.auth),
+      { provide: API_URL, useValue: config.apiUrl },
+    ],
+  };
+}

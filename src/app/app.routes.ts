@@ -1,3 +1,27 @@
 import { Routes } from '@angular/router';
+import { authGuard, LoginCallback } from './auth';
+import { Home } from './home/home';
 
-export const routes: Routes = [];
+export const routes: Routes = [
+  { path: '', component: Home, title: 'Okta + Angular' },
+  // The callback must stay unguarded: a guard here would start a new sign-in before the
+  // tokens from this one are stored, and the user would loop between the app and Okta.
+  { path: 'login/callback', component: LoginCallback, title: 'Signing in' },
+  {
+    path: 'profile',
+    canActivate: [authGuard],
+    loadComponent: () => import('./profile/profile').then((m) => m.Profile),
+    title: 'Profile',
+  },
+  {
+    path: 'messages',
+    canActivate: [authGuard],
+    loadComponent: () => import('./messages/messages').then((m) => m.Messages),
+    title: 'Messages',
+  },
+  {
+    path: '**',
+    loadComponent: () => import('./errors/not-found').then((m) => m.NotFound),
+    title: 'Page not found',
+  },
+];

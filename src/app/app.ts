@@ -1,12 +1,16 @@
-import { Component, signal } from '@angular/core';
+import { Component } from '@angular/core';
 import { RouterOutlet } from '@angular/router';
+import { SiteHeader } from './shell/site-header';
 
 @Component({
-  imports: [RouterOutlet],
   selector: 'app-root',
+  imports: [RouterOutlet, SiteHeader],
+  template: `
+    <app-site-header />
+    <main id="content" tabindex="-1">
+      <router-outlet />
+    </main>
+  `,
   styleUrl: './app.css',
-  templateUrl: './app.html',
 })
-export class App {
-  protected readonly title = signal('okta-angular-sample');
-}
+export class App {}

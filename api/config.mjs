@@ -1,0 +1,109 @@
+// Turns environment variables into a validated config object. Kept separate from server.mjs so the
+// validation rules can be unit-tested without starting a process.
+
+export const DEFAULT_AUDIENCE = 'api://default';
+export const DEFAULT_PORT = 8000;
+export const DEFAULT_APP_ORIGINS = ['http://localhost:4200'];
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1']);
+
+export class ConfigError extends Error {
+  name = 'ConfigError';
+}
+
+// Plain http is only acceptable for a local development issuer: anywhere else a man-in-the-middle
+// could swap the signing keys the API trusts.
+export function isLocalHttpUrl(value) {
+  const url = new URL(value);
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
+export function parseIssuer(value) {
+  if (!value || !value.trim()) {
+    throw new ConfigError(
+      'OKTA_ISSUER is required, e.g. https://dev-123456.okta.com/oauth2/default.',
+    );
+  }
+  let url;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError(`OKTA_ISSUER must be a URL, got "${value}".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`OKTA_ISSUER must be an https URL, got "${value}".`);
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new ConfigError(
+      `OKTA_ISSUER must use https unless it is on localhost or 127.0.0.1, got "${value}".`,
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(
+      `OKTA_ISSUER must not contain credentials, a query or a fragment, got "${value}".`,
+    );
+  }
+  // The verifier compares the token's iss claim to this string exactly, and Okta issuers never end
+  // in a slash, so a slash pasted from the browser's address bar would reject every token.
+  return url.href.replace(/\/+$/, '');
+}
+
+export function parseAudience(value) {
+  if (value === undefined || value === '') return DEFAULT_AUDIENCE;
+  const audience = value.trim();
+  if (!audience) throw new ConfigError('OKTA_AUDIENCE must not be blank.');
+  return audience;
+}
+
+export function parsePort(value) {
+  if (value === undefined || value === '') return DEFAULT_PORT;
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port > 65535) {
+    throw new ConfigError(`API_PORT must be a whole number from 0 to 65535, got "${value}".`);
+  }
+  return port;
+}
+
+// CORS compares origins as exact strings, so anything that is not already a canonical origin (a
+// wildcard, a path, a trailing slash, upper case) would silently never match.
+function isCanonicalWebOrigin(value) {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+export function validateOrigins(origins) {
+  if (origins.length === 0) {
+    throw new ConfigError('APP_ORIGINS must list at least one origin, e.g. http://localhost:4200.');
+  }
+  for (const origin of origins) {
+    if (!isCanonicalWebOrigin(origin)) {
+      throw new ConfigError(
+        `APP_ORIGINS entries must be exact origins like http://localhost:4200, got "${origin}".`,
+      );
+    }
+  }
+  return origins;
+}
+
+export function parseOrigins(value) {
+  if (value === undefined || value === '') return [...DEFAULT_APP_ORIGINS];
+  return validateOrigins(
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  );
+}
+
+export function loadConfig(env) {
+  return {
+    issuer: parseIssuer(env.OKTA_ISSUER),
+    audience: parseAudience(env.OKTA_AUDIENCE),
+    port: parsePort(env.API_PORT),
+    appOrigins: parseOrigins(env.APP_ORIGINS),
+  };
+}

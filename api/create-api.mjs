@@ -1,0 +1,75 @@
+// Builds the sample API as an unstarted http.Server, so server.mjs can listen on a fixed port and
+// tests can run it in-process on port 0.
+
+import http from 'node:http';
+
+import { DEFAULT_APP_ORIGINS, DEFAULT_AUDIENCE, parseIssuer, validateOrigins } from './config.mjs';
+import { createCors } from './cors.mjs';
+import { createRequireToken } from './require-token.mjs';
+import { sendEmpty, sendError, setSecurityHeaders } from './respond.mjs';
+import { getHealth } from './routes/health.mjs';
+import { createMessagesRoute } from './routes/messages.mjs';
+
+export function createApiServer({
+  issuer,
+  audience = DEFAULT_AUDIENCE,
+  appOrigins = DEFAULT_APP_ORIGINS,
+  log = () => {},
+}) {
+  // Validated here as well as in server.mjs: whether plain http is tolerated for the issuer is a
+  // security decision, so in-process callers must not be able to skip it.
+  const requireToken = createRequireToken({ issuer: parseIssuer(issuer), audience, log });
+  const cors = createCors({ appOrigins: validateOrigins([...appOrigins]), log });
+
+  // Path -> method -> handler. HEAD and OPTIONS are answered for every path, so they are not listed.
+  const routes = new Map([
+    ['/api/health', { GET: getHealth }],
+    ['/api/messages', { GET: createMessagesRoute({ requireToken }) }],
+  ]);
+
+  async function handle(req, res) {
+    setSecurityHeaders(res);
+    const route = routes.get(pathOf(req.url));
+    const methods = route ? Object.keys(route) : [];
+
+    if (route && cors.isPreflight(req)) {
+      cors.handlePreflight(req, res, methods);
+      return;
+    }
+    cors.applyHeaders(req, res);
+
+    if (!route) {
+      sendError(res, 404, 'not_found', 'There is no API endpoint at this path.');
+      return;
+    }
+    const allow = [...methods, 'HEAD', 'OPTIONS'].join(', ');
+    if (req.method === 'OPTIONS') {
+      sendEmpty(res, 204, { Allow: allow });
+      return;
+    }
+    // Node drops the body of a HEAD response by itself, so HEAD can share the GET handler.
+    const handler = route[req.method === 'HEAD' ? 'GET' : req.method];
+    if (!handler) {
+      sendError(res, 405, 'method_not_allowed', `Use one of: ${allow}.`, { Allow: allow });
+      return;
+    }
+    await handler(req, res);
+  }
+
+  return http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      // Details go to the log only; callers get a generic message, never a stack trace.
+      log(`Unexpected error for ${req.method} ${pathOf(req.url)}: ${err?.stack ?? err}`);
+      if (res.headersSent) {
+        res.destroy();
+      } else {
+        sendError(res, 500, 'server_error', 'Something went wrong in the sample API.');
+      }
+    });
+  });
+}
+
+// Parsed by hand: new URL() would read a request target like //evil.test/api/health as a host.
+function pathOf(requestTarget = '') {
+  return requestTarget.split(/[?#]/, 1)[0];
+}

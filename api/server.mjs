@@ -1,0 +1,60 @@
+// Entry point: node api/server.mjs with OKTA_ISSUER (required), OKTA_AUDIENCE, API_PORT and
+// APP_ORIGINS in the environment. See api/README.md.
+
+import process from 'node:process';
+
+import { ConfigError, loadConfig } from './config.mjs';
+import { createApiServer } from './create-api.mjs';
+
+const HOST = '127.0.0.1';
+const FORCE_CLOSE_AFTER_MS = 3000;
+
+function exitWith(sentence) {
+  console.error(`Cannot start the sample API: ${sentence}`);
+  process.exit(1);
+}
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  exitWith(err.message);
+}
+
+const server = createApiServer({
+  issuer: config.issuer,
+  audience: config.audience,
+  appOrigins: config.appOrigins,
+  log: (message) => console.warn(message),
+});
+
+server.once('error', (err) => {
+  if (err.code === 'EADDRINUSE') {
+    exitWith(`port ${config.port} is already in use; stop the other process or set API_PORT.`);
+  }
+  if (err.code === 'EACCES') {
+    exitWith(`not allowed to listen on port ${config.port}; set API_PORT to a port above 1024.`);
+  }
+  exitWith(err.message);
+});
+
+server.listen(config.port, HOST, () => {
+  const { port } = server.address();
+  console.log(
+    `Sample API ready at http://localhost:${port} ` +
+      `(issuer ${config.issuer}, audience ${config.audience})`,
+  );
+});
+
+// Stop accepting connections and let in-flight requests finish; keep-alive sockets from the dev
+// server or browser would otherwise hold the process open, so they are cut after a short grace.
+function shutDown() {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => server.closeAllConnections(), FORCE_CLOSE_AFTER_MS).unref();
+}
+
+// once(): a second Ctrl+C falls through to Node's default handler and exits immediately.
+process.once('SIGINT', shutDown);
+process.once('SIGTERM', shutDown);

@@ -1,0 +1,80 @@
+// Okta access tokens are RS256 JWTs (https://developer.okta.com/docs/api/oauth2/, "Access
+// token"). oidc-provider signs JWT access tokens for a resource server but does not store them,
+// and its userinfo, introspection and revocation endpoints refuse them (lib/actions/userinfo.js,
+// lib/shared/reject_structured_tokens.js). This module gives the tokens Okta's claims and keeps an
+// index of the ones issued, so the endpoints in okta-compat.mjs can check and revoke them.
+import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+
+import { findUserById } from './accounts.mjs';
+
+/**
+ * oidc-provider's `formats.customizers.jwt`: Okta's claim set. `scp` is an array of the granted
+ * scopes, `cid` the client id, `uid` the user id and `sub` the user's login (Okta puts the username
+ * in an access token's `sub`, and the user id in the ID token's).
+ */
+export function shapeAccessToken(ctx, token, jwt) {
+  const { payload } = jwt;
+  jwt.payload = {
+    ver: 1,
+    jti: payload.jti,
+    iss: payload.iss,
+    aud: payload.aud,
+    iat: payload.iat,
+    exp: payload.exp,
+    cid: payload.client_id,
+    uid: token.accountId,
+    scp: token.scope ? token.scope.split(' ') : [],
+    sub: findUserById(token.accountId)?.email ?? payload.sub,
+  };
+}
+
+export function isJwt(value) {
+  try {
+    decodeProtectedHeader(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Indexes the access tokens `provider` issues (by `jti`); see `verify` and `revoke`. */
+export async function trackAccessTokens(provider, { issuer, audience, publicJwk }) {
+  const key = await importJWK(publicJwk, 'RS256');
+  const issued = new Map(); // jti -> { grantId, expiresAt (ms) }
+
+  // Emitted for tokens that are not stored, i.e. JWT access tokens (lib/models/base_model.js).
+  provider.on('access_token.issued', (token) => {
+    const now = Date.now();
+    for (const [jti, entry] of issued) if (entry.expiresAt <= now) issued.delete(jti);
+    issued.set(token.jti, { grantId: token.grantId, expiresAt: now + token.expiration * 1000 });
+  });
+
+  return {
+    /**
+     * The claims of an access token this provider issued, if it is still good: valid signature,
+     * issuer, audience and lifetime, not revoked, and its grant not revoked (revoking a refresh
+     * token revokes the grant and so every access token of it, RFC 7009 §2.1). Else undefined.
+     */
+    async verify(value) {
+      let payload;
+      try {
+        ({ payload } = await jwtVerify(value, key, {
+          issuer,
+          audience,
+          algorithms: ['RS256'],
+          typ: 'at+jwt',
+        }));
+      } catch {
+        return undefined;
+      }
+      const entry = issued.get(payload.jti);
+      if (!entry) return undefined;
+      const grant = await provider.Grant.find(entry.grantId);
+      return grant ? payload : undefined;
+    },
+
+    revoke(jti) {
+      issued.delete(jti);
+    },
+  };
+}

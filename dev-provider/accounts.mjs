@@ -1,0 +1,122 @@
+// Demo users of the dev provider, shaped like Okta users. Exported as a list so start-up scripts
+// and e2e tests can print or use them; the provider looks them up by id (the ID token `sub`) and
+// by username (the e-mail address, as in an Okta org where the login is the e-mail).
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** The password of every demo user unless DEV_PROVIDER_PASSWORD sets another one. */
+export const DEFAULT_PASSWORD = 'Demo-Passw0rd!';
+
+// Okta user ids are "00u" followed by 17 characters; fixed ids keep `sub` stable across restarts.
+export const DEMO_USERS = Object.freeze(
+  [
+    {
+      id: '00uadalovelace000001',
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      groups: ['Everyone', 'Admins'],
+    },
+    {
+      id: '00ugracehopper000002',
+      email: 'grace@example.com',
+      name: 'Grace Hopper',
+      givenName: 'Grace',
+      familyName: 'Hopper',
+      groups: ['Everyone'],
+    },
+  ].map((user) =>
+    Object.freeze({
+      ...user,
+      groups: Object.freeze(user.groups),
+      locale: 'en-US',
+      zoneinfo: 'America/Los_Angeles',
+      password: DEFAULT_PASSWORD,
+    }),
+  ),
+);
+
+/**
+ * Which claims each scope releases, as in Okta's default authorization server (its `groups`
+ * claim is a custom claim bound to a `groups` scope). Shared by the ID token configuration and
+ * /v1/userinfo.
+ */
+export const SCOPE_CLAIMS = Object.freeze({
+  profile: ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'zoneinfo'],
+  email: ['email', 'email_verified'],
+  groups: ['groups'],
+});
+
+/**
+ * Okta puts the id of the identity provider that authenticated the user in ID tokens; for users
+ * stored in the org itself that is the org's id ("00o…").
+ */
+export const ORG_ID = '00odevprovider000001';
+
+export function findUserById(id) {
+  return DEMO_USERS.find((user) => user.id === id);
+}
+
+/** Okta logins are case-insensitive. */
+export function findUserByUsername(username) {
+  const wanted = String(username).trim().toLowerCase();
+  return DEMO_USERS.find((user) => user.email === wanted);
+}
+
+/** Every OpenID Connect claim a user has, named as in OIDC Core §5.1. */
+export function userClaims(user) {
+  return {
+    sub: user.id,
+    name: user.name,
+    given_name: user.givenName,
+    family_name: user.familyName,
+    preferred_username: user.email,
+    locale: user.locale,
+    zoneinfo: user.zoneinfo,
+    email: user.email,
+    email_verified: true,
+    groups: [...user.groups],
+  };
+}
+
+/** `sub` plus the claims the given scopes release (what /v1/userinfo answers). */
+export function claimsForScopes(user, scopes) {
+  const all = userClaims(user);
+  const released = { sub: all.sub };
+  for (const scope of scopes) {
+    for (const claim of SCOPE_CLAIMS[scope] ?? []) released[claim] = all[claim];
+  }
+  return released;
+}
+
+/** Sign-in and oidc-provider's account lookup, for one shared demo password. */
+export function createAccounts(password) {
+  const expected = digest(password);
+
+  return {
+    /** The user for this username and password, or undefined. */
+    authenticate(username, candidate) {
+      const user = findUserByUsername(username ?? '');
+      // Compare digests in constant time, and even for unknown users, so timing reveals neither.
+      const matches = timingSafeEqual(digest(candidate ?? ''), expected);
+      return user && matches ? user : undefined;
+    },
+
+    /** oidc-provider's `findAccount` (see its configuration docs). */
+    async findAccount(ctx, sub) {
+      const user = findUserById(sub);
+      if (!user) return undefined;
+      return {
+        accountId: user.id,
+        // oidc-provider masks these by scope and by the `claims` configuration.
+        async claims(use) {
+          return use === 'id_token' ? { ...userClaims(user), idp: ORG_ID } : userClaims(user);
+        },
+      };
+    },
+  };
+}
+
+function digest(value) {
+  return createHash('sha256').update(String(value)).digest();
+}

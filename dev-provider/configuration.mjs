@@ -1,0 +1,161 @@
+// oidc-provider configuration that makes it look like Okta's custom authorization server
+// "default" to @okta/okta-auth-js. Option reference:
+// https://github.com/panva/node-oidc-provider/tree/main/docs
+import { errors } from 'oidc-provider';
+
+import { SCOPE_CLAIMS } from './accounts.mjs';
+import { shapeAccessToken } from './access-tokens.mjs';
+import { createMemoryAdapter } from './memory-adapter.mjs';
+import { autoSignOutPage, errorPage, signedOutPage } from './views.mjs';
+
+/** Okta's endpoint paths under the issuer; okta-auth-js builds most of these URLs itself. */
+export const ROUTES = Object.freeze({
+  authorization: '/v1/authorize',
+  token: '/v1/token',
+  jwks: '/v1/keys',
+  userinfo: '/v1/userinfo',
+  end_session: '/v1/logout',
+  revocation: '/v1/revoke',
+  introspection: '/v1/introspect',
+});
+
+/** Where the hosted sign-in page lives, under the issuer (see interactions.mjs). */
+export const INTERACTION_PREFIX = '/interaction/';
+
+/**
+ * The scopes an access token for the API may carry. Okta lists the OpenID scopes in `scp` too, so
+ * the resource server accepts them all; a token gets the ones requested and granted.
+ */
+const API_SCOPES = 'openid profile email offline_access groups';
+
+export function buildConfiguration({ settings, issuer, signingJwk, cookieKeys, accounts }) {
+  const issuerPath = new URL(issuer).pathname;
+  const appOrigins = new Set(settings.appOrigins);
+
+  return {
+    adapter: createMemoryAdapter(),
+    findAccount: accounts.findAccount,
+
+    clients: [
+      {
+        client_id: settings.clientId,
+        client_name: 'Dev SPA',
+        // A browser SPA is a "web" client (OIDC Dynamic Client Registration §2): redirect URIs
+        // must match exactly, and oidc-provider allows http://localhost for web clients using the
+        // code flow (it only forbids it with the implicit grant). "native" would be wrong: it
+        // accepts any loopback port and forces a consent prompt on every authorization.
+        application_type: 'web',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: settings.appOrigins.map((origin) => `${origin}/login/callback`),
+        // okta-auth-js sends window.location.origin, which has no trailing slash.
+        post_logout_redirect_uris: settings.appOrigins.flatMap((origin) => [origin, `${origin}/`]),
+      },
+    ],
+    // Okta requires redirect_uri on every authorization request.
+    allowOmittingSingleRegisteredRedirectUri: false,
+    clientAuthMethods: ['none'],
+    responseTypes: ['code'],
+    // PKCE with S256 for every request (oidc-provider supports no other method).
+    pkce: { required: () => true },
+
+    jwks: { keys: [signingJwk] },
+    routes: ROUTES,
+
+    scopes: ['openid', 'offline_access'],
+    // `openid` claims reach every ID token; the other keys also declare the scopes profile, email
+    // and groups. Okta's ID tokens carry auth_time, amr and idp.
+    claims: { openid: ['sub', 'auth_time', 'amr', 'idp'], ...SCOPE_CLAIMS },
+    // Okta puts the profile claims of the granted scopes in the ID token itself; oidc-provider's
+    // default would leave them to the userinfo endpoint when an access token is issued too.
+    conformIdTokenClaims: false,
+
+    features: {
+      devInteractions: { enabled: false },
+      // Not part of an Okta SPA integration's defaults; left off to keep the surface small.
+      dPoP: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      // These three are answered by okta-compat.mjs (oidc-provider refuses JWT access tokens
+      // there); enabled so that discovery advertises them.
+      userinfo: { enabled: true },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => sendHtml(ctx, autoSignOutPage(form)),
+        postLogoutSuccessSource: (ctx) => sendHtml(ctx, signedOutPage()),
+      },
+      // Audience-bound JWT access tokens, as Okta issues for its `api://default` audience.
+      resourceIndicators: {
+        enabled: true,
+        // okta-auth-js sends no `resource`: every request is for the configured audience...
+        defaultResource: () => settings.audience,
+        // ...and the token request reuses the audience granted at authorization.
+        useGrantedResource: () => true,
+        getResourceServerInfo(ctx, resourceIndicator) {
+          if (resourceIndicator !== settings.audience) throw new errors.InvalidTarget();
+          return {
+            scope: API_SCOPES,
+            audience: settings.audience,
+            accessTokenTTL: settings.accessTokenTtl,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    formats: { customizers: { jwt: shapeAccessToken } },
+
+    ttl: {
+      AccessToken: settings.accessTokenTtl,
+      AuthorizationCode: 60,
+      IdToken: settings.idTokenTtl,
+      // A rotated refresh token keeps its predecessor's expiry (as oidc-provider's default does
+      // for public clients), so rotation cannot keep a token family alive for ever.
+      RefreshToken(ctx) {
+        const rotated = ctx?.oidc?.entities.RotatedRefreshToken;
+        return rotated ? Math.max(1, rotated.remainingTTL) : settings.refreshTokenTtl;
+      },
+      // Session lifetime is sliding: every visit to the provider saves it again.
+      Session: settings.sessionTtl,
+      // How long a sign-in page stays usable.
+      Interaction: 3600,
+      // A grant must outlive the tokens minted from it; sign-ins within a session reuse the grant.
+      Grant: settings.refreshTokenTtl + settings.sessionTtl + settings.accessTokenTtl,
+    },
+    rotateRefreshToken: true,
+    // Okta does not revoke tokens when the session ends (okta-auth-js revokes them before
+    // logout); oidc-provider would bind tokens without offline_access to the session.
+    expiresWithSession: () => false,
+
+    // okta-compat.mjs answers CORS first; this covers the token endpoint's own client-based check.
+    clientBasedCORS: (ctx, origin) => appOrigins.has(origin),
+
+    cookies: {
+      keys: cookieKeys,
+      // Cookies ignore ports (RFC 6265 §8.5): every localhost server would see generic names.
+      names: {
+        session: 'dev_provider_session',
+        interaction: 'dev_provider_interaction',
+        resume: 'dev_provider_resume',
+      },
+      // Only the provider's own paths need the session cookie.
+      long: { httpOnly: true, sameSite: 'lax', path: issuerPath },
+      // SameSite=Lax keeps the interaction cookie off cross-site POSTs: the CSRF protection of
+      // the sign-in form (see interactions.mjs).
+      short: { httpOnly: true, sameSite: 'lax' },
+    },
+
+    interactions: {
+      url: (ctx, interaction) => `${issuerPath}${INTERACTION_PREFIX}${interaction.uid}`,
+    },
+
+    renderError: (ctx, out) => sendHtml(ctx, errorPage(out)),
+  };
+}
+
+function sendHtml(ctx, html) {
+  ctx.type = 'html';
+  ctx.body = html;
+}

@@ -1,0 +1,158 @@
+// Starts the dev provider: a loopback HTTP server that mounts oidc-provider at /oauth2/default,
+// where Okta serves its custom authorization server "default".
+import { createServer } from 'node:http';
+import Provider from 'oidc-provider';
+
+import { createAccounts } from './accounts.mjs';
+import { trackAccessTokens } from './access-tokens.mjs';
+import { buildConfiguration } from './configuration.mjs';
+import { interactions } from './interactions.mjs';
+import { generateCookieKeys, generateSigningKey } from './keys.mjs';
+import { oktaCompat } from './okta-compat.mjs';
+import { DEFAULTS } from './settings.mjs';
+
+/** Loopback only: the provider is never reachable from other machines. */
+const HOST = '127.0.0.1';
+export const ISSUER_PATH = '/oauth2/default';
+
+export class StartupError extends Error {
+  name = 'StartupError';
+}
+
+/**
+ * Starts a provider and resolves once it answers. `options` takes the settings of settings.mjs
+ * (`port: 0` picks a free port; the issuer then names the real one) and `middleware`, Koa
+ * middleware run before all of this package's own inside the provider: the extension point for a
+ * future fault switch used by security tests.
+ *
+ * @returns {Promise<{ issuer: string, port: number, close: () => Promise<void> }>}
+ */
+export async function startDevProvider(options = {}) {
+  const { middleware = [], ...overrides } = options;
+  const settings = { ...DEFAULTS, ...overrides };
+
+  // The issuer contains the port, which port 0 only reveals once listening; until the provider
+  // exists, requests get 503 (start-up scripts poll until they get less than 500).
+  const server = createServer();
+  let app = (req, res) => sendText(res, 503, 'The dev OpenID provider is starting.');
+  server.on('request', (req, res) => app(req, res));
+  await listen(server, settings.port);
+  server.on('error', (err) => console.error('Dev OpenID provider server error:', err));
+
+  try {
+    const { port } = server.address();
+    const issuer = `http://localhost:${port}${ISSUER_PATH}`;
+    const provider = await createProvider({ settings, issuer, middleware });
+    app = mountAtIssuer(provider.callback(), { host: `localhost:${port}`, issuer });
+
+    let closing;
+    const close = () => (closing ??= closeServer(server));
+    return { issuer, port, close };
+  } catch (err) {
+    await closeServer(server);
+    throw err;
+  }
+}
+
+async function createProvider({ settings, issuer, middleware }) {
+  const { privateJwk, publicJwk } = await generateSigningKey();
+  const accounts = createAccounts(settings.password);
+  const configuration = buildConfiguration({
+    settings,
+    issuer,
+    signingJwk: privateJwk,
+    cookieKeys: generateCookieKeys(),
+    accounts,
+  });
+  // No reverse proxy sits in front, so `provider.proxy` stays false and X-Forwarded-* headers are
+  // ignored: URLs are built from the Host header, which mountAtIssuer pins to the issuer's.
+  const provider = new Provider(issuer, configuration);
+  // oidc-provider answers unexpected errors with server_error and otherwise only logs with DEBUG.
+  provider.on('server_error', (ctx, err) => {
+    console.error(`Dev OpenID provider failed on ${ctx.method} ${ctx.path}:`, err);
+  });
+
+  const accessTokens = await trackAccessTokens(provider, {
+    issuer,
+    audience: settings.audience,
+    publicJwk,
+  });
+  // provider.use() runs these, in this order, before oidc-provider's own routes.
+  for (const fn of [
+    ...middleware,
+    ...oktaCompat({ provider, settings, issuer, accessTokens }),
+    interactions({ provider, accounts, issuerPath: ISSUER_PATH }),
+  ]) {
+    provider.use(fn);
+  }
+  return provider;
+}
+
+/**
+ * Serves the provider under the issuer's path, as Express's app.use(path, provider.callback())
+ * would: oidc-provider reads the mount path from req.originalUrl and req.baseUrl when it builds
+ * interaction, resume and discovery URLs (lib/helpers/oidc_context.js, urlFor).
+ */
+function mountAtIssuer(callback, { host, issuer }) {
+  const prefix = new URL(issuer).pathname;
+  return (req, res) => {
+    // Generated URLs use the Host header; answering only to the issuer's keeps them equal to the
+    // issuer (127.0.0.1 would also split the cookies) and turns DNS-rebinding requests away.
+    if (req.headers.host?.toLowerCase() !== host) {
+      return sendText(res, 421, `This provider only answers at http://${host}, its issuer's host.`);
+    }
+    const rest = req.url.startsWith(prefix) ? req.url.slice(prefix.length) : undefined;
+    if (rest === undefined || !(rest === '' || rest.startsWith('/') || rest.startsWith('?'))) {
+      return sendText(res, 404, `Not found. The OpenID provider is at ${issuer}.`);
+    }
+    req.originalUrl = req.url;
+    req.baseUrl = prefix;
+    req.url = rest.startsWith('/') ? rest : `/${rest}`;
+    return callback(req, res);
+  };
+}
+
+function listen(server, port) {
+  return new Promise((resolve, reject) => {
+    const onError = (err) => {
+      server.off('listening', onListening);
+      reject(describeListenError(err, port));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError).once('listening', onListening).listen(port, HOST);
+  });
+}
+
+function describeListenError(err, port) {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new StartupError(
+        `Port ${port} on ${HOST} is already in use; set DEV_PROVIDER_PORT to a free port.`,
+      );
+    case 'EACCES':
+      return new StartupError(
+        `Port ${port} needs privileges this process does not have; set DEV_PROVIDER_PORT to a port above 1023.`,
+      );
+    default:
+      return err;
+  }
+}
+
+function closeServer(server) {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    // Keep-alive connections (browsers, fetch) would otherwise hold close() open.
+    server.closeAllConnections();
+  });
+}
+
+function sendText(res, status, text) {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  res.end(`${text}\n`);
+}

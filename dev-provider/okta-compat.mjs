@@ -1,0 +1,275 @@
+// Koa middleware, run before oidc-provider's router, for the places where Okta and oidc-provider
+// differ in a way @okta/okta-auth-js notices. Paths are relative to the issuer (create-server.mjs
+// mounts the provider there).
+import { ROUTES } from './configuration.mjs';
+import { claimsForScopes, findUserById } from './accounts.mjs';
+import { isJwt } from './access-tokens.mjs';
+import { BodyError, readForm } from './request-body.mjs';
+
+/** The endpoints the SPA calls with fetch: discovery, keys, token, userinfo, revoke, introspect. */
+const CORS_PATHS = new Set([
+  '/.well-known/openid-configuration',
+  '/.well-known/oauth-authorization-server',
+  ROUTES.jwks,
+  ROUTES.token,
+  ROUTES.userinfo,
+  ROUTES.revocation,
+  ROUTES.introspection,
+]);
+
+export function oktaCompat({ provider, settings, issuer, accessTokens }) {
+  const context = { provider, settings, issuer, accessTokens };
+  return [
+    cors(settings.appOrigins),
+    keepOfflineAccess,
+    route(['GET', 'POST'], ROUTES.userinfo, userinfo, context),
+    route(['POST'], ROUTES.revocation, revoke, context),
+    route(['POST'], ROUTES.introspection, introspect, context),
+  ];
+}
+
+/**
+ * CORS for the configured app origins only. oidc-provider's own CORS answers any origin on
+ * discovery and keys, and every preflight; this runs first and has the final word: an allowed
+ * origin is echoed (oidc-provider then leaves the headers alone), any other origin gets none.
+ */
+function cors(appOrigins) {
+  const allowed = new Set(appOrigins);
+  return async function appOriginCors(ctx, next) {
+    if (!CORS_PATHS.has(ctx.path)) return next();
+    ctx.vary('Origin');
+    const origin = ctx.get('Origin');
+    const isAllowed = allowed.has(origin);
+
+    if (ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method')) {
+      if (isAllowed) {
+        ctx.set('Access-Control-Allow-Origin', origin);
+        ctx.set('Access-Control-Allow-Methods', 'GET, POST');
+        // okta-auth-js sends Authorization, Content-Type and X-Okta-User-Agent-Extended.
+        const requested = ctx.get('Access-Control-Request-Headers');
+        if (requested) ctx.set('Access-Control-Allow-Headers', requested);
+        ctx.set('Access-Control-Max-Age', '3600');
+      }
+      ctx.status = 204;
+      return;
+    }
+
+    if (isAllowed) {
+      ctx.set('Access-Control-Allow-Origin', origin);
+      // okta-auth-js reads userinfo errors from WWW-Authenticate.
+      ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
+    }
+    await next();
+    if (!isAllowed) {
+      ctx.remove('Access-Control-Allow-Origin');
+      ctx.remove('Access-Control-Expose-Headers');
+    }
+  };
+}
+
+/**
+ * oidc-provider drops the offline_access scope unless the request has prompt=consent (OIDC Core
+ * §11, lib/actions/authorization/scopes.js). Okta grants it to any app allowed the refresh token
+ * grant, which is the "other condition" §11 permits. So ask for consent on the app's behalf;
+ * interactions.mjs approves it without showing a page. prompt=none cannot be combined with consent,
+ * so such (silent) requests keep oidc-provider's behaviour and get no refresh token.
+ */
+function keepOfflineAccess(ctx, next) {
+  if (ctx.method === 'GET' && ctx.path === ROUTES.authorization) {
+    const { scope, prompt = '' } = ctx.query;
+    if (typeof scope === 'string' && typeof prompt === 'string') {
+      const prompts = new Set(prompt.split(' ').filter(Boolean));
+      const wantsOffline = scope.split(' ').includes('offline_access');
+      if (wantsOffline && !prompts.has('none') && !prompts.has('consent')) {
+        prompts.add('consent');
+        ctx.query = { ...ctx.query, prompt: [...prompts].join(' ') };
+      }
+    }
+  }
+  return next();
+}
+
+/** Runs `handler` for `path`, answering its OAuth errors as JSON (RFC 6749 §5.2). */
+function route(methods, path, handler, context) {
+  return async function oktaEndpoint(ctx, next) {
+    if (ctx.path !== path || !methods.includes(ctx.method)) return next();
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      await handler(ctx, context);
+    } catch (err) {
+      if (err instanceof BodyError) {
+        sendError(ctx, new OAuthError(400, 'invalid_request', err.message));
+      } else if (err instanceof OAuthError) {
+        sendError(ctx, err);
+      } else {
+        throw err;
+      }
+    }
+  };
+}
+
+class OAuthError extends Error {
+  constructor(status, code, description, headers = {}) {
+    super(description);
+    Object.assign(this, { status, code, headers });
+  }
+}
+
+function sendError(ctx, err) {
+  ctx.status = err.status;
+  ctx.set(err.headers);
+  ctx.body = { error: err.code, error_description: err.message };
+}
+
+/**
+ * Okta's /v1/userinfo takes the JWT access token issued for the API audience; oidc-provider's only
+ * takes tokens without an audience. Answers `sub` and the claims of the token's scopes.
+ */
+async function userinfo(ctx, { accessTokens, issuer }) {
+  const bearerError = (status, code, description) =>
+    new OAuthError(status, code, description, {
+      'WWW-Authenticate': `Bearer realm="${issuer}", error="${code}", error_description="${description}"`,
+    });
+
+  const token = /^Bearer +([\w.~+/-]+=*)$/i.exec(ctx.get('Authorization'))?.[1];
+  if (!token) throw bearerError(401, 'invalid_request', 'The access token is missing.');
+
+  const claims = await accessTokens.verify(token);
+  const user = claims && findUserById(claims.uid);
+  if (!user) throw bearerError(401, 'invalid_token', 'The access token is invalid.');
+  if (!claims.scp.includes('openid')) {
+    throw bearerError(403, 'insufficient_scope', 'The access token must have the openid scope.');
+  }
+  ctx.body = claimsForScopes(user, claims.scp);
+}
+
+/**
+ * RFC 7009 revocation, answered here for two reasons: okta-auth-js authenticates a public client
+ * with `Authorization: Basic base64(client_id)` (no colon, see its oidc/revokeToken.js), which
+ * oidc-provider rejects as malformed; and oidc-provider refuses to revoke JWT access tokens.
+ * Unknown, expired or foreign tokens get 200 too (RFC 7009 §2.2).
+ */
+async function revoke(ctx, { provider, settings, accessTokens }) {
+  const form = await readForm(ctx, { single: ['token', 'token_type_hint', 'client_id'] });
+  const clientId = authenticateClient(ctx, form, settings);
+  const token = requireToken(form);
+
+  if (isJwt(token)) {
+    const claims = await accessTokens.verify(token);
+    if (claims?.cid === clientId) accessTokens.revoke(claims.jti);
+  } else {
+    const refreshToken = await provider.RefreshToken.find(token);
+    if (refreshToken?.clientId === clientId) await revokeGrant(provider, refreshToken);
+  }
+  ctx.status = 200;
+  ctx.body = '';
+}
+
+/**
+ * Revoking a refresh token revokes its grant: every refresh token, code and access token of it
+ * (RFC 7009 §2.1; oidc-provider's own revocation does the same, lib/helpers/revoke.js).
+ */
+async function revokeGrant(provider, refreshToken) {
+  const { grantId } = refreshToken;
+  await Promise.all([
+    refreshToken.destroy(),
+    provider.RefreshToken.revokeByGrantId(grantId),
+    provider.AuthorizationCode.revokeByGrantId(grantId),
+    provider.Grant.adapter.destroy(grantId),
+  ]);
+}
+
+/**
+ * RFC 7662 introspection for this client's access and refresh tokens, with Okta's response fields
+ * (`username`, `uid`), for the same reasons as `revoke`.
+ */
+async function introspect(ctx, { provider, settings, accessTokens, issuer }) {
+  const form = await readForm(ctx, { single: ['token', 'token_type_hint', 'client_id'] });
+  const clientId = authenticateClient(ctx, form, settings);
+  const token = requireToken(form);
+  ctx.body = { active: false };
+
+  if (isJwt(token)) {
+    const claims = await accessTokens.verify(token);
+    if (claims?.cid !== clientId) return;
+    ctx.body = {
+      active: true,
+      scope: claims.scp.join(' '),
+      username: claims.sub,
+      exp: claims.exp,
+      iat: claims.iat,
+      sub: claims.sub,
+      aud: claims.aud,
+      iss: claims.iss,
+      jti: claims.jti,
+      token_type: 'Bearer',
+      client_id: claims.cid,
+      uid: claims.uid,
+    };
+    return;
+  }
+
+  const refreshToken = await provider.RefreshToken.find(token);
+  if (!refreshToken?.isValid || refreshToken.clientId !== clientId) return;
+  if (!(await provider.Grant.find(refreshToken.grantId))) return;
+  const username = findUserById(refreshToken.accountId)?.email;
+  ctx.body = {
+    active: true,
+    scope: refreshToken.scope,
+    username,
+    exp: refreshToken.exp,
+    iat: refreshToken.iat,
+    sub: username,
+    iss: issuer,
+    client_id: refreshToken.clientId,
+    uid: refreshToken.accountId,
+  };
+}
+
+/**
+ * The public client identifies itself with `client_id` in the form or with HTTP Basic, where
+ * okta-auth-js sends the bare client id (no colon and no secret). A secret is refused: the client
+ * is public (token_endpoint_auth_method none).
+ */
+function authenticateClient(ctx, form, settings) {
+  let clientId = form.get('client_id') ?? undefined;
+  const header = ctx.get('Authorization');
+
+  if (header) {
+    const [scheme, credentials, ...extra] = header.split(' ');
+    if (scheme.toLowerCase() !== 'basic' || !credentials || extra.length) {
+      throw new OAuthError(400, 'invalid_request', 'The Authorization header is malformed.');
+    }
+    const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const basicId = colon === -1 ? decoded : decodeFormComponent(decoded.slice(0, colon));
+    if (colon !== -1 && decoded.slice(colon + 1)) {
+      throw new OAuthError(401, 'invalid_client', 'This client is public and has no secret.');
+    }
+    if (clientId !== undefined && clientId !== basicId) {
+      throw new OAuthError(400, 'invalid_request', 'The client_id values do not match.');
+    }
+    clientId = basicId;
+  }
+
+  if (!clientId) throw new OAuthError(401, 'invalid_client', 'No client credentials found.');
+  if (clientId !== settings.clientId) {
+    throw new OAuthError(401, 'invalid_client', 'The client is not known to this provider.');
+  }
+  return clientId;
+}
+
+// RFC 6749 §2.3.1: the client id in Basic credentials is form-urlencoded first.
+function decodeFormComponent(value) {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    throw new OAuthError(400, 'invalid_request', 'The Authorization header is malformed.');
+  }
+}
+
+function requireToken(form) {
+  const token = form.get('token');
+  if (!token) throw new OAuthError(400, 'invalid_request', 'The token parameter is required.');
+  return token;
+}

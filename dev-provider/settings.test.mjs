@@ -1,0 +1,199 @@
+// DEV_PROVIDER_* variables: defaults, validation, their effect on tokens, and server.mjs start-up.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+import { decodeJwt } from 'jose';
+
+import { DEMO_USERS } from './accounts.mjs';
+import { startDevProvider } from './create-server.mjs';
+import { DEFAULTS, readSettings, SettingsError } from './settings.mjs';
+import { createBrowser, exchangeCode, refresh, signIn } from './testing/oidc-client.mjs';
+
+const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
+const TTL_VARIABLES = [
+  'DEV_PROVIDER_ACCESS_TOKEN_TTL',
+  'DEV_PROVIDER_ID_TOKEN_TTL',
+  'DEV_PROVIDER_REFRESH_TOKEN_TTL',
+  'DEV_PROVIDER_SESSION_TTL',
+];
+
+describe('readSettings', () => {
+  test('uses Okta-like defaults when nothing is set', () => {
+    assert.deepEqual(readSettings({}), { ...DEFAULTS });
+    assert.equal(DEFAULTS.accessTokenTtl, 3600);
+    assert.equal(DEFAULTS.refreshTokenTtl, 604800);
+    assert.equal(DEFAULTS.sessionTtl, 7200);
+  });
+
+  test('reads every variable', () => {
+    const settings = readSettings({
+      DEV_PROVIDER_PORT: '3100',
+      DEV_PROVIDER_CLIENT_ID: '0oae2etestclient0001',
+      DEV_PROVIDER_APP_ORIGINS:
+        'http://localhost:4300/, http://localhost:4400,http://localhost:4300',
+      DEV_PROVIDER_AUDIENCE: 'api://reference',
+      DEV_PROVIDER_ACCESS_TOKEN_TTL: '20',
+      DEV_PROVIDER_ID_TOKEN_TTL: '30',
+      DEV_PROVIDER_REFRESH_TOKEN_TTL: '40',
+      DEV_PROVIDER_SESSION_TTL: '50',
+      DEV_PROVIDER_PASSWORD: 'another one',
+    });
+    assert.deepEqual(settings, {
+      port: 3100,
+      clientId: '0oae2etestclient0001',
+      appOrigins: ['http://localhost:4300', 'http://localhost:4400'],
+      audience: 'api://reference',
+      accessTokenTtl: 20,
+      idTokenTtl: 30,
+      refreshTokenTtl: 40,
+      sessionTtl: 50,
+      password: 'another one',
+    });
+  });
+
+  for (const name of TTL_VARIABLES) {
+    test(`refuses a ${name} that is not a positive whole number, naming the variable`, () => {
+      for (const value of ['0', '-5', '1.5', '1e3', 'ten', '20s']) {
+        assert.throws(() => readSettings({ [name]: value }), {
+          name: 'SettingsError',
+          message: `${name} must be a positive whole number of seconds, not "${value}".`,
+        });
+      }
+    });
+  }
+
+  test('names the variable when a port, origin, client id or audience is malformed', () => {
+    for (const [name, value] of [
+      ['DEV_PROVIDER_PORT', '70000'],
+      ['DEV_PROVIDER_PORT', 'http'],
+      ['DEV_PROVIDER_APP_ORIGINS', 'localhost:4200'],
+      ['DEV_PROVIDER_APP_ORIGINS', 'http://localhost:4200/app'],
+      ['DEV_PROVIDER_APP_ORIGINS', ','],
+      ['DEV_PROVIDER_CLIENT_ID', 'client id'],
+      ['DEV_PROVIDER_AUDIENCE', 'my api'],
+    ]) {
+      assert.throws(
+        () => readSettings({ [name]: value }),
+        (err) => {
+          assert.ok(err instanceof SettingsError);
+          assert.ok(err.message.startsWith(`${name} `), err.message);
+          return true;
+        },
+      );
+    }
+  });
+});
+
+test('the TTL variables set expires_in and the tokens lifetimes', { timeout: 10_000 }, async () => {
+  const settings = readSettings({
+    DEV_PROVIDER_PORT: '0',
+    DEV_PROVIDER_ACCESS_TOKEN_TTL: '20',
+    DEV_PROVIDER_ID_TOKEN_TTL: '30',
+  });
+  const provider = await startDevProvider(settings);
+  try {
+    const client = { id: settings.clientId, redirectUri: 'http://localhost:4200/login/callback' };
+    const user = { username: DEMO_USERS[0].email, password: settings.password };
+    const scope = 'openid offline_access';
+    const { code, verifier } = await signIn(createBrowser(), {
+      issuer: provider.issuer,
+      client,
+      user,
+      scope,
+    });
+    const { body: tokens } = await exchangeCode(provider.issuer, { client, code, verifier });
+    assert.equal(tokens.expires_in, 20);
+    const access = decodeJwt(tokens.access_token);
+    assert.equal(access.exp - access.iat, 20);
+    const id = decodeJwt(tokens.id_token);
+    assert.equal(id.exp - id.iat, 30);
+
+    const { body: renewed } = await refresh(provider.issuer, {
+      client,
+      refreshToken: tokens.refresh_token,
+      scope,
+    });
+    assert.equal(renewed.expires_in, 20);
+  } finally {
+    await provider.close();
+  }
+});
+
+describe('server.mjs', { timeout: 15_000 }, () => {
+  /** Runs server.mjs with only the given DEV_PROVIDER_* variables. */
+  function startServer(variables) {
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('DEV_PROVIDER_')),
+    );
+    const child = spawn(process.execPath, [SERVER], {
+      env: { ...env, ...variables },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (output.stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (output.stderr += chunk));
+    const exited = once(child, 'exit').then(([code]) => code);
+    return { child, output, exited };
+  }
+
+  async function stop({ child, exited }) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  }
+
+  test('prints its ready line, answers, and exits 0 on SIGTERM', async () => {
+    const server = startServer({ DEV_PROVIDER_PORT: '0' });
+    try {
+      const [line] = await Promise.race([
+        once(server.child.stdout, 'data'),
+        server.exited.then(() => assert.fail(`exited early: ${server.output.stderr}`)),
+      ]);
+      const issuer =
+        /^Dev OpenID provider ready at (http:\/\/localhost:\d+\/oauth2\/default)\n$/.exec(
+          line,
+        )?.[1];
+      assert.ok(issuer, line);
+      const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
+      assert.equal((await discovery.json()).issuer, issuer);
+
+      server.child.kill('SIGTERM');
+      assert.equal(await server.exited, 0);
+      assert.equal(server.output.stderr, '');
+    } finally {
+      await stop(server);
+    }
+  });
+
+  test('exits 1 with one sentence naming the variable when a TTL is invalid', async () => {
+    const server = startServer({ DEV_PROVIDER_ACCESS_TOKEN_TTL: 'soon' });
+    try {
+      assert.equal(await server.exited, 1);
+      assert.equal(
+        server.output.stderr,
+        'Dev OpenID provider cannot start: DEV_PROVIDER_ACCESS_TOKEN_TTL must be a positive whole number of seconds, not "soon".\n',
+      );
+      assert.equal(server.output.stdout, '');
+    } finally {
+      await stop(server);
+    }
+  });
+
+  test('exits 1 naming the port and DEV_PROVIDER_PORT when the port is taken', async () => {
+    const running = await startDevProvider({ port: 0 });
+    const server = startServer({ DEV_PROVIDER_PORT: String(running.port) });
+    try {
+      assert.equal(await server.exited, 1);
+      assert.match(
+        server.output.stderr,
+        new RegExp(
+          `^Dev OpenID provider cannot start: Port ${running.port} .*DEV_PROVIDER_PORT.*\\.\\n$`,
+        ),
+      );
+    } finally {
+      await stop(server);
+      await running.close();
+    }
+  });
+});

@@ -1,0 +1,41 @@
+// Karma for `ng test` (the @angular/build:unit-test builder with runner "karma").
+// Chromium comes from the system (Debian's /usr/bin/chromium) or CHROME_BIN: no browser download.
+import { createRequire } from 'node:module';
+import { findChromium } from './scripts/chromium.mjs';
+
+const require = createRequire(import.meta.url);
+process.env['CHROME_BIN'] = findChromium();
+
+export default function (config) {
+  config.set({
+    basePath: '',
+    frameworks: ['jasmine'],
+    plugins: [
+      require('karma-jasmine'),
+      require('karma-chrome-launcher'),
+      require('karma-jasmine-html-reporter'),
+      require('karma-coverage'),
+    ],
+    client: { jasmine: { random: true }, clearContext: false },
+    jasmineHtmlReporter: { suppressAll: true },
+    reporters: ['progress'],
+    browsers: ['ChromeHeadlessCI'],
+    customLaunchers: {
+      ChromeHeadlessCI: {
+        base: 'ChromeHeadless',
+        // Root in a container needs --no-sandbox; the rest keep Chromium off the (closed) network.
+        flags: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    },
+    singleRun: true,
+    restartOnFileChange: false,
+  });
+}

@@ -1,0 +1,162 @@
+// `npm run serve:prod`: serves the production build the way a real host should: SPA fallback,
+// /config.json from the environment (one build for every environment), long caching only for
+// hashed files, and strict security headers derived from the same settings as the app.
+import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSettings, SettingsError } from './settings.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(root, 'dist/okta-angular-reference/browser');
+const NONCE_PLACEHOLDER = /\{\{\s*CSP_NONCE\s*\}\}/g;
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.ico': 'image/x-icon',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** Content-Security-Policy for the app: only our own code, and only Okta + the API to talk to. */
+export function contentSecurityPolicy({ issuer, apiUrl, nonce }) {
+  const issuerOrigin = new URL(issuer).origin;
+  const apiOrigin = new URL(apiUrl).origin;
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // Angular adds component styles at run time; the per-response nonce (ngCspNonce) allows them.
+    `style-src 'self' 'nonce-${nonce}'`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self' ${[...new Set([issuerOrigin, apiOrigin])].join(' ')}`,
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+    // 'self', not 'none': Angular's router needs <base href="/"> for deep links like /login/callback.
+    "base-uri 'self'",
+    `form-action 'self' ${issuerOrigin}`,
+  ].join('; ');
+}
+
+/** Creates the HTTP server for the built app in `dist`, configured by `settings`. */
+export function createAppServer(settings, dist = DIST) {
+  const configJson = JSON.stringify(settings.runtimeConfig);
+  return createServer(async (req, res) => {
+    const common = {
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'X-Frame-Options': 'DENY',
+      'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...common, Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    if (path === '/config.json') {
+      send(
+        res,
+        200,
+        { ...common, 'Content-Type': TYPES['.json'], 'Cache-Control': 'no-store' },
+        configJson,
+        req,
+      );
+      return;
+    }
+    const file = normalize(join(dist, path));
+    if (file.startsWith(dist + sep) && (await isFile(file)) && !file.endsWith('index.html')) {
+      const hashed = /-[A-Z0-9]{8}\.(js|css)$/.test(file);
+      send(
+        res,
+        200,
+        {
+          ...common,
+          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+        },
+        await readFile(file),
+        req,
+      );
+      return;
+    }
+    if (extname(path) && path !== '/index.html') {
+      send(res, 404, { ...common, 'Content-Type': TYPES['.txt'] }, 'Not found\n', req);
+      return;
+    }
+    // Every other path is a client-side route: serve the app shell, never cached, with a fresh nonce.
+    const nonce = randomBytes(16).toString('base64');
+    const html = (await readFile(join(dist, 'index.html'), 'utf8')).replace(
+      NONCE_PLACEHOLDER,
+      nonce,
+    );
+    send(
+      res,
+      200,
+      {
+        ...common,
+        'Content-Type': TYPES['.html'],
+        'Cache-Control': 'no-store',
+        'Content-Security-Policy': contentSecurityPolicy({
+          issuer: settings.auth.issuer,
+          apiUrl: settings.apiUrl,
+          nonce,
+        }),
+      },
+      html,
+      req,
+    );
+  });
+}
+
+function send(res, status, headers, body, req) {
+  res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+async function isFile(path) {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  let settings;
+  try {
+    settings = loadSettings(root);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(`Cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  if (!(await isFile(join(DIST, 'index.html')))) {
+    console.error(
+      'Cannot start: there is no production build in dist/; run "npm run build" first.',
+    );
+    process.exit(1);
+  }
+  const server = createAppServer(settings);
+  server.on('error', (error) => {
+    console.error(
+      `Cannot start: ${error.code === 'EADDRINUSE' ? `port ${settings.appPort} is in use (set APP_PORT)` : error.message}.`,
+    );
+    process.exit(1);
+  });
+  server.listen(settings.appPort, '127.0.0.1', () => {
+    console.log(`Production build served at ${settings.appOrigin}`);
+  });
+  const close = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  };
+  process.on('SIGINT', close);
+  process.on('SIGTERM', close);
+}

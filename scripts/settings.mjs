@@ -1,0 +1,139 @@
+// Reads the app's settings from the environment, `.env` and the Okta CLI's `.okta.env`, validates
+// them with the same rules the browser applies to config.json, and says in one sentence what is wrong.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { parseAuthConfig } from '../src/app/auth/auth-config.ts';
+
+/** Error messages name the variable a developer sets, not the config.json key. */
+const ENV_NAMES = {
+  issuer: 'OKTA_ISSUER',
+  clientId: 'OKTA_CLIENT_ID',
+  scopes: 'OKTA_SCOPES',
+  apiOrigins: 'API_URL',
+  tokenStorage: 'OKTA_TOKEN_STORAGE',
+};
+
+export const DEFAULTS = {
+  APP_PORT: '4200',
+  API_URL: 'http://localhost:8000',
+  OKTA_AUDIENCE: 'api://default',
+  DEV_PROVIDER_PORT: '3000',
+  DEV_PROVIDER_CLIENT_ID: '0oadevspaclient00001',
+};
+
+export class SettingsError extends Error {}
+
+/**
+ * Merges, lowest priority first: `.okta.env` (ISSUER, CLIENT_ID as written by `okta apps create spa`),
+ * `.env`, then the process environment. Empty values count as unset.
+ */
+export function readEnvironment(root = process.cwd(), env = process.env) {
+  const fromOktaCli = readEnvFile(resolve(root, '.okta.env'));
+  const merged = {
+    OKTA_ISSUER: fromOktaCli.ISSUER,
+    OKTA_CLIENT_ID: fromOktaCli.CLIENT_ID,
+    ...readEnvFile(resolve(root, '.env')),
+  };
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') merged[name] = value;
+  }
+  return Object.fromEntries(
+    Object.entries(merged).filter(([, value]) => value !== undefined && value !== ''),
+  );
+}
+
+/** Everything `npm start`, `npm run serve:prod` and the tests need, derived from one environment. */
+export function resolveSettings(vars) {
+  const get = (name) => vars[name] ?? DEFAULTS[name];
+  const appPort = parsePort(get('APP_PORT'), 'APP_PORT');
+  const appOrigin = `http://localhost:${appPort}`;
+  const apiUrl = parseHttpUrl(get('API_URL'), 'API_URL');
+  const apiPort = vars.API_PORT
+    ? parsePort(vars.API_PORT, 'API_PORT')
+    : Number(new URL(apiUrl).port || (new URL(apiUrl).protocol === 'https:' ? 443 : 80));
+
+  let devProvider = null;
+  let issuer = vars.OKTA_ISSUER;
+  let clientId = vars.OKTA_CLIENT_ID;
+  if (!issuer) {
+    if (clientId) {
+      throw new SettingsError(
+        'OKTA_CLIENT_ID is set but OKTA_ISSUER is not: set both to use your Okta org, or neither to use the embedded provider.',
+      );
+    }
+    const port = parsePort(get('DEV_PROVIDER_PORT'), 'DEV_PROVIDER_PORT');
+    issuer = `http://localhost:${port}/oauth2/default`;
+    clientId = get('DEV_PROVIDER_CLIENT_ID');
+    devProvider = { port, clientId };
+  }
+
+  let auth;
+  try {
+    auth = parseAuthConfig(
+      {
+        issuer,
+        clientId,
+        scopes: vars.OKTA_SCOPES,
+        tokenStorage: vars.OKTA_TOKEN_STORAGE,
+        apiOrigins: [new URL(apiUrl).origin],
+      },
+      ENV_NAMES,
+    );
+  } catch (error) {
+    throw new SettingsError(error.message);
+  }
+
+  return {
+    auth,
+    audience: get('OKTA_AUDIENCE'),
+    appPort,
+    appOrigin,
+    apiUrl,
+    apiPort,
+    devProvider,
+    /** What the browser app reads as /config.json. */
+    runtimeConfig: {
+      issuer: auth.issuer,
+      clientId: auth.clientId,
+      scopes: auth.scopes,
+      tokenStorage: auth.tokenStorage,
+      apiUrl,
+    },
+  };
+}
+
+/** `readEnvironment` + `resolveSettings`. */
+export function loadSettings(root = process.cwd(), env = process.env) {
+  return resolveSettings(readEnvironment(root, env));
+}
+
+function readEnvFile(path) {
+  if (!existsSync(path)) return {};
+  // The Okta CLI writes `export ISSUER=...`; parseEnv does not know `export`.
+  const text = readFileSync(path, 'utf8').replace(/^\s*export\s+/gm, '');
+  return parseEnv(text);
+}
+
+function parsePort(value, name) {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new SettingsError(`${name} must be a port number between 1 and 65535, not "${value}".`);
+  }
+  return port;
+}
+
+function parseHttpUrl(value, name) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    throw new SettingsError(
+      `${name} must be an http(s) URL such as http://localhost:8000, not "${value}".`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}

@@ -1,0 +1,108 @@
+// `npm start`: the app (ng serve), the sample API and, when no Okta org is configured, the
+// embedded Okta-compatible provider. Prints where to go once everything answers; Ctrl-C stops all.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEMO_USERS } from '../dev-provider/accounts.mjs';
+import { startProcess, stopAll, waitForUrl } from './processes.mjs';
+import { loadSettings, SettingsError } from './settings.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const node = process.execPath;
+
+let settings;
+try {
+  settings = loadSettings(root);
+} catch (error) {
+  if (!(error instanceof SettingsError)) throw error;
+  console.error(`Cannot start: ${error.message}`);
+  process.exit(1);
+}
+
+// ng serve serves .runtime/config.json as /config.json (see angular.json, development assets).
+const runtimeDir = join(root, '.runtime');
+mkdirSync(runtimeDir, { recursive: true });
+writeFileSync(
+  join(runtimeDir, 'config.json'),
+  JSON.stringify(settings.runtimeConfig, null, 2) + '\n',
+);
+
+const { auth, devProvider } = settings;
+const children = [];
+const waits = [];
+
+if (devProvider) {
+  const provider = startProcess('provider', node, [join(root, 'dev-provider/server.mjs')], {
+    DEV_PROVIDER_PORT: String(devProvider.port),
+    DEV_PROVIDER_CLIENT_ID: devProvider.clientId,
+    DEV_PROVIDER_APP_ORIGINS: settings.appOrigin,
+    DEV_PROVIDER_AUDIENCE: settings.audience,
+  });
+  children.push(provider);
+  waits.push(waitForUrl(`${auth.issuer}/.well-known/openid-configuration`, alive(provider)));
+}
+
+const api = startProcess('api', node, [join(root, 'api/server.mjs')], {
+  OKTA_ISSUER: auth.issuer,
+  OKTA_AUDIENCE: settings.audience,
+  API_PORT: String(settings.apiPort),
+  APP_ORIGINS: settings.appOrigin,
+});
+children.push(api);
+waits.push(waitForUrl(`${settings.apiUrl}/api/health`, alive(api)));
+
+const app = startProcess(
+  'app',
+  node,
+  [join(root, 'node_modules/@angular/cli/bin/ng.js'), 'serve', '--port', String(settings.appPort)],
+  { NG_CLI_ANALYTICS: 'false' },
+);
+children.push(app);
+waits.push(waitForUrl(`${settings.appOrigin}/config.json`, { ...alive(app), timeoutMs: 300_000 }));
+
+for (const child of children) {
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`\nA server stopped unexpectedly (exit ${code ?? signal}); stopping the others.`);
+    void shutdown(1);
+  });
+}
+
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  await stopAll(children);
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  await Promise.all(waits);
+} catch (error) {
+  console.error(`\nStart-up failed: ${error.message}`);
+  await shutdown(1);
+}
+
+const lines = [
+  '',
+  `  Open ${settings.appOrigin} and choose "Sign in".`,
+  '',
+  devProvider
+    ? `  Identity provider: the embedded Okta-compatible provider at ${auth.issuer}`
+    : `  Identity provider: your Okta org at ${auth.issuer}`,
+  `  Sample API:        ${settings.apiUrl}`,
+];
+if (devProvider) {
+  lines.push('', '  Demo users (password for both shown):');
+  for (const user of DEMO_USERS) {
+    lines.push(`    ${user.email.padEnd(22)} ${user.password}   groups: ${user.groups.join(', ')}`);
+  }
+}
+lines.push('', '  Press Ctrl-C to stop.', '');
+console.log(lines.join('\n'));
+
+function alive(child) {
+  return { isAlive: () => child.exitCode === null && child.signalCode === null };
+}

@@ -1,0 +1,126 @@
+import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { OKTA_AUTH } from '@okta/okta-angular';
+import type { OktaAuth } from '@okta/okta-auth-js';
+import { AuthConfig } from './auth-config';
+import { AUTH_CONFIG } from './auth-config-token';
+import { authInterceptor } from './auth-interceptor';
+
+const API_ORIGIN = 'http://localhost:8000';
+/** The origin of the page the tests run in (Karma's), which relative URLs resolve against. */
+const OWN_ORIGIN = new URL(document.baseURI).origin;
+
+describe('authInterceptor', () => {
+  let oktaAuth: jasmine.SpyObj<Pick<OktaAuth, 'getAccessToken'>>;
+
+  function setUp(apiOrigins: readonly string[]): void {
+    oktaAuth = jasmine.createSpyObj<Pick<OktaAuth, 'getAccessToken'>>('OktaAuth', [
+      'getAccessToken',
+    ]);
+    oktaAuth.getAccessToken.and.returnValue('access-token-123');
+    const config: AuthConfig = {
+      issuer: 'https://dev-123456.okta.com/oauth2/default',
+      clientId: '0oa1b2c3d4e5f6g7h8i9',
+      scopes: ['openid'],
+      apiOrigins,
+      tokenStorage: 'sessionStorage',
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(withInterceptors([authInterceptor])),
+        provideHttpClientTesting(),
+        { provide: OKTA_AUTH, useValue: oktaAuth },
+        { provide: AUTH_CONFIG, useValue: config },
+      ],
+    });
+  }
+
+  /** Sends a GET to `url` and returns the Authorization header the backend received, if any. */
+  function authorizationSentTo(url: string): string | null {
+    TestBed.inject(HttpClient).get(url).subscribe();
+    const request = TestBed.inject(HttpTestingController).expectOne(url).request;
+    return request.headers.get('Authorization');
+  }
+
+  afterEach(() => TestBed.inject(HttpTestingController).verify());
+
+  describe('with the API origin allow-listed', () => {
+    beforeEach(() => setUp([API_ORIGIN]));
+
+    it('adds the access token as a Bearer token to a request to the API origin', () => {
+      expect(authorizationSentTo(`${API_ORIGIN}/api/messages`)).toBe('Bearer access-token-123');
+    });
+
+    it('adds the token when the URL spells the API origin in upper case', () => {
+      expect(authorizationSentTo('HTTP://LOCALHOST:8000/api/messages')).toBe(
+        'Bearer access-token-123',
+      );
+    });
+
+    // The userinfo part is not part of the origin: the request still goes to localhost:8000, the
+    // allow-listed server, so the token is not leaked anywhere (fetch() refuses such URLs anyway).
+    it('adds the token to http://user@localhost:8000, whose origin is the API origin', () => {
+      expect(authorizationSentTo('http://user@localhost:8000/api/messages')).toBe(
+        'Bearer access-token-123',
+      );
+    });
+
+    const elsewhere: [string, string][] = [
+      ['a host that starts with the API host', 'http://localhost:8000.evil.test/api/messages'],
+      ['the API origin in the query string', 'http://evil.test/?http://localhost:8000'],
+      ['the API origin in the path', 'http://evil.test/http://localhost:8000/api'],
+      ['the API origin as credentials', 'http://localhost:8000@evil.test/api'],
+      ['a port that starts with the API port', 'http://localhost:80001/api/messages'],
+      ['the same host and port over another scheme', 'https://localhost:8000/api/messages'],
+      ['the same host on another port', 'http://localhost:8001/api/messages'],
+      ['the same port on another loopback name', 'http://127.0.0.1:8000/api/messages'],
+      ['a relative URL while our own origin is not allow-listed', '/api/messages'],
+      ['a data: URL', 'data:application/json,{}'],
+    ];
+    for (const [what, url] of elsewhere) {
+      it(`sends no token to ${what} (${url})`, () => {
+        expect(authorizationSentTo(url)).toBeNull();
+      });
+    }
+
+    it('sends the request without Authorization when there is no access token', () => {
+      oktaAuth.getAccessToken.and.returnValue(undefined);
+
+      expect(authorizationSentTo(`${API_ORIGIN}/api/messages`)).toBeNull();
+    });
+
+    it('keeps the other headers of a request it adds the token to', () => {
+      TestBed.inject(HttpClient)
+        .get(`${API_ORIGIN}/api/messages`, { headers: { Accept: 'application/json' } })
+        .subscribe();
+
+      const request = TestBed.inject(HttpTestingController).expectOne(
+        `${API_ORIGIN}/api/messages`,
+      ).request;
+      expect(request.headers.get('Accept')).toBe('application/json');
+      expect(request.headers.get('Authorization')).toBe('Bearer access-token-123');
+    });
+  });
+
+  describe('with our own origin allow-listed', () => {
+    beforeEach(() => setUp([OWN_ORIGIN]));
+
+    it('adds the token to a relative URL, which goes to our own origin', () => {
+      expect(authorizationSentTo('/api/messages')).toBe('Bearer access-token-123');
+    });
+
+    it('sends no token to a protocol-relative URL on another host', () => {
+      expect(authorizationSentTo('//evil.test/api/messages')).toBeNull();
+    });
+  });
+
+  describe('with nothing allow-listed', () => {
+    beforeEach(() => setUp([]));
+
+    it('sends no token anywhere, not even to our own origin', () => {
+      expect(authorizationSentTo(`${OWN_ORIGIN}/api/messages`)).toBeNull();
+      expect(authorizationSentTo(`${API_ORIGIN}/api/messages`)).toBeNull();
+    });
+  });
+});

@@ -1,0 +1,268 @@
+import { TestBed } from '@angular/core/testing';
+import { OKTA_AUTH, OktaAuthStateService } from '@okta/okta-angular';
+import type {
+  AccessToken,
+  AuthState,
+  IDToken,
+  OktaAuth,
+  RefreshToken,
+  UserClaims,
+} from '@okta/okta-auth-js';
+import { BehaviorSubject } from 'rxjs';
+import { AuthSession } from './auth-session';
+
+type TokenManager = Pick<OktaAuth['tokenManager'], 'getTokensSync' | 'clear'>;
+
+/** The slice of OktaAuth that AuthSession uses, with spies for each method. */
+interface FakeOktaAuth extends jasmine.SpyObj<
+  Pick<OktaAuth, 'signInWithRedirect' | 'signOut' | 'revokeAccessToken' | 'revokeRefreshToken'>
+> {
+  readonly authStateManager: jasmine.SpyObj<Pick<OktaAuth['authStateManager'], 'getAuthState'>>;
+  readonly tokenManager: jasmine.SpyObj<TokenManager>;
+}
+
+const token = { expiresAt: 4102444800, authorizeUrl: 'https://okta/authorize', scopes: ['openid'] };
+const idToken: IDToken = {
+  ...token,
+  idToken: 'id.token.jwt',
+  claims: { sub: '00u1abcd' },
+  issuer: 'https://dev-123456.okta.com/oauth2/default',
+  clientId: '0oa1b2c3d4e5f6g7h8i9',
+};
+const accessToken: AccessToken = {
+  ...token,
+  accessToken: 'access.token.jwt',
+  claims: { sub: '00u1abcd' },
+  tokenType: 'Bearer',
+  userinfoUrl: 'https://okta/userinfo',
+};
+const refreshToken: RefreshToken = {
+  ...token,
+  refreshToken: 'refresh-token',
+  tokenUrl: 'https://okta/token',
+  issuer: 'https://dev-123456.okta.com/oauth2/default',
+};
+
+function signedIn(claims: UserClaims = { sub: '00u1abcd', name: 'Ada Lovelace' }): AuthState {
+  return { isAuthenticated: true, idToken: { ...idToken, claims }, accessToken };
+}
+const signedOut: AuthState = { isAuthenticated: false };
+
+describe('AuthSession', () => {
+  let oktaAuth: FakeOktaAuth;
+  /** What okta-auth-js's AuthStateManager currently holds: null until it has read storage. */
+  let managerState: AuthState | null;
+  /** Stands in for OktaAuthStateService.authState$, which starts with a `{ isAuthenticated: false }` placeholder. */
+  let authState$: BehaviorSubject<AuthState>;
+
+  beforeEach(() => {
+    managerState = null;
+    authState$ = new BehaviorSubject<AuthState>(signedOut);
+    oktaAuth = {
+      ...jasmine.createSpyObj<
+        Pick<
+          OktaAuth,
+          'signInWithRedirect' | 'signOut' | 'revokeAccessToken' | 'revokeRefreshToken'
+        >
+      >('OktaAuth', ['signInWithRedirect', 'signOut', 'revokeAccessToken', 'revokeRefreshToken']),
+      authStateManager: jasmine.createSpyObj<Pick<OktaAuth['authStateManager'], 'getAuthState'>>(
+        'AuthStateManager',
+        ['getAuthState'],
+      ),
+      tokenManager: jasmine.createSpyObj<TokenManager>('TokenManager', ['getTokensSync', 'clear']),
+    };
+    oktaAuth.authStateManager.getAuthState.and.callFake(() => managerState);
+    oktaAuth.signInWithRedirect.and.resolveTo();
+    oktaAuth.signOut.and.resolveTo(true);
+    oktaAuth.revokeAccessToken.and.resolveTo({});
+    oktaAuth.revokeRefreshToken.and.resolveTo({});
+    oktaAuth.tokenManager.getTokensSync.and.returnValue({ idToken, accessToken, refreshToken });
+
+    const stateService: Pick<OktaAuthStateService, 'authState$'> = { authState$ };
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: OKTA_AUTH, useValue: oktaAuth },
+        { provide: OktaAuthStateService, useValue: stateService },
+      ],
+    });
+  });
+
+  /** Makes okta-auth-js report `state`, as its AuthStateManager does after an update. */
+  function report(state: AuthState): void {
+    managerState = state;
+    authState$.next(state);
+  }
+
+  describe('status', () => {
+    it('is pending while okta-auth-js has not read its storage, despite the signed-out placeholder', () => {
+      const session = TestBed.inject(AuthSession);
+
+      expect(session.status()).toBe('pending');
+      expect(session.isSignedIn()).toBeFalse();
+      expect(session.displayName()).toBeNull();
+    });
+
+    it('is signed-in once okta-auth-js reports an authenticated state', () => {
+      const session = TestBed.inject(AuthSession);
+
+      report(signedIn());
+
+      expect(session.status()).toBe('signed-in');
+      expect(session.isSignedIn()).toBeTrue();
+    });
+
+    it('is signed-out once okta-auth-js reports an unauthenticated state', () => {
+      const session = TestBed.inject(AuthSession);
+
+      report(signedOut);
+
+      expect(session.status()).toBe('signed-out');
+      expect(session.isSignedIn()).toBeFalse();
+    });
+
+    it('uses the state okta-auth-js already had when the session is created', () => {
+      managerState = signedIn();
+      authState$.next(managerState);
+
+      expect(TestBed.inject(AuthSession).status()).toBe('signed-in');
+    });
+
+    it('follows a later sign-out', () => {
+      const session = TestBed.inject(AuthSession);
+      report(signedIn());
+
+      report(signedOut);
+
+      expect(session.status()).toBe('signed-out');
+      expect(session.claims()).toBeNull();
+    });
+  });
+
+  describe('claims', () => {
+    it('are the ID token claims while signed in', () => {
+      const session = TestBed.inject(AuthSession);
+      const claims: UserClaims = { sub: '00u1abcd', email: 'ada@example.com', groups: ['admins'] };
+
+      report(signedIn(claims));
+
+      expect(session.claims()).toEqual(claims);
+    });
+
+    it('are null when a state carries an ID token but is not authenticated', () => {
+      const session = TestBed.inject(AuthSession);
+
+      report({ isAuthenticated: false, idToken });
+
+      expect(session.claims()).toBeNull();
+    });
+  });
+
+  describe('displayName', () => {
+    const full: UserClaims = {
+      sub: '00u1abcd',
+      name: 'Ada Lovelace',
+      preferred_username: 'ada@example.com',
+      email: 'ada.l@example.com',
+    };
+    const cases: [string, UserClaims, string][] = [
+      ['the name', full, 'Ada Lovelace'],
+      [
+        'the preferred username without a name',
+        { sub: '00u1abcd', preferred_username: 'ada@example.com', email: 'ada.l@example.com' },
+        'ada@example.com',
+      ],
+      [
+        'the email without a name or username',
+        { sub: '00u1abcd', email: 'ada.l@example.com' },
+        'ada.l@example.com',
+      ],
+      ['the subject when nothing else is there', { sub: '00u1abcd' }, '00u1abcd'],
+    ];
+    for (const [what, claims, expected] of cases) {
+      it(`is ${what}`, () => {
+        const session = TestBed.inject(AuthSession);
+
+        report(signedIn(claims));
+
+        expect(session.displayName()).toBe(expected);
+      });
+    }
+
+    it('is null while signed out', () => {
+      const session = TestBed.inject(AuthSession);
+
+      report(signedOut);
+
+      expect(session.displayName()).toBeNull();
+    });
+  });
+
+  describe('signIn', () => {
+    it('redirects to Okta and asks to come back to the given page', async () => {
+      await TestBed.inject(AuthSession).signIn('/messages?page=2');
+
+      expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({
+        originalUri: '/messages?page=2',
+      });
+    });
+
+    it('comes back to the home page when no page is given', async () => {
+      await TestBed.inject(AuthSession).signIn();
+
+      expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({ originalUri: '/' });
+    });
+  });
+
+  describe('signOut', () => {
+    it('clears the local tokens before revoking them', async () => {
+      await TestBed.inject(AuthSession).signOut();
+
+      expect(oktaAuth.tokenManager.clear).toHaveBeenCalledTimes(1);
+      expect(oktaAuth.tokenManager.clear).toHaveBeenCalledBefore(oktaAuth.revokeAccessToken);
+      expect(oktaAuth.tokenManager.clear).toHaveBeenCalledBefore(oktaAuth.revokeRefreshToken);
+    });
+
+    it('revokes the access and refresh tokens it had before clearing', async () => {
+      await TestBed.inject(AuthSession).signOut();
+
+      expect(oktaAuth.revokeAccessToken).toHaveBeenCalledOnceWith(accessToken);
+      expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledOnceWith(refreshToken);
+    });
+
+    it('redirects to Okta only after revocation has settled', async () => {
+      await TestBed.inject(AuthSession).signOut();
+
+      expect(oktaAuth.revokeAccessToken).toHaveBeenCalledBefore(oktaAuth.signOut);
+      expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledBefore(oktaAuth.signOut);
+    });
+
+    it('still redirects to Okta when revocation fails', async () => {
+      oktaAuth.revokeAccessToken.and.rejectWith(new Error('Failed to fetch'));
+      oktaAuth.revokeRefreshToken.and.rejectWith(new Error('Failed to fetch'));
+
+      await expectAsync(TestBed.inject(AuthSession).signOut()).toBeResolved();
+
+      expect(oktaAuth.signOut).toHaveBeenCalledTimes(1);
+    });
+
+    it('passes the ID token to Okta and turns its own revocation off', async () => {
+      await TestBed.inject(AuthSession).signOut();
+
+      expect(oktaAuth.signOut).toHaveBeenCalledOnceWith({
+        idToken,
+        revokeAccessToken: false,
+        revokeRefreshToken: false,
+      });
+    });
+
+    it('revokes only the access token when there is no refresh token', async () => {
+      oktaAuth.tokenManager.getTokensSync.and.returnValue({ idToken, accessToken });
+
+      await TestBed.inject(AuthSession).signOut();
+
+      expect(oktaAuth.revokeRefreshToken).not.toHaveBeenCalled();
+      expect(oktaAuth.revokeAccessToken).toHaveBeenCalledOnceWith(accessToken);
+      expect(oktaAuth.signOut).toHaveBeenCalledTimes(1);
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import { computed, inject, Injectable } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { OKTA_AUTH, OktaAuthStateService } from '@okta/okta-angular';
+import type { AuthState, UserClaims } from '@okta/okta-auth-js';
+import { filter } from 'rxjs';
+
+/**
+ * The signed-in state as signals, for templates that must render under zoneless change detection.
+ *
+ * `status` starts as `pending`: okta-auth-js reads storage asynchronously after start-up, and
+ * showing "Sign in" for a moment to a signed-in user on every reload would be a lie.
+ */
+@Injectable({ providedIn: 'root' })
+export class AuthSession {
+  private readonly oktaAuth = inject(OKTA_AUTH);
+  private readonly authState = toSignal<AuthState | null>(
+    inject(OktaAuthStateService).authState$.pipe(
+      // OktaAuthStateService first emits a placeholder `{ isAuthenticated: false }` before
+      // okta-auth-js has looked at storage; wait for the real state.
+      filter(() => this.oktaAuth.authStateManager.getAuthState() !== null),
+    ),
+    { initialValue: null },
+  );
+
+  readonly status = computed<'pending' | 'signed-in' | 'signed-out'>(() => {
+    const state = this.authState();
+    if (!state) return 'pending';
+    return state.isAuthenticated ? 'signed-in' : 'signed-out';
+  });
+  readonly isSignedIn = computed(() => this.status() === 'signed-in');
+  /** The ID token's claims while signed in. */
+  readonly claims = computed<UserClaims | null>(() =>
+    this.isSignedIn() ? (this.authState()?.idToken?.claims ?? null) : null,
+  );
+  readonly displayName = computed(() => {
+    const claims = this.claims();
+    return claims ? (claims.name ?? claims.preferred_username ?? claims.email ?? claims.sub) : null;
+  });
+
+  /** Sends the browser to the Okta-hosted sign-in page; it comes back to `returnTo`. */
+  signIn(returnTo = '/'): Promise<void> {
+    return this.oktaAuth.signInWithRedirect({ originalUri: returnTo });
+  }
+
+  /**
+   * Ends the session everywhere: clears the tokens here first, revokes them (best effort), then
+   * sends the browser to Okta's `/v1/logout` so the Okta session ends too.
+   *
+   * okta-auth-js's own `signOut()` revokes before it clears, and throws if revocation fails,
+   * leaving the tokens stored; the order here guarantees nothing stays behind.
+   */
+  async signOut(): Promise<void> {
+    const { idToken, accessToken, refreshToken } = this.oktaAuth.tokenManager.getTokensSync();
+    this.oktaAuth.tokenManager.clear();
+    await Promise.allSettled([
+      refreshToken && this.oktaAuth.revokeRefreshToken(refreshToken),
+      accessToken && this.oktaAuth.revokeAccessToken(accessToken),
+    ]);
+    if (idToken) {
+      // With revocation done above, signOut() only builds the /v1/logout URL and redirects.
+      await this.oktaAuth.signOut({ idToken, revokeAccessToken: false, revokeRefreshToken: false });
+    } else {
+      // No ID token, so no id_token_hint for /v1/logout: the local session is all there is to end.
+      await this.oktaAuth.authStateManager.updateAuthState();
+    }
+  }
+}

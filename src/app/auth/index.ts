@@ -1,0 +1,9 @@
+// The auth folder's public surface: code outside src/app/auth imports from here, never from @okta/*.
+export { AuthConfigError, parseAuthConfig } from './auth-config';
+export type { AuthConfig, TokenStorage } from './auth-config';
+export { AUTH_CONFIG } from './auth-config-token';
+export { authGuard } from './auth-guard';
+export { authInterceptor } from './auth-interceptor';
+export { AuthSession } from './auth-session';
+export { LoginCallback } from './login-callback';
+export { CALLBACK_PATH, provideOktaAuth } from './provide-okta-auth';

@@ -1,0 +1,154 @@
+import { TestBed } from '@angular/core/testing';
+import { provideRouter, Router } from '@angular/router';
+import { OKTA_AUTH } from '@okta/okta-angular';
+import { OktaAuth } from '@okta/okta-auth-js';
+import { AuthConfig, parseAuthConfig } from './auth-config';
+import { AUTH_CONFIG } from './auth-config-token';
+import { CALLBACK_PATH, provideOktaAuth, toOktaAuthOptions } from './provide-okta-auth';
+
+const config: AuthConfig = parseAuthConfig({
+  issuer: 'https://dev-123456.okta.com/oauth2/default',
+  clientId: '0oa1b2c3d4e5f6g7h8i9',
+  scopes: 'openid profile email',
+  apiOrigins: ['http://localhost:8000'],
+  tokenStorage: 'memory',
+});
+
+describe('toOktaAuthOptions', () => {
+  it('passes the issuer, client id and scopes through', () => {
+    const options = toOktaAuthOptions(config, 'http://localhost:4200/');
+
+    expect(options.issuer).toBe(config.issuer);
+    expect(options.clientId).toBe(config.clientId);
+    expect(options.scopes).toEqual(['openid', 'profile', 'email']);
+  });
+
+  it('gives okta-auth-js its own copy of the (frozen) scopes', () => {
+    const options = toOktaAuthOptions(config, 'http://localhost:4200/');
+
+    expect(Object.isFrozen(options.scopes)).toBeFalse();
+  });
+
+  it('uses the callback route under the base URI as the redirect URI', () => {
+    expect(toOktaAuthOptions(config, 'http://localhost:4200/').redirectUri).toBe(
+      'http://localhost:4200/login/callback',
+    );
+    expect(CALLBACK_PATH).toBe('/login/callback');
+  });
+
+  it('keeps the base path of an app served from a sub-folder in the redirect URI', () => {
+    expect(toOktaAuthOptions(config, 'https://example.com/apps/okta/').redirectUri).toBe(
+      'https://example.com/apps/okta/login/callback',
+    );
+  });
+
+  it('ignores the current page when building the redirect URI', () => {
+    expect(toOktaAuthOptions(config, 'http://localhost:4200/?next=/x#y').redirectUri).toBe(
+      'http://localhost:4200/login/callback',
+    );
+  });
+
+  it('returns to the origin without a trailing slash after sign-out', () => {
+    expect(toOktaAuthOptions(config, 'https://example.com/apps/okta/').postLogoutRedirectUri).toBe(
+      'https://example.com',
+    );
+    expect(toOktaAuthOptions(config, 'http://localhost:4200/').postLogoutRedirectUri).toBe(
+      'http://localhost:4200',
+    );
+  });
+
+  it('uses the authorization code flow with PKCE', () => {
+    const options = toOktaAuthOptions(config, 'http://localhost:4200/');
+
+    expect(options.pkce).toBeTrue();
+    expect(options.responseType).toBe('code');
+  });
+
+  it('stores tokens where the config says', () => {
+    expect(toOktaAuthOptions(config, 'http://localhost:4200/').tokenManager?.storage).toBe(
+      'memory',
+    );
+    expect(
+      toOktaAuthOptions({ ...config, tokenStorage: 'sessionStorage' }, 'http://localhost:4200/')
+        .tokenManager?.storage,
+    ).toBe('sessionStorage');
+  });
+
+  it('keeps the PKCE transaction out of shared (cross-tab) storage', () => {
+    expect(
+      toOktaAuthOptions(config, 'http://localhost:4200/').transactionManager?.enableSharedStorage,
+    ).toBeFalse();
+  });
+});
+
+describe('provideOktaAuth', () => {
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      providers: [provideRouter([{ path: '**', children: [] }]), provideOktaAuth(config)],
+    });
+  });
+
+  afterEach(async () => {
+    // okta-angular starts okta-auth-js's services (token auto-renew, ...) when OKTA_AUTH is created,
+    // which our environment initializer does as soon as the test injector exists.
+    await TestBed.inject(OKTA_AUTH).stop();
+  });
+
+  const inject = (): OktaAuth => TestBed.inject(OKTA_AUTH);
+
+  /** Calls the restoreOriginalUri that okta-auth-js runs after handleLoginRedirect stored the tokens. */
+  async function restore(originalUri: string): Promise<void> {
+    const auth = inject();
+    const restoreOriginalUri = auth.options.restoreOriginalUri;
+    if (!restoreOriginalUri) throw new Error('restoreOriginalUri was not set');
+    await restoreOriginalUri(auth, originalUri);
+  }
+
+  it('provides an OktaAuth configured with the issuer and client id', () => {
+    const auth = inject();
+
+    expect(auth).toBeInstanceOf(OktaAuth);
+    expect(auth.options.issuer).toBe(config.issuer);
+    expect(auth.options.clientId).toBe(config.clientId);
+    expect(auth.options.pkce).toBeTrue();
+  });
+
+  it('registers the redirect URI under the page base URI', () => {
+    expect(inject().options.redirectUri).toBe(new URL('login/callback', document.baseURI).href);
+  });
+
+  it('provides the config as AUTH_CONFIG', () => {
+    expect(TestBed.inject(AUTH_CONFIG)).toBe(config);
+  });
+
+  it('sends the user back to the same-origin page they asked for', async () => {
+    await restore('/profile?tab=claims');
+
+    expect(TestBed.inject(Router).url).toBe('/profile?tab=claims');
+  });
+
+  it('sends the user home instead of to another site', async () => {
+    await TestBed.inject(Router).navigateByUrl('/login/callback');
+
+    await restore('//evil.example');
+
+    expect(TestBed.inject(Router).url).toBe('/');
+  });
+
+  it('turns an absolute URL on our own origin into an app path', async () => {
+    await restore(`${window.location.origin}/messages?page=2`);
+
+    expect(TestBed.inject(Router).url).toBe('/messages?page=2');
+  });
+
+  it('replaces the callback page in the history instead of adding an entry', async () => {
+    const navigate = spyOn(TestBed.inject(Router), 'navigateByUrl').and.callThrough();
+
+    await restore('/profile');
+
+    expect(navigate).toHaveBeenCalledOnceWith(
+      '/profile',
+      jasmine.objectContaining({ replaceUrl: true }),
+    );
+  });
+});

@@ -1,0 +1,85 @@
+import { describeSignInError } from './sign-in-error';
+
+const ANOTHER_TAB = 'This sign-in was started in another tab or has expired. Please try again.';
+
+describe('describeSignInError', () => {
+  const cases: [string, unknown, string][] = [
+    // Messages okta-auth-js 7 really throws when the PKCE verifier or state is gone.
+    [
+      'a missing PKCE code verifier (AuthSdkError)',
+      new Error(
+        'Could not load PKCE codeVerifier from storage. This may indicate the auth flow has already completed or multiple auth flows are executing concurrently.',
+      ),
+      ANOTHER_TAB,
+    ],
+    [
+      'a state that does not match the request',
+      { errorSummary: "OAuth flow response state doesn't match request state" },
+      ANOTHER_TAB,
+    ],
+    ['a state mismatch in any letter case', { message: 'State Mismatch' }, ANOTHER_TAB],
+    ['no transaction in storage', { errorSummary: 'No transaction data was found' }, ANOTHER_TAB],
+    [
+      'a PKCE error even when the code is a known one',
+      { errorCode: 'access_denied', errorSummary: 'Could not load PKCE codeVerifier from storage' },
+      ANOTHER_TAB,
+    ],
+    [
+      'a description from Okta, which wins over the code',
+      {
+        errorCode: 'access_denied',
+        errorSummary: 'User is not assigned to the client application.',
+      },
+      'User is not assigned to the client application.',
+    ],
+    [
+      'a description with whitespace around it',
+      { errorCode: 'server_error', errorSummary: '  The token endpoint timed out.\n' },
+      'The token endpoint timed out.',
+    ],
+    ['an Error with only a message', new Error('Failed to fetch'), 'Failed to fetch'],
+    [
+      'access_denied without a description',
+      { errorCode: 'access_denied', errorSummary: null },
+      'Okta denied access to this app. You may not be assigned to it; ask your administrator.',
+    ],
+    [
+      'a blank description, which counts as none',
+      { errorCode: 'access_denied', errorSummary: '   ' },
+      'Okta denied access to this app. You may not be assigned to it; ask your administrator.',
+    ],
+    ['login_required', { errorCode: 'login_required' }, 'Okta needs you to sign in again.'],
+    [
+      'interaction_required',
+      { errorCode: 'interaction_required' },
+      'Okta needs you to sign in again.',
+    ],
+    [
+      'temporarily_unavailable',
+      { errorCode: 'temporarily_unavailable' },
+      'Okta could not complete the sign-in right now. Please try again in a moment.',
+    ],
+    [
+      'server_error',
+      { errorCode: 'server_error' },
+      'Okta could not complete the sign-in right now. Please try again in a moment.',
+    ],
+    [
+      'an unknown code',
+      { errorCode: 'invalid_scope' },
+      'Okta returned an error (invalid_scope). Please try again.',
+    ],
+    ['a string thrown as the error', 'Token expired', 'Token expired'],
+    ['an empty object', {}, 'Sign-in failed for an unknown reason. Please try again.'],
+    ['null', null, 'Sign-in failed for an unknown reason. Please try again.'],
+    ['undefined', undefined, 'Sign-in failed for an unknown reason. Please try again.'],
+    ['a number', 42, 'Sign-in failed for an unknown reason. Please try again.'],
+    ['an empty string', '', 'Sign-in failed for an unknown reason. Please try again.'],
+  ];
+
+  for (const [what, error, expected] of cases) {
+    it(`describes ${what}`, () => {
+      expect(describeSignInError(error)).toBe(expected);
+    });
+  }
+});

@@ -1,0 +1,38 @@
+/** What okta-auth-js errors (AuthSdkError, OAuthError) and callback query parameters look like. */
+export interface SignInErrorLike {
+  readonly errorCode?: string | null;
+  readonly errorSummary?: string | null;
+  readonly message?: string;
+}
+
+/**
+ * A sentence a user can act on, for any error the sign-in redirect can end with.
+ * The text is rendered with interpolation, never as HTML: provider text is untrusted.
+ */
+export function describeSignInError(error: unknown): string {
+  const { errorCode, errorSummary, message } = asErrorLike(error);
+  const detail = (errorSummary || message || '').trim();
+  if (/PKCE codeVerifier|state doesn't match|state mismatch|No transaction/i.test(detail)) {
+    return 'This sign-in was started in another tab or has expired. Please try again.';
+  }
+  if (detail) return detail;
+  switch (errorCode) {
+    case 'access_denied':
+      return 'Okta denied access to this app. You may not be assigned to it; ask your administrator.';
+    case 'login_required':
+    case 'interaction_required':
+      return 'Okta needs you to sign in again.';
+    case 'temporarily_unavailable':
+    case 'server_error':
+      return 'Okta could not complete the sign-in right now. Please try again in a moment.';
+    default:
+      return errorCode
+        ? `Okta returned an error (${errorCode}). Please try again.`
+        : 'Sign-in failed for an unknown reason. Please try again.';
+  }
+}
+
+function asErrorLike(error: unknown): SignInErrorLike {
+  if (typeof error === 'object' && error !== null) return error as SignInErrorLike;
+  return { message: typeof error === 'string' ? error : undefined };
+}

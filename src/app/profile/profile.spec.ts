@@ -1,0 +1,104 @@
+import { signal } from '@angular/core';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import type { UserClaims } from '@okta/okta-auth-js';
+import { AuthSession } from '../auth';
+import { Profile } from './profile';
+
+describe('Profile', () => {
+  const claims = signal<UserClaims | null>(null);
+
+  beforeEach(() => {
+    claims.set(null);
+    const session: Pick<AuthSession, 'claims'> = { claims };
+    TestBed.configureTestingModule({ providers: [{ provide: AuthSession, useValue: session }] });
+  });
+
+  async function render(): Promise<ComponentFixture<Profile>> {
+    const fixture = TestBed.createComponent(Profile);
+    await fixture.whenStable();
+    return fixture;
+  }
+
+  const page = (fixture: ComponentFixture<Profile>) => fixture.nativeElement as HTMLElement;
+  /** Each body row of the claims table as [claim, value] text. */
+  const rows = (fixture: ComponentFixture<Profile>) =>
+    Array.from(page(fixture).querySelectorAll('tbody tr')).map((row) => [
+      row.querySelector('th')?.textContent?.trim(),
+      row.querySelector('td')?.textContent?.trim(),
+    ]);
+
+  it("shows the user's name and email", async () => {
+    claims.set({ sub: '00u1abcd', name: 'Ada Lovelace', email: 'ada@example.com' });
+
+    const fixture = await render();
+
+    // The line above the claims table, which repeats every claim including the email.
+    const who = page(fixture).querySelector('strong');
+    expect(who?.textContent).toBe('Ada Lovelace');
+    expect(who?.parentElement?.textContent).toContain('ada@example.com');
+  });
+
+  it('leaves the email out when the token has none', async () => {
+    claims.set({ sub: '00u1abcd', name: 'Ada Lovelace' });
+
+    const fixture = await render();
+
+    expect(page(fixture).textContent).not.toContain('·');
+  });
+
+  it('shows one table row per claim, in token order, with formatted values', async () => {
+    claims.set({
+      sub: '00u1abcd',
+      name: 'Ada Lovelace',
+      iat: 1700000000,
+      amr: ['pwd', 'mfa'],
+      email_verified: true,
+    });
+
+    const fixture = await render();
+
+    expect(rows(fixture)).toEqual([
+      ['sub', '00u1abcd'],
+      ['name', 'Ada Lovelace'],
+      ['iat', '2023-11-14T22:13:20.000Z (1700000000)'],
+      ['amr', 'pwd, mfa'],
+      ['email_verified', 'true'],
+    ]);
+  });
+
+  it('labels the table for assistive technology', async () => {
+    claims.set({ sub: '00u1abcd' });
+
+    const fixture = await render();
+
+    expect(page(fixture).querySelector('table caption')?.textContent?.trim()).toBe(
+      'Claims in your ID token',
+    );
+  });
+
+  it('shows claim values with markup as text', async () => {
+    claims.set({ sub: '00u1abcd', name: '<img src=x onerror="window.hacked=1">' });
+
+    const fixture = await render();
+
+    expect(page(fixture).querySelector('img')).toBeNull();
+    expect(rows(fixture)).toContain(['name', '<img src=x onerror="window.hacked=1">']);
+  });
+
+  it('updates when the claims change (e.g. after a token renewal)', async () => {
+    claims.set({ sub: '00u1abcd', name: 'Ada Lovelace' });
+    const fixture = await render();
+
+    claims.set({ sub: '00u1abcd', name: 'Ada King' });
+    await fixture.whenStable();
+
+    expect(page(fixture).querySelector('strong')?.textContent).toBe('Ada King');
+  });
+
+  it('shows no claims table while nobody is signed in', async () => {
+    const fixture = await render();
+
+    expect(page(fixture).querySelector('table')).toBeNull();
+    expect(page(fixture).textContent).toContain('Profile');
+  });
+});

@@ -1,0 +1,135 @@
+import { AuthConfigError } from './auth';
+import { loadRuntimeConfig, parseRuntimeConfig } from './runtime-config';
+
+const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
+const CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
+const VALID = { issuer: ISSUER, clientId: CLIENT_ID, apiUrl: 'http://localhost:8000' };
+
+describe('parseRuntimeConfig', () => {
+  it('returns the API URL without a trailing slash and the validated auth settings', () => {
+    const config = parseRuntimeConfig({ ...VALID, apiUrl: 'http://localhost:8000/' });
+
+    expect(config.apiUrl).toBe('http://localhost:8000');
+    expect(config.auth.issuer).toBe(ISSUER);
+    expect(config.auth.clientId).toBe(CLIENT_ID);
+  });
+
+  it('keeps the path of an API URL that has one', () => {
+    expect(parseRuntimeConfig({ ...VALID, apiUrl: 'https://api.example.com/v1/' }).apiUrl).toBe(
+      'https://api.example.com/v1',
+    );
+  });
+
+  it('allow-lists the API origin for the access token by default', () => {
+    const config = parseRuntimeConfig({ ...VALID, apiUrl: 'https://api.example.com/v1' });
+
+    expect(config.auth.apiOrigins).toEqual(['https://api.example.com']);
+  });
+
+  it('uses explicit apiOrigins instead of the API origin', () => {
+    const config = parseRuntimeConfig({
+      ...VALID,
+      apiUrl: 'https://api.example.com/v1',
+      apiOrigins: ['https://other.example.com'],
+    });
+
+    expect(config.auth.apiOrigins).toEqual(['https://other.example.com']);
+  });
+
+  it('lets an explicit empty apiOrigins send the token nowhere', () => {
+    expect(parseRuntimeConfig({ ...VALID, apiOrigins: [] }).auth.apiOrigins).toEqual([]);
+  });
+
+  const badApiUrls: [string, unknown, string][] = [
+    ['a missing apiUrl', undefined, 'undefined'],
+    ['an empty apiUrl', '', ''],
+    ['an apiUrl without a scheme', 'localhost:8000', 'localhost:8000'],
+    ['a relative apiUrl', '/api', '/api'],
+    ['an ftp: apiUrl', 'ftp://api.example.com', 'ftp://api.example.com'],
+    ['a javascript: apiUrl', 'javascript:alert(1)', 'javascript:alert(1)'],
+    ['an apiUrl that is not a string', 8000, '8000'],
+  ];
+  for (const [what, apiUrl, shown] of badApiUrls) {
+    it(`rejects ${what} with a sentence naming apiUrl`, () => {
+      expect(() => parseRuntimeConfig({ ...VALID, apiUrl })).toThrowError(
+        `apiUrl must be an http(s) URL such as http://localhost:8000, not "${shown}".`,
+      );
+    });
+  }
+
+  it('rejects a config.json that is not an object, naming apiUrl', () => {
+    expect(() => parseRuntimeConfig('not json at all')).toThrowError(
+      /^apiUrl must be an http\(s\)/,
+    );
+  });
+
+  it('passes on the auth settings error when the Okta settings are wrong', () => {
+    expect(() => parseRuntimeConfig({ ...VALID, clientId: '' })).toThrowMatching(
+      (error) => error instanceof AuthConfigError && error.field === 'clientId',
+    );
+  });
+});
+
+describe('loadRuntimeConfig', () => {
+  const jsonResponse = (body: string, status = 200) =>
+    new Response(body, { status, headers: { 'Content-Type': 'application/json' } });
+
+  it('fetches config.json and returns the validated config', async () => {
+    const fetchJson = jasmine
+      .createSpy<(url: string) => Promise<Response>>('fetchJson')
+      .and.resolveTo(jsonResponse(JSON.stringify(VALID)));
+
+    const config = await loadRuntimeConfig(undefined, fetchJson);
+
+    expect(fetchJson).toHaveBeenCalledOnceWith('config.json');
+    expect(config.apiUrl).toBe('http://localhost:8000');
+    expect(config.auth.apiOrigins).toEqual(['http://localhost:8000']);
+  });
+
+  it('asks the browser for a fresh copy rather than a cached one', async () => {
+    const fetchSpy = spyOn(window, 'fetch').and.resolveTo(jsonResponse(JSON.stringify(VALID)));
+
+    await loadRuntimeConfig('/settings/config.json');
+
+    expect(fetchSpy).toHaveBeenCalledOnceWith('/settings/config.json', { cache: 'no-store' });
+  });
+
+  it('rejects with a readable message when the network fails', async () => {
+    const fetchJson = () => Promise.reject(new TypeError('Failed to fetch'));
+
+    await expectAsync(loadRuntimeConfig('config.json', fetchJson)).toBeRejectedWithError(
+      Error,
+      'The app could not load its configuration (config.json).',
+    );
+  });
+
+  it('rejects with the status when the server answers with an error', async () => {
+    const fetchJson = () => Promise.resolve(new Response('Not Found', { status: 404 }));
+
+    await expectAsync(loadRuntimeConfig('config.json', fetchJson)).toBeRejectedWithError(
+      Error,
+      'The app could not load its configuration (config.json answered 404).',
+    );
+  });
+
+  it('rejects with a readable message when the file is not JSON', async () => {
+    const fetchJson = () => Promise.resolve(jsonResponse('<!doctype html><title>SPA</title>'));
+
+    await expectAsync(loadRuntimeConfig('config.json', fetchJson)).toBeRejectedWithError(
+      Error,
+      "The app's configuration (config.json) is not valid JSON.",
+    );
+  });
+
+  it('rejects with the validation sentence when the JSON holds bad settings', async () => {
+    const fetchJson = () =>
+      Promise.resolve(
+        jsonResponse(JSON.stringify({ ...VALID, issuer: 'https://{yourOktaDomain}' })),
+      );
+
+    await expectAsync(loadRuntimeConfig('config.json', fetchJson)).toBeRejectedWithError(
+      AuthConfigError,
+      /^issuer still holds a placeholder/,
+    );
+  });
+});

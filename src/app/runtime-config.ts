@@ -1,0 +1,56 @@
+import { AuthConfig, parseAuthConfig } from './auth';
+
+/** What `config.json`, served beside index.html, holds; one build runs in every environment. */
+export interface RuntimeConfig {
+  readonly auth: AuthConfig;
+  /** Base URL of the sample API, e.g. `http://localhost:8000`. */
+  readonly apiUrl: string;
+}
+
+/** Validates parsed `config.json`. The API's origin is allow-listed for the access token by default. */
+export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
+  const input = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const apiUrl = parseApiUrl(input['apiUrl']);
+  const auth = parseAuthConfig({ apiOrigins: [new URL(apiUrl).origin], ...input });
+  return { auth, apiUrl };
+}
+
+/** Fetches and validates `config.json`; rejects with a readable message on any failure. */
+export async function loadRuntimeConfig(
+  url = 'config.json', // relative to <base href>, so the app can live under a sub-path
+  fetchJson: (url: string) => Promise<Response> = (u) => fetch(u, { cache: 'no-store' }),
+): Promise<RuntimeConfig> {
+  let response: Response;
+  try {
+    response = await fetchJson(url);
+  } catch {
+    throw new Error(`The app could not load its configuration (${url}).`);
+  }
+  if (!response.ok) {
+    throw new Error(
+      `The app could not load its configuration (${url} answered ${response.status}).`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = await response.json();
+  } catch {
+    throw new Error(`The app's configuration (${url}) is not valid JSON.`);
+  }
+  return parseRuntimeConfig(raw);
+}
+
+function parseApiUrl(value: unknown): string {
+  let url: URL | null = null;
+  try {
+    url = typeof value === 'string' ? new URL(value) : null;
+  } catch {
+    url = null;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    throw new Error(
+      `apiUrl must be an http(s) URL such as http://localhost:8000, not "${String(value)}".`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}

@@ -1,0 +1,139 @@
+import { signal } from '@angular/core';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter, Router } from '@angular/router';
+import { AuthSession } from '../auth';
+import { SiteHeader } from './site-header';
+
+type Status = ReturnType<AuthSession['status']>;
+
+describe('SiteHeader', () => {
+  const status = signal<Status>('pending');
+  const displayName = signal<string | null>(null);
+  let session: jasmine.SpyObj<Pick<AuthSession, 'signIn' | 'signOut'>> &
+    Pick<AuthSession, 'status' | 'displayName'>;
+
+  beforeEach(() => {
+    status.set('pending');
+    displayName.set(null);
+    session = {
+      ...jasmine.createSpyObj<Pick<AuthSession, 'signIn' | 'signOut'>>('AuthSession', [
+        'signIn',
+        'signOut',
+      ]),
+      status,
+      displayName,
+    };
+    session.signIn.and.resolveTo();
+    session.signOut.and.resolveTo();
+    TestBed.configureTestingModule({
+      // Every URL matches a component-less route, so the header can be tested on any page.
+      providers: [
+        provideRouter([{ path: '**', children: [] }]),
+        { provide: AuthSession, useValue: session },
+      ],
+    });
+  });
+
+  async function render(): Promise<ComponentFixture<SiteHeader>> {
+    const fixture = TestBed.createComponent(SiteHeader);
+    await fixture.whenStable();
+    return fixture;
+  }
+
+  const text = (fixture: ComponentFixture<SiteHeader>) =>
+    ((fixture.nativeElement as HTMLElement).textContent ?? '').replace(/\s+/g, ' ');
+  const button = (fixture: ComponentFixture<SiteHeader>, name: string) =>
+    Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find(
+      (element) => element.textContent?.trim() === name,
+    );
+
+  describe('while the session is being checked', () => {
+    it('says so, without offering Sign in or Sign out', async () => {
+      const fixture = await render();
+
+      expect(
+        (fixture.nativeElement as HTMLElement).querySelector('[role="status"]')?.textContent,
+      ).toBe('Checking your session…');
+      expect(button(fixture, 'Sign in')).toBeUndefined();
+      expect(button(fixture, 'Sign out')).toBeUndefined();
+    });
+  });
+
+  describe('when signed out', () => {
+    beforeEach(() => status.set('signed-out'));
+
+    it('says "Not signed in" and offers Sign in', async () => {
+      const fixture = await render();
+
+      expect(text(fixture)).toContain('Not signed in');
+      expect(button(fixture, 'Sign in')).toBeDefined();
+      expect(button(fixture, 'Sign out')).toBeUndefined();
+    });
+
+    it('signs in and comes back to the current page, query included', async () => {
+      await TestBed.inject(Router).navigateByUrl('/messages?page=2');
+      const fixture = await render();
+
+      button(fixture, 'Sign in')?.click();
+
+      expect(session.signIn).toHaveBeenCalledOnceWith('/messages?page=2');
+    });
+
+    it('comes back to the home page rather than to the sign-in callback', async () => {
+      await TestBed.inject(Router).navigateByUrl('/login/callback?error=access_denied');
+      const fixture = await render();
+
+      button(fixture, 'Sign in')?.click();
+
+      expect(session.signIn).toHaveBeenCalledOnceWith('/');
+    });
+  });
+
+  describe('when signed in', () => {
+    beforeEach(() => {
+      status.set('signed-in');
+      displayName.set('Ada Lovelace');
+    });
+
+    it('says who is signed in and offers Sign out', async () => {
+      const fixture = await render();
+
+      expect(text(fixture)).toContain('Signed in as Ada Lovelace');
+      expect(button(fixture, 'Sign out')).toBeDefined();
+      expect(button(fixture, 'Sign in')).toBeUndefined();
+    });
+
+    it('signs out when Sign out is clicked', async () => {
+      const fixture = await render();
+
+      button(fixture, 'Sign out')?.click();
+
+      expect(session.signOut).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  it('switches from checking to signed in without being re-created', async () => {
+    const fixture = await render();
+
+    status.set('signed-in');
+    displayName.set('Ada Lovelace');
+    await fixture.whenStable();
+
+    expect(text(fixture)).toContain('Signed in as Ada Lovelace');
+    expect(text(fixture)).not.toContain('Checking your session…');
+  });
+
+  it('links to the home, profile and messages pages', async () => {
+    const fixture = await render();
+
+    const links = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('nav a')).map(
+      (link) => [link.textContent?.trim(), link.getAttribute('href')],
+    );
+    expect(links).toEqual([
+      ['Okta + Angular', '/'],
+      ['Home', '/'],
+      ['Profile', '/profile'],
+      ['Messages', '/messages'],
+    ]);
+  });
+});
