@@ -1,5 +1,7 @@
 // @ts-check
+import js from '@eslint/js';
 import angular from 'angular-eslint';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -20,7 +22,6 @@ export default tseslint.config(
         'error',
         { type: 'element', prefix: 'app', style: 'kebab-case' },
       ],
-      '@angular-eslint/prefer-on-push-component-change-detection': 'off',
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },
@@ -28,7 +29,12 @@ export default tseslint.config(
   {
     files: ['**/*.html'],
     extends: [...angular.configs.templateRecommended, ...angular.configs.templateAccessibility],
-    rules: {},
+  },
+  {
+    // The Node side: start/serve/test scripts, the sample API and the embedded provider.
+    files: ['**/*.mjs', '*.js'],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: globals.node, ecmaVersion: 'latest', sourceType: 'module' },
   },
   {
     files: ['e2e/**/*.ts'],

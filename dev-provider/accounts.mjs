@@ -37,11 +37,13 @@ export const DEMO_USERS = Object.freeze(
 );
 
 /**
- * Which claims each scope releases, as in Okta's default authorization server (its `groups`
- * claim is a custom claim bound to a `groups` scope). Shared by the ID token configuration and
- * /v1/userinfo.
+ * Which claims each scope releases, as in Okta's default authorization server. `groups` is the
+ * custom claim Okta's guides add ("Groups claim", filter: matches .*, include in: any scope), so
+ * it comes with `openid` itself; a `groups` scope is accepted too. Shared by the ID token
+ * configuration and /v1/userinfo.
  */
 export const SCOPE_CLAIMS = Object.freeze({
+  openid: ['groups'],
   profile: ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'zoneinfo'],
   email: ['email', 'email_verified'],
   groups: ['groups'],

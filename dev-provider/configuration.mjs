@@ -66,7 +66,7 @@ export function buildConfiguration({ settings, issuer, signingJwk, cookieKeys, a
     scopes: ['openid', 'offline_access'],
     // `openid` claims reach every ID token; the other keys also declare the scopes profile, email
     // and groups. Okta's ID tokens carry auth_time, amr and idp.
-    claims: { openid: ['sub', 'auth_time', 'amr', 'idp'], ...SCOPE_CLAIMS },
+    claims: { ...SCOPE_CLAIMS, openid: ['sub', 'auth_time', 'amr', 'idp', ...SCOPE_CLAIMS.openid] },
     // Okta puts the profile claims of the granted scopes in the ID token itself; oidc-provider's
     // default would leave them to the userinfo endpoint when an access token is issued too.
     conformIdTokenClaims: false,

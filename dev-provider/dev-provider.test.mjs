@@ -25,7 +25,8 @@ const CLIENT = { id: '0oatestclient0000001', redirectUri: `${APP}/login/callback
 const PASSWORD = 'Test-Passw0rd!';
 const [ADA] = DEMO_USERS;
 const USER = { username: ADA.email, password: PASSWORD };
-const SCOPE = 'openid profile email offline_access groups';
+// The app's default scopes: no `groups` scope, yet ID tokens carry the groups claim, as Okta's does.
+const SCOPE = 'openid profile email offline_access';
 
 describe('dev provider, as @okta/okta-auth-js sees it', { timeout: 30_000 }, () => {
   let provider;
@@ -236,6 +237,7 @@ describe('dev provider, as @okta/okta-auth-js sees it', { timeout: 30_000 }, () 
       sub: ADA.id,
       email: 'ada@example.com',
       email_verified: true,
+      groups: ['Everyone', 'Admins'],
     });
 
     const full = await signInForTokens();

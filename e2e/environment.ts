@@ -38,6 +38,7 @@ export interface TestUser {
   readonly username: string;
   readonly password: string;
   readonly name: string;
+  readonly groups: readonly string[];
 }
 
 const [demo] = DEMO_USERS;
@@ -45,4 +46,5 @@ export const TEST_USER: TestUser = {
   username: demo.email,
   password: process.env['DEV_PROVIDER_PASSWORD'] ?? demo.password,
   name: demo.name,
+  groups: demo.groups,
 };

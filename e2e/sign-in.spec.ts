@@ -38,6 +38,7 @@ test.describe('sign-in', () => {
     await expect(page.getByRole('row', { name: /^email / })).toContainText(TEST_USER.username);
     await expect(page.getByRole('row', { name: /^iss / })).toContainText(E2E.issuer);
     await expect(page.getByRole('row', { name: /^aud / })).toContainText(E2E.clientId);
+    await expect(page.getByRole('row', { name: /^groups / })).toContainText(TEST_USER.groups[0]);
     await screenshot(page, 'profile');
   });
 

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadSettings, SettingsError } from './settings.mjs';
+
+/** A project folder with the given files, so .env handling is tested on real files. */
+function projectWith(files = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'settings-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const ORG = {
+  OKTA_ISSUER: 'https://dev-123456.okta.com/oauth2/default',
+  OKTA_CLIENT_ID: '0oa1realclient',
+};
+
+describe('settings', () => {
+  it('uses the embedded provider when no issuer is configured', () => {
+    const settings = loadSettings(projectWith(), {});
+    assert.deepEqual(settings.devProvider, { port: 3000, clientId: '0oadevspaclient00001' });
+    assert.equal(settings.auth.issuer, 'http://localhost:3000/oauth2/default');
+    assert.equal(settings.appOrigin, 'http://localhost:4200');
+    assert.equal(settings.apiUrl, 'http://localhost:8000');
+    assert.equal(settings.apiPort, 8000);
+    assert.equal(settings.audience, 'api://default');
+  });
+
+  it('starts no embedded provider when an Okta org is configured', () => {
+    const settings = loadSettings(projectWith(), ORG);
+    assert.equal(settings.devProvider, null);
+    assert.equal(settings.auth.issuer, ORG.OKTA_ISSUER);
+    assert.equal(settings.auth.clientId, ORG.OKTA_CLIENT_ID);
+  });
+
+  it('reads .env, and lets the environment win over it', () => {
+    const dir = projectWith({
+      '.env': `OKTA_ISSUER=${ORG.OKTA_ISSUER}\nOKTA_CLIENT_ID=from-dotenv\n# a comment\nAPP_PORT="4400"\n`,
+    });
+    const settings = loadSettings(dir, { OKTA_CLIENT_ID: 'from-environment' });
+    assert.equal(settings.auth.issuer, ORG.OKTA_ISSUER);
+    assert.equal(settings.auth.clientId, 'from-environment');
+    assert.equal(settings.appOrigin, 'http://localhost:4400');
+  });
+
+  it("reads the Okta CLI's .okta.env, with .env winning over it", () => {
+    const dir = projectWith({
+      '.okta.env': `export ISSUER=${ORG.OKTA_ISSUER}\nexport CLIENT_ID=from-okta-cli\n`,
+    });
+    assert.equal(loadSettings(dir, {}).auth.clientId, 'from-okta-cli');
+    writeFileSync(join(dir, '.env'), 'OKTA_CLIENT_ID=from-dotenv\n');
+    assert.equal(loadSettings(dir, {}).auth.clientId, 'from-dotenv');
+  });
+
+  it('writes the runtime configuration the browser app reads', () => {
+    const settings = loadSettings(projectWith(), {
+      ...ORG,
+      OKTA_SCOPES: 'openid email',
+      OKTA_TOKEN_STORAGE: 'localStorage',
+      API_URL: 'https://api.example.com/',
+    });
+    assert.deepEqual(settings.runtimeConfig, {
+      issuer: ORG.OKTA_ISSUER,
+      clientId: ORG.OKTA_CLIENT_ID,
+      scopes: ['openid', 'email'],
+      tokenStorage: 'localStorage',
+      apiUrl: 'https://api.example.com',
+    });
+    assert.equal(settings.apiPort, 443);
+  });
+
+  const bad = [
+    [{ OKTA_ISSUER: 'dev-123456.okta.com' }, /^OKTA_ISSUER must be an http\(s\) URL/],
+    [
+      { ...ORG, OKTA_ISSUER: 'https://dev-123456-admin.okta.com/oauth2/default' },
+      /^OKTA_ISSUER points at the Okta Admin Console/,
+    ],
+    [{ OKTA_ISSUER: ORG.OKTA_ISSUER }, /^OKTA_CLIENT_ID is missing/],
+    [{ OKTA_CLIENT_ID: 'abc' }, /^OKTA_CLIENT_ID is set but OKTA_ISSUER is not/],
+    [{ ...ORG, OKTA_SCOPES: 'profile email' }, /^OKTA_SCOPES must .* "openid"/],
+    [{ ...ORG, OKTA_TOKEN_STORAGE: 'cookies' }, /^OKTA_TOKEN_STORAGE must be one of/],
+    [{ APP_PORT: 'eighty' }, /^APP_PORT must be a port number/],
+    [{ API_URL: 'localhost:8000' }, /^API_URL must be an http\(s\) URL/],
+    [{ API_URL: 'http://api.example.com' }, /^API_URL must use https/],
+    [{ DEV_PROVIDER_PORT: '70000' }, /^DEV_PROVIDER_PORT must be a port number/],
+  ];
+  for (const [env, message] of bad) {
+    it(`stops with one sentence naming the variable for ${JSON.stringify(env)}`, () => {
+      assert.throws(
+        () => loadSettings(projectWith(), env),
+        (error) => {
+          assert.ok(error instanceof SettingsError);
+          assert.match(error.message, message);
+          assert.doesNotMatch(error.message, /\n/);
+          return true;
+        },
+      );
+    });
+  }
+});
