@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findChromium } from './chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -35,6 +36,14 @@ const steps = [
     before: () => rmSync(E2E_REPORT, { force: true }),
   },
 ];
+
+// Unit and e2e tests need a browser: say in one sentence what to install rather than fail later.
+try {
+  findChromium();
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
 
 const results = [];
 const started = Date.now();
