@@ -40,12 +40,12 @@ export default defineConfig({
       env: E2E.apiEnv,
       reuseExistingServer: false,
     },
-    {
-      name: 'app',
+    ...E2E.appServers.map(({ name, origin, env }) => ({
+      name: `app (${name})`,
       command: `"${node}" scripts/serve.mjs`,
-      url: `${E2E.appOrigin}/config.json`,
-      env: E2E.appEnv,
+      url: `${origin}/config.json`,
+      env,
       reuseExistingServer: false,
-    },
+    })),
   ],
 });

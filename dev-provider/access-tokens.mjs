@@ -3,7 +3,7 @@
 // and its userinfo, introspection and revocation endpoints refuse them (lib/actions/userinfo.js,
 // lib/shared/reject_structured_tokens.js). This module gives the tokens Okta's claims and keeps an
 // index of the ones issued, so the endpoints in okta-compat.mjs can check and revoke them.
-import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 
 import { findUserById } from './accounts.mjs';
 
@@ -37,9 +37,17 @@ export function isJwt(value) {
   }
 }
 
-/** Indexes the access tokens `provider` issues (by `jti`); see `verify` and `revoke`. */
-export async function trackAccessTokens(provider, { issuer, audience, publicJwk }) {
-  const key = await importJWK(publicJwk, 'RS256');
+/**
+ * Indexes the access tokens `provider` issues (by `jti`); see `verify` and `revoke`. Tokens are
+ * checked against every key of `signingKeys` (signing-keys.mjs), found by `kid`, so the ones
+ * signed before a key rotation stay good.
+ */
+export function trackAccessTokens(provider, { issuer, audience, signingKeys }) {
+  const key = ({ kid }) => {
+    const found = signingKeys.find(kid);
+    if (!found) throw new Error(`No signing key has the kid ${kid}.`);
+    return found.publicKey;
+  };
   const issued = new Map(); // jti -> { grantId, expiresAt (ms) }
 
   // Emitted for tokens that are not stored, i.e. JWT access tokens (lib/models/base_model.js).

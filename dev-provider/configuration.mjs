@@ -28,7 +28,18 @@ export const INTERACTION_PREFIX = '/interaction/';
  */
 const API_SCOPES = 'openid profile email offline_access groups';
 
-export function buildConfiguration({ settings, issuer, signingJwk, cookieKeys, accounts }) {
+/**
+ * `extraParams` is only set by the fault switch (faults/authorize-faults.mjs), which needs its
+ * validators as a hook into valid authorization requests; without it the option keeps its default.
+ */
+export function buildConfiguration({
+  settings,
+  issuer,
+  signingJwk,
+  cookieKeys,
+  accounts,
+  extraParams,
+}) {
   const issuerPath = new URL(issuer).pathname;
   const appOrigins = new Set(settings.appOrigins);
 
@@ -53,6 +64,7 @@ export function buildConfiguration({ settings, issuer, signingJwk, cookieKeys, a
         post_logout_redirect_uris: settings.appOrigins.flatMap((origin) => [origin, `${origin}/`]),
       },
     ],
+    ...(extraParams && { extraParams }),
     // Okta requires redirect_uri on every authorization request.
     allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: ['none'],

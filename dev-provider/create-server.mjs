@@ -7,9 +7,10 @@ import { createAccounts } from './accounts.mjs';
 import { trackAccessTokens } from './access-tokens.mjs';
 import { buildConfiguration } from './configuration.mjs';
 import { interactions } from './interactions.mjs';
-import { generateCookieKeys, generateSigningKey } from './keys.mjs';
-import { oktaCompat } from './okta-compat.mjs';
+import { generateCookieKeys } from './keys.mjs';
+import { appOriginCors, oktaCompat } from './okta-compat.mjs';
 import { DEFAULTS } from './settings.mjs';
+import { createSigningKeys } from './signing-keys.mjs';
 
 /** Loopback only: the provider is never reachable from other machines. */
 const HOST = '127.0.0.1';
@@ -21,11 +22,11 @@ export class StartupError extends Error {
 
 /**
  * Starts a provider and resolves once it answers. `options` takes the settings of settings.mjs
- * (`port: 0` picks a free port; the issuer then names the real one) and `middleware`, Koa
- * middleware run before all of this package's own inside the provider: the extension point for a
- * future fault switch used by security tests.
+ * (`port: 0` picks a free port; the issuer then names the real one; `faults: true` turns the fault
+ * switch on) and `middleware`, Koa middleware run before all of this package's own inside the
+ * provider. `testApiUrl` is the fault switch's admin API, only when the switch is on.
  *
- * @returns {Promise<{ issuer: string, port: number, close: () => Promise<void> }>}
+ * @returns {Promise<{ issuer: string, port: number, testApiUrl?: string, close: () => Promise<void> }>}
  */
 export async function startDevProvider(options = {}) {
   const { middleware = [], ...overrides } = options;
@@ -41,13 +42,19 @@ export async function startDevProvider(options = {}) {
 
   try {
     const { port } = server.address();
-    const issuer = `http://localhost:${port}${ISSUER_PATH}`;
-    const provider = await createProvider({ settings, issuer, middleware });
-    app = mountAtIssuer(provider.callback(), { host: `localhost:${port}`, issuer });
+    const origin = `http://localhost:${port}`;
+    const issuer = `${origin}${ISSUER_PATH}`;
+    const { provider, faultSwitch } = await createProvider({ settings, issuer, middleware });
+    app = mountAtIssuer(provider.callback(), {
+      host: `localhost:${port}`,
+      issuer,
+      testApi: faultSwitch?.testApi,
+    });
 
     let closing;
     const close = () => (closing ??= closeServer(server));
-    return { issuer, port, close };
+    const testApiUrl = faultSwitch ? `${origin}${faultSwitch.testApi.path}` : undefined;
+    return { issuer, port, ...(testApiUrl && { testApiUrl }), close };
   } catch (err) {
     await closeServer(server);
     throw err;
@@ -55,14 +62,20 @@ export async function startDevProvider(options = {}) {
 }
 
 async function createProvider({ settings, issuer, middleware }) {
-  const { privateJwk, publicJwk } = await generateSigningKey();
+  const signingKeys = await createSigningKeys();
+  // Off unless asked for: then none of its hooks, middleware or test API exist, and its code (which
+  // reaches into oidc-provider's internals, see faults/provider-keystore.mjs) is not even loaded.
+  const faultSwitch = settings.faults
+    ? (await import('./faults/index.mjs')).createFaultSwitch({ signingKeys })
+    : undefined;
   const accounts = createAccounts(settings.password);
   const configuration = buildConfiguration({
     settings,
     issuer,
-    signingJwk: privateJwk,
+    signingJwk: signingKeys.current.privateJwk,
     cookieKeys: generateCookieKeys(),
     accounts,
+    extraParams: faultSwitch?.extraParams,
   });
   // No reverse proxy sits in front, so `provider.proxy` stays false and X-Forwarded-* headers are
   // ignored: URLs are built from the Host header, which mountAtIssuer pins to the issuer's.
@@ -72,28 +85,36 @@ async function createProvider({ settings, issuer, middleware }) {
     console.error(`Dev OpenID provider failed on ${ctx.method} ${ctx.path}:`, err);
   });
 
-  const accessTokens = await trackAccessTokens(provider, {
+  faultSwitch?.attach(provider);
+
+  const accessTokens = trackAccessTokens(provider, {
     issuer,
     audience: settings.audience,
-    publicJwk,
+    signingKeys,
   });
-  // provider.use() runs these, in this order, before oidc-provider's own routes.
+  // provider.use() runs these, in this order, before oidc-provider's own routes. The fault
+  // switch counts requests before CORS answers preflights, and injects faults after CORS so that
+  // the app receives the faulty answers.
   for (const fn of [
     ...middleware,
+    ...(faultSwitch ? [faultSwitch.countRequests] : []),
+    appOriginCors(settings.appOrigins),
+    ...(faultSwitch?.endpointMiddleware ?? []),
     ...oktaCompat({ provider, settings, issuer, accessTokens }),
     interactions({ provider, accounts, issuerPath: ISSUER_PATH }),
   ]) {
     provider.use(fn);
   }
-  return provider;
+  return { provider, faultSwitch };
 }
 
 /**
  * Serves the provider under the issuer's path, as Express's app.use(path, provider.callback())
  * would: oidc-provider reads the mount path from req.originalUrl and req.baseUrl when it builds
- * interaction, resume and discovery URLs (lib/helpers/oidc_context.js, urlFor).
+ * interaction, resume and discovery URLs (lib/helpers/oidc_context.js, urlFor). `testApi`, the
+ * fault switch's, answers /__test__/ when the switch is on.
  */
-function mountAtIssuer(callback, { host, issuer }) {
+function mountAtIssuer(callback, { host, issuer, testApi }) {
   const prefix = new URL(issuer).pathname;
   return (req, res) => {
     // Generated URLs use the Host header; answering only to the issuer's keeps them equal to the
@@ -101,6 +122,7 @@ function mountAtIssuer(callback, { host, issuer }) {
     if (req.headers.host?.toLowerCase() !== host) {
       return sendText(res, 421, `This provider only answers at http://${host}, its issuer's host.`);
     }
+    if (testApi?.matches(req.url)) return testApi.handle(req, res);
     const rest = req.url.startsWith(prefix) ? req.url.slice(prefix.length) : undefined;
     if (rest === undefined || !(rest === '' || rest.startsWith('/') || rest.startsWith('?'))) {
       return sendText(res, 404, `Not found. The OpenID provider is at ${issuer}.`);

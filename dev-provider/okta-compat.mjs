@@ -1,6 +1,6 @@
 // Koa middleware, run before oidc-provider's router, for the places where Okta and oidc-provider
 // differ in a way @okta/okta-auth-js notices. Paths are relative to the issuer (create-server.mjs
-// mounts the provider there).
+// mounts the provider there, and runs `appOriginCors` first, then `oktaCompat`).
 import { ROUTES } from './configuration.mjs';
 import { claimsForScopes, findUserById } from './accounts.mjs';
 import { isJwt } from './access-tokens.mjs';
@@ -20,7 +20,6 @@ const CORS_PATHS = new Set([
 export function oktaCompat({ provider, settings, issuer, accessTokens }) {
   const context = { provider, settings, issuer, accessTokens };
   return [
-    cors(settings.appOrigins),
     keepOfflineAccess,
     route(['GET', 'POST'], ROUTES.userinfo, userinfo, context),
     route(['POST'], ROUTES.revocation, revoke, context),
@@ -30,12 +29,13 @@ export function oktaCompat({ provider, settings, issuer, accessTokens }) {
 
 /**
  * CORS for the configured app origins only. oidc-provider's own CORS answers any origin on
- * discovery and keys, and every preflight; this runs first and has the final word: an allowed
- * origin is echoed (oidc-provider then leaves the headers alone), any other origin gets none.
+ * discovery and keys, and every preflight; this runs before it (and before the fault switch's
+ * faults, which thus keep these headers) and has the final word: an allowed origin is echoed
+ * (oidc-provider then leaves the headers alone), any other origin gets none.
  */
-function cors(appOrigins) {
+export function appOriginCors(appOrigins) {
   const allowed = new Set(appOrigins);
-  return async function appOriginCors(ctx, next) {
+  return async function cors(ctx, next) {
     if (!CORS_PATHS.has(ctx.path)) return next();
     ctx.vary('Origin');
     const origin = ctx.get('Origin');

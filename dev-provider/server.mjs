@@ -5,8 +5,14 @@ import { startDevProvider, StartupError } from './create-server.mjs';
 import { readSettings, SettingsError } from './settings.mjs';
 
 try {
-  const { issuer, close } = await startDevProvider(readSettings(process.env));
+  const { issuer, testApiUrl, close } = await startDevProvider(readSettings(process.env));
   console.log(`Dev OpenID provider ready at ${issuer}`);
+  if (testApiUrl) {
+    // Said at every start, so that nobody mistakes a provider that misbehaves on purpose for a bug.
+    console.log(
+      `Fault switch ON (DEV_PROVIDER_FAULTS=on): ${testApiUrl}/ makes this provider misbehave on request. For security tests only.`,
+    );
+  }
 
   const stop = () => {
     close().catch((err) => {

@@ -20,6 +20,8 @@ export const DEFAULTS = Object.freeze({
   // Okta's default global session policy signs out after 2 hours of inactivity.
   sessionTtl: 2 * 3600,
   password: DEFAULT_PASSWORD,
+  // The fault switch for security tests (faults/): off unless DEV_PROVIDER_FAULTS=on.
+  faults: false,
 });
 
 /** Reads the environment once; unset or blank variables take their defaults. */
@@ -41,7 +43,20 @@ export function readSettings(env = process.env) {
     sessionTtl: ttl('DEV_PROVIDER_SESSION_TTL', DEFAULTS.sessionTtl),
     // Passwords may legitimately have surrounding spaces, so this one is not trimmed.
     password: env.DEV_PROVIDER_PASSWORD || DEFAULTS.password,
+    faults: parseSwitch(read('DEV_PROVIDER_FAULTS'), 'DEV_PROVIDER_FAULTS') ?? DEFAULTS.faults,
   };
+}
+
+// Only the exact words: a typo such as "no" or "0" must not be mistaken for either state.
+function parseSwitch(value, name) {
+  if (value === undefined) return undefined;
+  const word = value.toLowerCase();
+  if (word !== 'on' && word !== 'off') {
+    throw new SettingsError(
+      `${name} must be "on" or "off" (or unset, which is off), not "${value}".`,
+    );
+  }
+  return word === 'on';
 }
 
 function parsePort(value) {

@@ -39,6 +39,7 @@ describe('readSettings', () => {
       DEV_PROVIDER_REFRESH_TOKEN_TTL: '40',
       DEV_PROVIDER_SESSION_TTL: '50',
       DEV_PROVIDER_PASSWORD: 'another one',
+      DEV_PROVIDER_FAULTS: 'on',
     });
     assert.deepEqual(settings, {
       port: 3100,
@@ -50,7 +51,16 @@ describe('readSettings', () => {
       refreshTokenTtl: 40,
       sessionTtl: 50,
       password: 'another one',
+      faults: true,
     });
+  });
+
+  test('keeps the fault switch off unless DEV_PROVIDER_FAULTS is on', () => {
+    assert.equal(DEFAULTS.faults, false);
+    for (const value of [undefined, '', ' ', 'off', 'OFF']) {
+      assert.equal(readSettings({ DEV_PROVIDER_FAULTS: value }).faults, false, String(value));
+    }
+    assert.equal(readSettings({ DEV_PROVIDER_FAULTS: ' On ' }).faults, true);
   });
 
   for (const name of TTL_VARIABLES) {
@@ -73,6 +83,8 @@ describe('readSettings', () => {
       ['DEV_PROVIDER_APP_ORIGINS', ','],
       ['DEV_PROVIDER_CLIENT_ID', 'client id'],
       ['DEV_PROVIDER_AUDIENCE', 'my api'],
+      ['DEV_PROVIDER_FAULTS', 'yes'],
+      ['DEV_PROVIDER_FAULTS', '1'],
     ]) {
       assert.throws(
         () => readSettings({ [name]: value }),

@@ -4,34 +4,59 @@ import { DEMO_USERS } from '../dev-provider/accounts.mjs';
  * Ports and settings of the e2e stack. They differ from `npm start`'s defaults on purpose:
  * the app learns them only from its runtime configuration, never from code.
  */
-const providerPort = Number(process.env['E2E_PROVIDER_PORT'] ?? 3100);
-const apiPort = Number(process.env['E2E_API_PORT'] ?? 8100);
-const appPort = Number(process.env['E2E_APP_PORT'] ?? 4300);
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const providerPort = port('E2E_PROVIDER_PORT', 3100);
+const apiPort = port('E2E_API_PORT', 8100);
+const appPort = port('E2E_APP_PORT', 4300);
 const clientId = '0oae2etestclient0001';
 
 const issuer = `http://localhost:${providerPort}/oauth2/default`;
-const appOrigin = `http://localhost:${appPort}`;
 const apiUrl = `http://localhost:${apiPort}`;
+const origin = (offset: number) => `http://localhost:${appPort + offset}`;
+
+/** One production build, served several times with different runtime configurations. */
+const APP_VARIANTS = {
+  /** The defaults: tokens in sessionStorage. */
+  main: { offset: 0, env: {} },
+  /** Allow-lists an origin that is a string prefix of the API's ("http://localhost:81" vs ":8100"). */
+  lookalike: { offset: 1, env: { API_ORIGINS: `http://localhost:${String(apiPort).slice(0, 2)}` } },
+  localStorage: { offset: 2, env: { OKTA_TOKEN_STORAGE: 'localStorage' } },
+  memory: { offset: 3, env: { OKTA_TOKEN_STORAGE: 'memory' } },
+} as const;
+export type AppVariant = keyof typeof APP_VARIANTS;
+
+const appOrigins = Object.values(APP_VARIANTS).map(({ offset }) => origin(offset));
 
 export const E2E = {
   issuer,
-  appOrigin,
   apiUrl,
   clientId,
+  appOrigin: origin(0),
+  originOf: (variant: AppVariant) => origin(APP_VARIANTS[variant].offset),
+  /** The app gives up on a silent Okta after this long; the stall test waits for it. */
+  requestTimeoutSeconds: 3,
   providerEnv: {
     DEV_PROVIDER_PORT: String(providerPort),
     DEV_PROVIDER_CLIENT_ID: clientId,
-    DEV_PROVIDER_APP_ORIGINS: appOrigin,
+    DEV_PROVIDER_APP_ORIGINS: appOrigins.join(','),
+    // The fault switch: only the test stack turns it on (see dev-provider/README.md).
+    DEV_PROVIDER_FAULTS: 'on',
   },
-  apiEnv: { OKTA_ISSUER: issuer, API_PORT: String(apiPort), APP_ORIGINS: appOrigin },
-  appEnv: {
-    OKTA_ISSUER: issuer,
-    OKTA_CLIENT_ID: clientId,
-    OKTA_SCOPES: 'openid profile email offline_access',
-    OKTA_TOKEN_STORAGE: 'sessionStorage',
-    API_URL: apiUrl,
-    APP_PORT: String(appPort),
-  },
+  apiEnv: { OKTA_ISSUER: issuer, API_PORT: String(apiPort), APP_ORIGINS: appOrigins.join(',') },
+  appServers: Object.entries(APP_VARIANTS).map(([name, { offset, env }]) => ({
+    name,
+    origin: origin(offset),
+    env: {
+      OKTA_ISSUER: issuer,
+      OKTA_CLIENT_ID: clientId,
+      OKTA_SCOPES: 'openid profile email offline_access',
+      OKTA_TOKEN_STORAGE: 'sessionStorage',
+      OKTA_REQUEST_TIMEOUT_SECONDS: '3',
+      API_URL: apiUrl,
+      APP_PORT: String(appPort + offset),
+      ...env,
+    } as Record<string, string>,
+  })),
 };
 
 export interface TestUser {

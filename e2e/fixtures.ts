@@ -2,6 +2,9 @@ import { expect, Page, test as base } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { E2E, TEST_USER, TestUser } from './environment';
+import { ProviderFaults } from './provider-faults';
+
+export { ProviderFaults } from './provider-faults';
 
 export { expect } from '@playwright/test';
 export { E2E, TEST_USER } from './environment';
@@ -14,11 +17,21 @@ interface Fixtures {
   page: Page;
   /** A page signed in as the demo user, on /profile. */
   signedIn: Page;
+  /** The provider's fault switch, cleared (with its counters) before and after each test. */
+  faults: ProviderFaults;
 }
 
 export const test = base.extend<Fixtures>({
   page: async ({ page }, use) => {
     const problems: string[] = [];
+    // Chromium reports CSP violations on the console; the event also catches report-only ones.
+    await page.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (event) =>
+        console.error(
+          `Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`,
+        ),
+      ),
+    );
     page.on('pageerror', (error) => problems.push(`uncaught error: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) {
@@ -27,6 +40,12 @@ export const test = base.extend<Fixtures>({
     });
     await use(page);
     expect(problems, 'page errors and CSP violations').toEqual([]);
+  },
+  faults: async ({}, use) => {
+    const faults = new ProviderFaults();
+    await faults.clear();
+    await use(faults);
+    await faults.clear();
   },
   signedIn: async ({ page }, use) => {
     await page.goto('/profile');
@@ -69,4 +88,36 @@ export async function storedTokens(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The four checks of every refused sign-in: a clear message, no token kept, no redirect loop
+ * (the provider counted `authorize` authorization requests in all), and a way to try again.
+ */
+export async function expectRefusedSignIn(
+  page: Page,
+  faults: ProviderFaults,
+  message: RegExp,
+  { authorize = 1 } = {},
+): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Sign-in did not complete' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveText(message);
+  expect(new URL(page.url()).search, 'code and state are gone from the address bar').toBe('');
+  expect(await storedTokens(page)).toEqual([]);
+  await page.waitForLoadState('networkidle');
+  expect((await faults.stats()).authorize, 'authorization requests (a loop adds more)').toBe(
+    authorize,
+  );
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+}
+
+/** "Try again" starts a fresh flow that succeeds and returns to `returnTo`. */
+export async function tryAgainAndSucceed(page: Page, returnTo: string): Promise<void> {
+  await page.getByRole('button', { name: 'Try again' }).click();
+  const signedIn = page.getByText(`Signed in as ${TEST_USER.name}`);
+  // With an Okta session the provider answers at once; without one it shows its form.
+  await expect(signedIn.or(page.getByLabel('Password'))).toBeVisible();
+  if (!(await signedIn.isVisible())) await signInAtProvider(page, TEST_USER);
+  await expect(signedIn).toBeVisible();
+  await expect(page).toHaveURL((url) => `${url.pathname}${url.search}` === returnTo);
 }

@@ -12,6 +12,7 @@ const ENV_NAMES = {
   scopes: 'OKTA_SCOPES',
   apiOrigins: 'API_URL',
   tokenStorage: 'OKTA_TOKEN_STORAGE',
+  requestTimeoutSeconds: 'OKTA_REQUEST_TIMEOUT_SECONDS',
 };
 
 export const DEFAULTS = {
@@ -76,9 +77,11 @@ export function resolveSettings(vars) {
         clientId,
         scopes: vars.OKTA_SCOPES,
         tokenStorage: vars.OKTA_TOKEN_STORAGE,
-        apiOrigins: [new URL(apiUrl).origin],
+        requestTimeoutSeconds: vars.OKTA_REQUEST_TIMEOUT_SECONDS,
+        // Only these origins receive the access token; by default just the API's own.
+        apiOrigins: vars.API_ORIGINS ?? [new URL(apiUrl).origin],
       },
-      ENV_NAMES,
+      { ...ENV_NAMES, apiOrigins: vars.API_ORIGINS ? 'API_ORIGINS' : 'API_URL' },
     );
   } catch (error) {
     throw new SettingsError(error.message);
@@ -98,7 +101,9 @@ export function resolveSettings(vars) {
       clientId: auth.clientId,
       scopes: auth.scopes,
       tokenStorage: auth.tokenStorage,
+      requestTimeoutSeconds: auth.requestTimeoutSeconds,
       apiUrl,
+      apiOrigins: auth.apiOrigins,
     },
   };
 }

@@ -66,12 +66,28 @@ describe('settings', () => {
       clientId: ORG.OKTA_CLIENT_ID,
       scopes: ['openid', 'email'],
       tokenStorage: 'localStorage',
+      requestTimeoutSeconds: 15,
       apiUrl: 'https://api.example.com',
+      apiOrigins: ['https://api.example.com'],
     });
     assert.equal(settings.apiPort, 443);
   });
 
+  it('sends the access token only to API_ORIGINS when set', () => {
+    const settings = loadSettings(projectWith(), {
+      ...ORG,
+      API_URL: 'https://api.example.com',
+      API_ORIGINS: 'https://api.example.com, https://reports.example.com',
+    });
+    assert.deepEqual(settings.runtimeConfig.apiOrigins, [
+      'https://api.example.com',
+      'https://reports.example.com',
+    ]);
+  });
+
   const bad = [
+    [{ API_ORIGINS: 'https://api.example.com/v1' }, /^API_ORIGINS must hold origins only/],
+    [{ OKTA_REQUEST_TIMEOUT_SECONDS: '0' }, /^OKTA_REQUEST_TIMEOUT_SECONDS must be a number of seconds/],
     [{ OKTA_ISSUER: 'dev-123456.okta.com' }, /^OKTA_ISSUER must be an http\(s\) URL/],
     [
       { ...ORG, OKTA_ISSUER: 'https://dev-123456-admin.okta.com/oauth2/default' },

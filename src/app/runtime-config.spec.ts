@@ -63,6 +63,22 @@ describe('parseRuntimeConfig', () => {
     );
   });
 
+  it('passes the request timeout from config.json to the auth settings', () => {
+    expect(
+      parseRuntimeConfig({ ...VALID, requestTimeoutSeconds: 30 }).auth.requestTimeoutSeconds,
+    ).toBe(30);
+  });
+
+  it('gives Okta requests the default timeout when config.json sets none', () => {
+    expect(parseRuntimeConfig(VALID).auth.requestTimeoutSeconds).toBe(15);
+  });
+
+  it('rejects a bad request timeout, naming requestTimeoutSeconds', () => {
+    expect(() => parseRuntimeConfig({ ...VALID, requestTimeoutSeconds: 0 })).toThrowMatching(
+      (error) => error instanceof AuthConfigError && error.field === 'requestTimeoutSeconds',
+    );
+  });
+
   it('passes on the auth settings error when the Okta settings are wrong', () => {
     expect(() => parseRuntimeConfig({ ...VALID, clientId: '' })).toThrowMatching(
       (error) => error instanceof AuthConfigError && error.field === 'clientId',

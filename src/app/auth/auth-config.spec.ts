@@ -2,6 +2,7 @@ import {
   AuthConfig,
   AuthConfigError,
   ConfigFieldNames,
+  DEFAULT_REQUEST_TIMEOUT_SECONDS,
   DEFAULT_SCOPES,
   isLoopbackUrl,
   parseAuthConfig,
@@ -54,15 +55,35 @@ describe('parseAuthConfig', () => {
         scopes: ['openid', 'profile', 'email', 'offline_access'],
         apiOrigins: [],
         tokenStorage: 'sessionStorage',
+        requestTimeoutSeconds: 15,
       });
     });
 
-    it('treats empty scopes and token storage (unset environment variables) as the defaults', () => {
-      const config = parseAuthConfig(raw({ scopes: '', tokenStorage: '' }));
+    it('treats empty scopes, token storage and timeout (unset environment variables) as the defaults', () => {
+      const config = parseAuthConfig(
+        raw({ scopes: '', tokenStorage: '', requestTimeoutSeconds: '' }),
+      );
 
       expect(config.scopes).toEqual(DEFAULT_SCOPES);
       expect(config.tokenStorage).toBe('sessionStorage');
+      expect(config.requestTimeoutSeconds).toBe(DEFAULT_REQUEST_TIMEOUT_SECONDS);
     });
+
+    const timeouts: [string, unknown, number][] = [
+      ['a number of seconds', 30, 30],
+      ['the lowest allowed value, 1', 1, 1],
+      ['the highest allowed value, 120', 120, 120],
+      ['a fraction of a second above 1', 2.5, 2.5],
+      ['a numeric string (an environment variable)', '45', 45],
+      ['a numeric string with whitespace around it', ' 20\n', 20],
+    ];
+    for (const [what, value, expected] of timeouts) {
+      it(`reads the request timeout from ${what}`, () => {
+        expect(parseAuthConfig(raw({ requestTimeoutSeconds: value })).requestTimeoutSeconds).toBe(
+          expected,
+        );
+      });
+    }
 
     it('does not share the default scopes array with the caller', () => {
       const config = parseAuthConfig(raw());
@@ -372,6 +393,72 @@ describe('parseAuthConfig', () => {
         field: 'apiOrigins',
         message: 'apiOrigins must be a list of origins such as https://api.example.com.',
       },
+      {
+        what: 'a request timeout of 0 seconds',
+        input: raw({ requestTimeoutSeconds: 0 }),
+        field: 'requestTimeoutSeconds',
+        message: 'requestTimeoutSeconds must be a number of seconds between 1 and 120, not "0".',
+      },
+      {
+        what: 'a request timeout just below 1 second',
+        input: raw({ requestTimeoutSeconds: 0.5 }),
+        field: 'requestTimeoutSeconds',
+        message: /^requestTimeoutSeconds must be a number of seconds between 1 and 120/,
+      },
+      {
+        what: 'a negative request timeout',
+        input: raw({ requestTimeoutSeconds: -15 }),
+        field: 'requestTimeoutSeconds',
+        message: 'requestTimeoutSeconds must be a number of seconds between 1 and 120, not "-15".',
+      },
+      {
+        what: 'a request timeout above 120 seconds',
+        input: raw({ requestTimeoutSeconds: 121 }),
+        field: 'requestTimeoutSeconds',
+        message: 'requestTimeoutSeconds must be a number of seconds between 1 and 120, not "121".',
+      },
+      {
+        what: 'a request timeout string that is not a number',
+        input: raw({ requestTimeoutSeconds: '15s' }),
+        field: 'requestTimeoutSeconds',
+        message: 'requestTimeoutSeconds must be a number of seconds between 1 and 120, not "15s".',
+      },
+      {
+        what: 'a request timeout string of blanks',
+        input: raw({ requestTimeoutSeconds: '   ' }),
+        field: 'requestTimeoutSeconds',
+        message: /^requestTimeoutSeconds must be a number of seconds between 1 and 120/,
+      },
+      {
+        what: 'an infinite request timeout',
+        input: raw({ requestTimeoutSeconds: Infinity }),
+        field: 'requestTimeoutSeconds',
+        message: /^requestTimeoutSeconds must be a number of seconds between 1 and 120/,
+      },
+      {
+        what: 'a request timeout that is NaN',
+        input: raw({ requestTimeoutSeconds: NaN }),
+        field: 'requestTimeoutSeconds',
+        message: 'requestTimeoutSeconds must be a number of seconds between 1 and 120, not "NaN".',
+      },
+      {
+        what: 'a request timeout that is a boolean',
+        input: raw({ requestTimeoutSeconds: true }),
+        field: 'requestTimeoutSeconds',
+        message: 'requestTimeoutSeconds must be a number of seconds between 1 and 120, not "true".',
+      },
+      {
+        what: 'a null request timeout',
+        input: raw({ requestTimeoutSeconds: null }),
+        field: 'requestTimeoutSeconds',
+        message: 'requestTimeoutSeconds must be a number of seconds between 1 and 120, not "null".',
+      },
+      {
+        what: 'a request timeout given as a list',
+        input: raw({ requestTimeoutSeconds: [30] }),
+        field: 'requestTimeoutSeconds',
+        message: /^requestTimeoutSeconds must be a number of seconds between 1 and 120/,
+      },
     ];
 
     for (const { what, input, field, message } of cases) {
@@ -397,6 +484,7 @@ describe('parseAuthConfig', () => {
       scopes: 'OKTA_SCOPES',
       apiOrigins: 'API_URL',
       tokenStorage: 'OKTA_TOKEN_STORAGE',
+      requestTimeoutSeconds: 'OKTA_REQUEST_TIMEOUT_SECONDS',
     };
     const cases: [keyof AuthConfig, Record<string, unknown>, RegExp][] = [
       ['issuer', { clientId: CLIENT_ID }, /^OKTA_ISSUER is missing/],
@@ -406,6 +494,11 @@ describe('parseAuthConfig', () => {
       ['scopes', raw({ scopes: 'profile' }), /^OKTA_SCOPES must be a space-separated list/],
       ['apiOrigins', raw({ apiOrigins: ['ftp://x.example'] }), /^API_URL must hold origins only/],
       ['tokenStorage', raw({ tokenStorage: 'disk' }), /^OKTA_TOKEN_STORAGE must be one of/],
+      [
+        'requestTimeoutSeconds',
+        raw({ requestTimeoutSeconds: '600' }),
+        /^OKTA_REQUEST_TIMEOUT_SECONDS must be a number of seconds between 1 and 120, not "600"\.$/,
+      ],
     ];
 
     for (const [field, input, message] of cases) {

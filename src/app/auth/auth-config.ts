@@ -14,6 +14,8 @@ export interface AuthConfig {
   readonly apiOrigins: readonly string[];
   /** Where okta-auth-js keeps tokens. `sessionStorage` limits exposure to one tab's lifetime. */
   readonly tokenStorage: TokenStorage;
+  /** How long any request to Okta may take before sign-in gives up with a message. */
+  readonly requestTimeoutSeconds: number;
 }
 
 export const TOKEN_STORAGES = ['sessionStorage', 'localStorage', 'memory'] as const;
@@ -30,6 +32,7 @@ const FIELD_NAMES: ConfigFieldNames = {
   scopes: 'scopes',
   apiOrigins: 'apiOrigins',
   tokenStorage: 'tokenStorage',
+  requestTimeoutSeconds: 'requestTimeoutSeconds',
 };
 
 export class AuthConfigError extends Error {
@@ -58,6 +61,10 @@ export function parseAuthConfig(raw: unknown, names: ConfigFieldNames = FIELD_NA
     scopes: Object.freeze(parseScopes(input['scopes'], names.scopes)),
     apiOrigins: Object.freeze(parseOrigins(input['apiOrigins'], names.apiOrigins)),
     tokenStorage: parseTokenStorage(input['tokenStorage'], names.tokenStorage),
+    requestTimeoutSeconds: parseTimeout(
+      input['requestTimeoutSeconds'],
+      names.requestTimeoutSeconds,
+    ),
   });
 }
 
@@ -180,6 +187,20 @@ function parseTokenStorage(value: unknown, name: string): TokenStorage {
     'tokenStorage',
     `${name} must be one of ${TOKEN_STORAGES.join(', ')}, not "${String(value)}".`,
   );
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15;
+
+function parseTimeout(value: unknown, name: string): number {
+  if (value === undefined || value === '') return DEFAULT_REQUEST_TIMEOUT_SECONDS;
+  const seconds = typeof value === 'string' ? Number(value) : value;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 1 || seconds > 120) {
+    throw new AuthConfigError(
+      'requestTimeoutSeconds',
+      `${name} must be a number of seconds between 1 and 120, not "${String(value)}".`,
+    );
+  }
+  return seconds;
 }
 
 function requireText(value: unknown, name: string, what: string, example: string): string {

@@ -1,11 +1,19 @@
 import { TestBed } from '@angular/core/testing';
-import { ActivatedRouteSnapshot, RouterStateSnapshot } from '@angular/router';
+import {
+  ActivatedRouteSnapshot,
+  provideRouter,
+  Router,
+  RouterStateSnapshot,
+  UrlTree,
+} from '@angular/router';
 import { OKTA_AUTH } from '@okta/okta-angular';
 import type { OktaAuth } from '@okta/okta-auth-js';
 import { authGuard } from './auth-guard';
+import { SignInAttempts } from './sign-in-attempts';
 
 describe('authGuard', () => {
   let oktaAuth: jasmine.SpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>;
+  let attempts: SignInAttempts;
 
   beforeEach(() => {
     oktaAuth = jasmine.createSpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>(
@@ -13,8 +21,14 @@ describe('authGuard', () => {
       ['isAuthenticated', 'signInWithRedirect'],
     );
     oktaAuth.signInWithRedirect.and.resolveTo();
-    TestBed.configureTestingModule({ providers: [{ provide: OKTA_AUTH, useValue: oktaAuth }] });
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), { provide: OKTA_AUTH, useValue: oktaAuth }],
+    });
+    attempts = TestBed.inject(SignInAttempts);
   });
+
+  // The attempts live in sessionStorage, which outlives the test.
+  afterEach(() => attempts.reset());
 
   /** Runs the guard for a navigation to `url`; it reads only `state.url`, hence the casts. */
   function runGuard(url: string) {
@@ -23,26 +37,119 @@ describe('authGuard', () => {
     return TestBed.runInInjectionContext(() => authGuard(route, state));
   }
 
-  it('lets a signed-in user through', async () => {
-    oktaAuth.isAuthenticated.and.resolveTo(true);
+  /** Puts the loop breaker in the state where it must stop (two failed sign-ins in a row). */
+  function failTwice(): void {
+    attempts.recordFailure('The token endpoint could not be reached.');
+    attempts.recordFailure('The token endpoint could not be reached.');
+  }
 
-    expect(await runGuard('/profile')).toBeTrue();
-    expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
-  });
+  describe('for a signed-in user', () => {
+    beforeEach(() => oktaAuth.isAuthenticated.and.resolveTo(true));
 
-  it('redirects an anonymous visitor to Okta and back to the page they asked for', async () => {
-    oktaAuth.isAuthenticated.and.resolveTo(false);
+    it('lets the user through without redirecting to Okta', async () => {
+      expect(await runGuard('/profile')).toBeTrue();
+      expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
+    });
 
-    await runGuard('/messages?page=2#latest');
+    it('forgets earlier failed attempts, since sign-in has worked', async () => {
+      failTwice();
 
-    expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({
-      originalUri: '/messages?page=2#latest',
+      await runGuard('/profile');
+
+      expect(attempts.mustStop()).toBeFalse();
+      expect(attempts.lastError()).toBeNull();
     });
   });
 
-  it('keeps an anonymous visitor off the page', async () => {
-    oktaAuth.isAuthenticated.and.resolveTo(false);
+  describe('for an anonymous visitor', () => {
+    beforeEach(() => oktaAuth.isAuthenticated.and.resolveTo(false));
 
-    expect(await runGuard('/profile')).toBeFalse();
+    it('redirects to Okta and back to the page they asked for', async () => {
+      await runGuard('/messages?page=2#latest');
+
+      expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({
+        originalUri: '/messages?page=2#latest',
+      });
+    });
+
+    it('keeps the visitor off the page', async () => {
+      expect(await runGuard('/profile')).toBeFalse();
+    });
+
+    it('redirects again on a second visit, after one automatic attempt', async () => {
+      await runGuard('/profile');
+
+      await runGuard('/profile');
+
+      expect(oktaAuth.signInWithRedirect).toHaveBeenCalledTimes(2);
+    });
+
+    describe('when the redirect to Okta cannot start (e.g. discovery is unreachable)', () => {
+      beforeEach(() =>
+        oktaAuth.signInWithRedirect.and.rejectWith(
+          new Error('Okta could not be reached. Check your connection and try again.'),
+        ),
+      );
+
+      it('sends the visitor to the callback page, which explains', async () => {
+        const result = await runGuard('/profile');
+
+        expect(result).toBeInstanceOf(UrlTree);
+        expect(TestBed.inject(Router).serializeUrl(result as UrlTree)).toBe('/login/callback');
+      });
+
+      it('records the failure with a readable message for that page', async () => {
+        await runGuard('/profile');
+
+        expect(attempts.failures()).toBe(1);
+        expect(attempts.lastError()).toBe(
+          'Okta could not be reached. Check your connection and try again.',
+        );
+      });
+    });
+
+    it('records the automatic attempt before leaving for Okta', async () => {
+      await runGuard('/profile');
+      let stopRecordedBeforeLeaving: boolean | undefined;
+      oktaAuth.signInWithRedirect.and.callFake(async () => {
+        stopRecordedBeforeLeaving = attempts.mustStop();
+      });
+
+      await runGuard('/profile');
+
+      expect(stopRecordedBeforeLeaving).toBeTrue();
+    });
+  });
+
+  describe('for an anonymous visitor once sign-in keeps failing', () => {
+    beforeEach(() => {
+      oktaAuth.isAuthenticated.and.resolveTo(false);
+      failTwice();
+    });
+
+    it('sends the visitor to the callback page, which explains, instead of to Okta', async () => {
+      const result = await runGuard('/profile');
+
+      expect(result).toBeInstanceOf(UrlTree);
+      expect(TestBed.inject(Router).serializeUrl(result as UrlTree)).toBe('/login/callback');
+    });
+
+    it('does not redirect to Okta again', async () => {
+      await runGuard('/profile');
+
+      expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
+    });
+  });
+
+  it('stops at the third visit, after two automatic attempts that did not let the user in', async () => {
+    oktaAuth.isAuthenticated.and.resolveTo(false);
+    await runGuard('/profile');
+    await runGuard('/profile');
+    oktaAuth.signInWithRedirect.calls.reset();
+
+    const result = await runGuard('/profile');
+
+    expect(result).toBeInstanceOf(UrlTree);
+    expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
   });
 });

@@ -1,16 +1,33 @@
 import { inject } from '@angular/core';
-import { CanActivateFn } from '@angular/router';
+import { CanActivateFn, Router } from '@angular/router';
 import { OKTA_AUTH } from '@okta/okta-angular';
+import { CALLBACK_PATH } from './provide-okta-auth';
+import { SignInAttempts } from './sign-in-attempts';
+import { describeSignInError } from './sign-in-error';
 
 /**
  * Lets signed-in users through; sends everyone else to the Okta-hosted sign-in page, remembering
  * the full URL they asked for (path, query and fragment) so the callback can bring them back.
  *
+ * If sign-in keeps failing, it stops sending the user to Okta and shows why (no redirect loop).
  * Never put this guard on the callback route: the callback is where the tokens arrive.
  */
 export const authGuard: CanActivateFn = async (_route, state) => {
   const oktaAuth = inject(OKTA_AUTH);
-  if (await oktaAuth.isAuthenticated()) return true;
-  await oktaAuth.signInWithRedirect({ originalUri: state.url });
+  const attempts = inject(SignInAttempts);
+  const router = inject(Router);
+  if (await oktaAuth.isAuthenticated()) {
+    attempts.reset();
+    return true;
+  }
+  if (attempts.mustStop()) return router.parseUrl(CALLBACK_PATH);
+  attempts.recordAutomaticStart();
+  try {
+    await oktaAuth.signInWithRedirect({ originalUri: state.url });
+  } catch (error) {
+    // E.g. Okta's discovery document is unreachable: explain on the callback page.
+    attempts.recordFailure(describeSignInError(error));
+    return router.parseUrl(CALLBACK_PATH);
+  }
   return false;
 };

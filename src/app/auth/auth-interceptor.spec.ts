@@ -25,6 +25,7 @@ describe('authInterceptor', () => {
       scopes: ['openid'],
       apiOrigins,
       tokenStorage: 'sessionStorage',
+      requestTimeoutSeconds: 15,
     };
     TestBed.configureTestingModule({
       providers: [

@@ -8,8 +8,10 @@ import type {
   RefreshToken,
   UserClaims,
 } from '@okta/okta-auth-js';
+import { provideRouter, Router } from '@angular/router';
 import { BehaviorSubject } from 'rxjs';
 import { AuthSession } from './auth-session';
+import { SignInAttempts } from './sign-in-attempts';
 
 type TokenManager = Pick<OktaAuth['tokenManager'], 'getTokensSync' | 'clear'>;
 
@@ -81,6 +83,8 @@ describe('AuthSession', () => {
     const stateService: Pick<OktaAuthStateService, 'authState$'> = { authState$ };
     TestBed.configureTestingModule({
       providers: [
+        // Every URL matches a component-less route, so navigations in signIn() succeed.
+        provideRouter([{ path: '**', children: [] }]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
         { provide: OktaAuthStateService, useValue: stateService },
       ],
@@ -210,6 +214,48 @@ describe('AuthSession', () => {
       await TestBed.inject(AuthSession).signIn();
 
       expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({ originalUri: '/' });
+    });
+
+    describe('when the redirect to Okta cannot start (e.g. discovery is unreachable)', () => {
+      beforeEach(() =>
+        oktaAuth.signInWithRedirect.and.rejectWith(
+          new Error('Okta could not be reached. Check your connection and try again.'),
+        ),
+      );
+      afterEach(() => TestBed.inject(SignInAttempts).reset());
+
+      it('records the failure with a readable message', async () => {
+        await TestBed.inject(AuthSession).signIn('/profile');
+
+        expect(TestBed.inject(SignInAttempts).lastError()).toBe(
+          'Okta could not be reached. Check your connection and try again.',
+        );
+      });
+
+      it('shows the callback page, which explains the failure', async () => {
+        await TestBed.inject(AuthSession).signIn('/profile');
+
+        expect(TestBed.inject(Router).url).toBe('/login/callback');
+      });
+    });
+
+    describe('after the loop breaker stopped automatic sign-ins', () => {
+      afterEach(() => TestBed.inject(SignInAttempts).reset());
+
+      it('forgets the failed attempts before redirecting, so the user gets a fresh start', async () => {
+        const attempts = TestBed.inject(SignInAttempts);
+        attempts.recordFailure('The token endpoint could not be reached.');
+        attempts.recordFailure('The token endpoint could not be reached.');
+        let stoppedWhenRedirecting: boolean | undefined;
+        oktaAuth.signInWithRedirect.and.callFake(async () => {
+          stoppedWhenRedirecting = attempts.mustStop();
+        });
+
+        await TestBed.inject(AuthSession).signIn('/profile');
+
+        expect(stoppedWhenRedirecting).toBeFalse();
+        expect(attempts.lastError()).toBeNull();
+      });
     });
   });
 

@@ -3,6 +3,10 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import { OKTA_AUTH, OktaAuthStateService } from '@okta/okta-angular';
 import type { AuthState, UserClaims } from '@okta/okta-auth-js';
 import { filter } from 'rxjs';
+import { Router } from '@angular/router';
+import { CALLBACK_PATH } from './provide-okta-auth';
+import { SignInAttempts } from './sign-in-attempts';
+import { describeSignInError } from './sign-in-error';
 
 /**
  * The signed-in state as signals, for templates that must render under zoneless change detection.
@@ -13,6 +17,8 @@ import { filter } from 'rxjs';
 @Injectable({ providedIn: 'root' })
 export class AuthSession {
   private readonly oktaAuth = inject(OKTA_AUTH);
+  private readonly attempts = inject(SignInAttempts);
+  private readonly router = inject(Router);
   private readonly authState = toSignal<AuthState | null>(
     inject(OktaAuthStateService).authState$.pipe(
       // OktaAuthStateService first emits a placeholder `{ isAuthenticated: false }` before
@@ -37,9 +43,35 @@ export class AuthSession {
     return claims ? (claims.name ?? claims.preferred_username ?? claims.email ?? claims.sub) : null;
   });
 
+  /**
+   * The user's claims from Okta's /v1/userinfo. okta-auth-js rejects an answer whose `sub` differs
+   * from the ID token's (OIDC Core §5.3.2); such a mix-up means the tokens can't be trusted, so the
+   * local session ends too.
+   */
+  async fetchUserInfo(): Promise<UserClaims> {
+    try {
+      return await this.oktaAuth.getUser();
+    } catch (error) {
+      if (/token mismatch/i.test((error as Error | undefined)?.message ?? '')) {
+        this.oktaAuth.tokenManager.clear();
+        throw new Error(
+          "Okta's user information was for a different user than your sign-in, so you were signed out here. Please sign in again.",
+        );
+      }
+      throw new Error(describeSignInError(error));
+    }
+  }
+
   /** Sends the browser to the Okta-hosted sign-in page; it comes back to `returnTo`. */
-  signIn(returnTo = '/'): Promise<void> {
-    return this.oktaAuth.signInWithRedirect({ originalUri: returnTo });
+  async signIn(returnTo = '/'): Promise<void> {
+    // A deliberate click starts afresh, even after the loop breaker stopped automatic attempts.
+    this.attempts.reset();
+    try {
+      await this.oktaAuth.signInWithRedirect({ originalUri: returnTo });
+    } catch (error) {
+      this.attempts.recordFailure(describeSignInError(error));
+      await this.router.navigateByUrl(CALLBACK_PATH);
+    }
   }
 
   /**

@@ -1,6 +1,10 @@
 import { Component, inject, OnInit, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { OKTA_AUTH } from '@okta/okta-angular';
+import { AUTH_CONFIG } from './auth-config-token';
+import { completeSignIn } from './complete-sign-in';
+import { toSafeReturnPath } from './return-path';
+import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
 
 /**
@@ -18,8 +22,14 @@ import { describeSignInError } from './sign-in-error';
       @if (error(); as message) {
         <h1>Sign-in did not complete</h1>
         <p role="alert">{{ message }}</p>
+        @if (stopped()) {
+          <p>
+            Sign-in failed twice in a row, so the app stopped trying on its own. Try again when you
+            are ready, or contact your administrator if it keeps failing.
+          </p>
+        }
         <p class="actions">
-          <button type="button" (click)="tryAgain()">Try again</button>
+          <button type="button" class="primary" (click)="tryAgain()">Try again</button>
           <a routerLink="/">Back to home</a>
         </p>
       } @else {
@@ -31,40 +41,56 @@ import { describeSignInError } from './sign-in-error';
 })
 export class LoginCallback implements OnInit {
   private readonly oktaAuth = inject(OKTA_AUTH);
+  private readonly config = inject(AUTH_CONFIG);
+  private readonly attempts = inject(SignInAttempts);
   protected readonly error = signal<string | null>(null);
+  protected readonly stopped = signal(false);
+  private returnTo = '/';
 
   ngOnInit(): void {
-    void this.completeSignIn();
+    void this.finishSignIn();
   }
 
-  /** Exchanges the code for tokens; okta-auth-js then calls our restoreOriginalUri. */
-  private async completeSignIn(): Promise<void> {
-    const params = new URLSearchParams(window.location.search);
-    const errorCode = params.get('error');
-    if (errorCode) {
-      this.fail(describeSignInError({ errorCode, errorSummary: params.get('error_description') }));
+  private async finishSignIn(): Promise<void> {
+    const href = window.location.href;
+    const hasResponse = new URL(href).search.length > 1;
+    // code and state are single-use: remove them from the address bar and history before anything
+    // else, so neither Back nor Reload can replay them.
+    window.history.replaceState(window.history.state, '', window.location.pathname);
+    const lastError = this.attempts.lastError();
+    if (!hasResponse && (lastError || this.attempts.mustStop())) {
+      // Sent here because sign-in could not start, or keeps failing: explain, don't redirect again.
+      this.returnTo = toSafeReturnPath(this.oktaAuth.getOriginalUri(), window.location.origin);
+      this.showFailure(
+        lastError ??
+          'You signed in, but the app could not keep your session. Is browser storage blocked?',
+        this.attempts.mustStop(),
+      );
       return;
     }
-    if (!this.oktaAuth.isLoginRedirect()) {
-      this.fail('There is no sign-in to finish here. Start again from the Sign in button.');
+    const outcome = await completeSignIn(this.oktaAuth, this.config, href);
+    if (outcome.ok) {
+      this.attempts.clearFailures();
       return;
     }
-    try {
-      await this.oktaAuth.handleLoginRedirect();
-    } catch (error) {
-      this.fail(describeSignInError(error));
-    }
+    this.returnTo = outcome.returnTo;
+    this.attempts.recordFailure(outcome.message);
+    this.showFailure(outcome.message, this.attempts.mustStop());
   }
 
   /** Starts a brand-new flow (new state, nonce and PKCE verifier); the old code is never reused. */
   protected async tryAgain(): Promise<void> {
-    await this.oktaAuth.signInWithRedirect({ originalUri: '/' });
+    this.attempts.reset();
+    try {
+      await this.oktaAuth.signInWithRedirect({ originalUri: this.returnTo });
+    } catch (error) {
+      this.attempts.recordFailure(describeSignInError(error));
+      this.showFailure(describeSignInError(error), false);
+    }
   }
 
-  private fail(message: string): void {
-    // The code and state are single-use and must not stay in the address bar or history.
-    window.history.replaceState(window.history.state, '', window.location.pathname);
-    this.oktaAuth.transactionManager.clear();
+  private showFailure(message: string, stopped: boolean): void {
+    this.stopped.set(stopped);
     this.error.set(message);
   }
 }

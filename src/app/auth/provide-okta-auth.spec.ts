@@ -14,6 +14,9 @@ const config: AuthConfig = parseAuthConfig({
   tokenStorage: 'memory',
 });
 
+const jsonResponse = (body: string) =>
+  new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } });
+
 describe('toOktaAuthOptions', () => {
   it('passes the issuer, client id and scopes through', () => {
     const options = toOktaAuthOptions(config, 'http://localhost:4200/');
@@ -79,6 +82,24 @@ describe('toOktaAuthOptions', () => {
       toOktaAuthOptions(config, 'http://localhost:4200/').transactionManager?.enableSharedStorage,
     ).toBeFalse();
   });
+
+  it('gives okta-auth-js an HTTP client that gives up after the configured number of seconds', async () => {
+    const timeout = spyOn(AbortSignal, 'timeout').and.callThrough();
+    const fetchSpy = spyOn(window, 'fetch').and.resolveTo(jsonResponse('{}'));
+    const client = toOktaAuthOptions(
+      { ...config, requestTimeoutSeconds: 7 },
+      'http://localhost:4200/',
+    ).httpRequestClient;
+    if (!client) throw new Error('httpRequestClient was not set');
+
+    await client('GET', `${config.issuer}/.well-known/openid-configuration`, {});
+
+    expect(timeout).toHaveBeenCalledOnceWith(7000);
+    expect(fetchSpy).toHaveBeenCalledOnceWith(
+      `${config.issuer}/.well-known/openid-configuration`,
+      jasmine.objectContaining({ signal: jasmine.any(AbortSignal) }),
+    );
+  });
 });
 
 describe('provideOktaAuth', () => {
@@ -115,6 +136,19 @@ describe('provideOktaAuth', () => {
 
   it('registers the redirect URI under the page base URI', () => {
     expect(inject().options.redirectUri).toBe(new URL('login/callback', document.baseURI).href);
+  });
+
+  it('sends the requests of okta-auth-js through the timed HTTP client', async () => {
+    const timeout = spyOn(AbortSignal, 'timeout').and.callThrough();
+    const fetchSpy = spyOn(window, 'fetch').and.resolveTo(jsonResponse('{"links":[]}'));
+
+    await inject().webfinger({ resource: 'acct:ada@example.com' });
+
+    expect(fetchSpy).toHaveBeenCalledWith(
+      jasmine.stringContaining('/.well-known/webfinger'),
+      jasmine.objectContaining({ signal: jasmine.any(AbortSignal) }),
+    );
+    expect(timeout).toHaveBeenCalledWith(config.requestTimeoutSeconds * 1000);
   });
 
   it('provides the config as AUTH_CONFIG', () => {

@@ -11,6 +11,7 @@ import { OktaAuth, OktaAuthOptions } from '@okta/okta-auth-js';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { toSafeReturnPath } from './return-path';
+import { createTimedHttpClient } from './timed-fetch';
 
 /** The route that finishes the code exchange; register `<origin>/login/callback` in Okta. */
 export const CALLBACK_PATH = '/login/callback';
@@ -45,6 +46,7 @@ export function toOktaAuthOptions(config: AuthConfig, baseUri: string): OktaAuth
     // Keep the PKCE verifier in this tab's sessionStorage only; okta-auth-js would otherwise copy it
     // into localStorage for 30 minutes so that another tab could finish the flow.
     transactionManager: { enableSharedStorage: false },
+    httpRequestClient: createTimedHttpClient(config.requestTimeoutSeconds * 1000),
   };
 }
 

@@ -25,6 +25,19 @@ describe('describeSignInError', () => {
       ANOTHER_TAB,
     ],
     [
+      'a rejected code (invalid_grant), whatever the description says',
+      {
+        errorCode: 'invalid_grant',
+        errorSummary: 'The authorization code is invalid or has expired.',
+      },
+      'Okta did not accept this sign-in (its code was already used, has expired or belongs to another sign-in). Please try again.',
+    ],
+    [
+      'a lost PKCE verifier even when the code is invalid_grant',
+      { errorCode: 'invalid_grant', errorSummary: 'Could not load PKCE codeVerifier from storage' },
+      ANOTHER_TAB,
+    ],
+    [
       'a description from Okta, which wins over the code',
       {
         errorCode: 'access_denied',

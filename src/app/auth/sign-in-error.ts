@@ -15,6 +15,9 @@ export function describeSignInError(error: unknown): string {
   if (/PKCE codeVerifier|state doesn't match|state mismatch|No transaction/i.test(detail)) {
     return 'This sign-in was started in another tab or has expired. Please try again.';
   }
+  if (errorCode === 'invalid_grant') {
+    return 'Okta did not accept this sign-in (its code was already used, has expired or belongs to another sign-in). Please try again.';
+  }
   if (detail) return detail;
   switch (errorCode) {
     case 'access_denied':

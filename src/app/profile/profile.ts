@@ -1,8 +1,8 @@
-import { Component, computed, inject } from '@angular/core';
+import { Component, computed, inject, signal } from '@angular/core';
 import { AuthSession } from '../auth';
 import { formatClaim } from './format-claim';
 
-/** The signed-in user, and every claim of their ID token. */
+/** The signed-in user, every claim of their ID token, and (on request) Okta's userinfo. */
 @Component({
   selector: 'app-profile',
   template: `
@@ -36,7 +36,21 @@ import { formatClaim } from './format-claim';
           }
         </tbody>
       </table>
+      <h2>From Okta's /v1/userinfo</h2>
+      <p>
+        The ID token is a snapshot from sign-in; the userinfo endpoint answers with the current
+        profile, using your access token.
+      </p>
+      <button type="button" (click)="loadUserInfo()">Load userinfo</button>
     }
+    <div aria-live="polite">
+      @if (userInfoError(); as message) {
+        <p role="alert">{{ message }}</p>
+      }
+      @if (userInfo(); as info) {
+        <pre class="userinfo">{{ info }}</pre>
+      }
+    </div>
   `,
   styles: `
     .who {
@@ -45,6 +59,12 @@ import { formatClaim } from './format-claim';
     h2 {
       font-size: 1.25rem;
       margin-top: 2rem;
+    }
+    .userinfo {
+      background: #fff;
+      border: 1px solid #dde1e6;
+      padding: 1rem;
+      overflow-x: auto;
     }
     .visually-hidden {
       position: absolute;
@@ -57,10 +77,22 @@ import { formatClaim } from './format-claim';
 })
 export class Profile {
   protected readonly session = inject(AuthSession);
+  protected readonly userInfo = signal<string | null>(null);
+  protected readonly userInfoError = signal<string | null>(null);
   protected readonly rows = computed(() =>
     Object.entries(this.session.claims() ?? {}).map(([name, value]) => ({
       name,
       value: formatClaim(name, value),
     })),
   );
+
+  protected async loadUserInfo(): Promise<void> {
+    this.userInfoError.set(null);
+    try {
+      this.userInfo.set(JSON.stringify(await this.session.fetchUserInfo(), null, 2));
+    } catch (error) {
+      this.userInfo.set(null);
+      this.userInfoError.set((error as Error).message);
+    }
+  }
 }

@@ -1,0 +1,68 @@
+// The fault switch: makes the provider misbehave on demand so that the app's security tests can
+// check that the app defends itself. create-server.mjs builds it only when DEV_PROVIDER_FAULTS=on;
+// README.md, "Fault switch", documents the test API and every fault.
+import { authorizeFaults } from './authorize-faults.mjs';
+import { endpointFaults } from './endpoint-faults.mjs';
+import { providerKeystore } from './provider-keystore.mjs';
+import { createStats } from './stats.mjs';
+import { createTestApi, isTestApiUrl, TEST_API_PATH } from './test-api.mjs';
+import { tokenFaults } from './token-faults.mjs';
+
+const NO_FAULTS = Object.freeze({});
+
+/** The active fault set, replaced as a whole (see fault-set.mjs). */
+function createFaultState() {
+  let current = NO_FAULTS;
+  return {
+    get current() {
+      return current;
+    },
+    replace(faults) {
+      current = faults;
+      return current;
+    },
+    clear() {
+      current = NO_FAULTS;
+    },
+  };
+}
+
+/**
+ * Wiring, in the order create-server.mjs uses it: `extraParams` goes into the configuration;
+ * `attach(provider)` once the provider exists; then the Koa middleware (`countRequests` before the
+ * CORS middleware, `endpointMiddleware` after it, so faulty answers keep their CORS headers) and
+ * `testApi`: its `path`, whether it `matches` a request target, and `handle`, for node:http.
+ */
+export function createFaultSwitch({ signingKeys }) {
+  const state = createFaultState();
+  const stats = createStats();
+  const authorize = authorizeFaults({ state });
+  let keystore;
+
+  return {
+    extraParams: authorize.extraParams,
+
+    attach(provider) {
+      keystore = providerKeystore(provider, signingKeys);
+      provider.on('authorization.success', authorize.onAuthorizationSuccess);
+    },
+
+    countRequests: stats.countRequests,
+
+    endpointMiddleware: [tokenFaults({ state, stats, signingKeys }), ...endpointFaults({ state })],
+
+    testApi: {
+      path: TEST_API_PATH,
+      matches: isTestApiUrl,
+      handle: createTestApi({
+        state,
+        stats,
+        async rotateKeys() {
+          const { kid } = await signingKeys.rotate();
+          keystore.install(signingKeys.list());
+          return { kid };
+        },
+      }),
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// Faults of /v1/token, for both grants the client uses (authorization_code and refresh_token):
+// tokenStatus, tokenError, idToken, idTokenSignature, tokenResponse and tokenStallMs.
+import { ROUTES } from '../configuration.mjs';
+import { readForm } from '../request-body.mjs';
+import { sendFaultStatus, sendOAuthError } from './fault-response.mjs';
+import { createIdTokenForger } from './id-token.mjs';
+import { abandon, stall } from './stall.mjs';
+
+export function tokenFaults({ state, stats, signingKeys }) {
+  const forgeIdToken = createIdTokenForger(signingKeys);
+
+  return async function tokenEndpointFaults(ctx, next) {
+    if (ctx.path !== ROUTES.token || ctx.method !== 'POST') return next();
+    // One fault set for the whole request, even if a test replaces it meanwhile.
+    const faults = state.current;
+
+    if (faults.tokenStatus !== undefined || faults.tokenError !== undefined) {
+      // Answered before oidc-provider sees the request, so the code or refresh token stays unused.
+      stats.countGrant(await readGrantType(ctx));
+      if (faults.tokenStatus !== undefined) {
+        sendFaultStatus(ctx, faults.tokenStatus, 'tokenStatus');
+      } else {
+        sendOAuthError(ctx, faults.tokenError === 'invalid_client' ? 401 : 400, {
+          error: faults.tokenError,
+        });
+      }
+    } else {
+      await next();
+      // oidc-provider has parsed the form by now (lib/shared/selective_body.js).
+      stats.countGrant(ctx.oidc?.body?.grant_type);
+      await alterTokens(ctx, faults, forgeIdToken);
+    }
+
+    // The request has been handled (a code is consumed); only the answer is held back.
+    if (faults.tokenStallMs !== undefined && !(await stall(ctx, faults.tokenStallMs))) {
+      abandon(ctx);
+    }
+  };
+}
+
+async function alterTokens(ctx, faults, forgeIdToken) {
+  const { body } = ctx;
+  if (ctx.status !== 200 || typeof body?.id_token !== 'string') return;
+  const altered = { ...body };
+  if (faults.idToken || faults.idTokenSignature) {
+    altered.id_token = await forgeIdToken(body.id_token, faults);
+  }
+  if (faults.tokenResponse === 'omit-id-token') delete altered.id_token;
+  ctx.body = altered;
+}
+
+// Only for the counters: a body that cannot be read simply counts as no grant.
+async function readGrantType(ctx) {
+  try {
+    return (await readForm(ctx)).get('grant_type') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

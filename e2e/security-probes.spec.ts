@@ -1,0 +1,139 @@
+import {
+  E2E,
+  expect,
+  screenshot,
+  signInAtProvider,
+  storedTokens,
+  test,
+  TEST_USER,
+} from './fixtures';
+
+test.describe('security probes', () => {
+  const hostileReturnUrls = [
+    '//evil.example/profile',
+    '/\\evil.example/profile',
+    'https://evil.example/profile',
+    'javascript:alert(document.domain)',
+  ];
+  for (const hostile of hostileReturnUrls) {
+    test(`a tampered return URL (${hostile}) lands on the app's home page`, async ({ page }) => {
+      // Rewrite what okta-auth-js stored as the original URI, just before the callback reads it.
+      await page.addInitScript((value) => {
+        if (location.pathname !== '/login/callback') return;
+        sessionStorage.setItem('referrerPath', value);
+        const shared = localStorage.getItem('okta-original-uri-storage');
+        if (shared) {
+          const entries = JSON.parse(shared) as Record<string, unknown>;
+          for (const key of Object.keys(entries)) entries[key] = value;
+          localStorage.setItem('okta-original-uri-storage', JSON.stringify(entries));
+        }
+      }, hostile);
+      await page.goto('/profile');
+      await signInAtProvider(page, TEST_USER);
+      await expect(page.getByText(`Signed in as ${TEST_USER.name}`)).toBeVisible();
+      expect(page.url()).toBe(`${E2E.appOrigin}/`);
+    });
+  }
+
+  test('the access token goes to the API origin and nowhere else', async ({ signedIn: page }) => {
+    const bearers: string[] = [];
+    page.on('request', (request) => {
+      if (request.headers()['authorization']?.startsWith('Bearer ')) bearers.push(request.url());
+    });
+    await page.getByRole('link', { name: 'Messages' }).click();
+    await expect(page.getByRole('listitem').first()).toBeVisible();
+    await page.getByRole('link', { name: 'Profile' }).click();
+    await page.getByRole('button', { name: 'Load userinfo' }).click();
+    await expect(page.getByText('"sub"')).toBeVisible();
+    const origins = new Set(bearers.map((url) => new URL(url).origin));
+    // The API gets it from our interceptor; Okta's userinfo gets it from okta-auth-js.
+    expect([...origins].sort()).toEqual([new URL(E2E.issuer).origin, E2E.apiUrl].sort());
+    expect(bearers.filter((url) => url.startsWith(E2E.issuer))).toEqual([
+      `${E2E.issuer}/v1/userinfo`,
+    ]);
+  });
+
+  test('a look-alike allow-list entry (a prefix of the API origin) gets no token', async ({
+    page,
+  }) => {
+    const app = E2E.originOf('lookalike');
+    await page.goto(`${app}/messages`);
+    await signInAtProvider(page, TEST_USER);
+    const apiCall = page.waitForRequest((r) => r.url() === `${E2E.apiUrl}/api/messages`);
+    await expect(page.getByRole('heading', { name: 'Messages' })).toBeVisible();
+    expect((await apiCall).headers()['authorization']).toBeUndefined();
+    await expect(page.getByRole('alert')).toContainText('did not accept your access token');
+  });
+
+  test('markup in error_description is shown as text, never as HTML', async ({ page }) => {
+    const markup = '<img src=x onerror="document.title=\'pwned\'"><b>bold</b>';
+    await page.goto(
+      `/login/callback?error=access_denied&error_description=${encodeURIComponent(markup)}`,
+    );
+    const alert = page.getByRole('alert');
+    await expect(alert).toHaveText(markup);
+    expect(await alert.innerHTML()).not.toContain('<img');
+    await expect(page.getByRole('img')).toHaveCount(0);
+    expect(await page.title()).not.toBe('pwned');
+    await screenshot(page, 'callback-error-markup');
+  });
+
+  test('storage after sign-in holds the tokens in sessionStorage only, and no PKCE verifier', async ({
+    signedIn: page,
+  }) => {
+    const audit = await page.evaluate(() => {
+      const dump = (storage: Storage) =>
+        Object.fromEntries(
+          Array.from({ length: storage.length }, (_, i) => storage.key(i) ?? '').map((key) => [
+            key,
+            storage.getItem(key) ?? '',
+          ]),
+        );
+      return { local: dump(localStorage), session: dump(sessionStorage), cookies: document.cookie };
+    });
+    expect(await storedTokens(page)).toEqual(['sessionStorage:okta-token-storage']);
+    const everything = JSON.stringify(audit);
+    expect(everything).not.toMatch(/codeVerifier/);
+    expect(audit.local['okta-shared-transaction-storage'] ?? '{}').toBe('{}');
+    expect(audit.cookies).not.toMatch(/eyJ/);
+  });
+
+  test('storage after sign-out holds no token anywhere', async ({ signedIn: page }) => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+    await expect(page).toHaveURL(`${E2E.appOrigin}/`);
+    expect(await storedTokens(page)).toEqual([]);
+    expect(await page.evaluate(() => document.cookie)).not.toMatch(/eyJ/);
+  });
+});
+
+test.describe('token storage', () => {
+  test('localStorage keeps tokens for new tabs and across restarts', async ({ page }) => {
+    await page.goto(`${E2E.originOf('localStorage')}/profile`);
+    await signInAtProvider(page, TEST_USER);
+    await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
+    expect(await storedTokens(page)).toEqual(['localStorage:okta-token-storage']);
+    const second = await page.context().newPage();
+    await second.goto(`${E2E.originOf('localStorage')}/messages`);
+    await expect(second.getByText(`Signed in as ${TEST_USER.name}`)).toBeVisible();
+  });
+
+  test('memory keeps tokens out of storage and loses them on reload', async ({ page, faults }) => {
+    await page.goto(`${E2E.originOf('memory')}/profile`);
+    await signInAtProvider(page, TEST_USER);
+    await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
+    expect(await storedTokens(page)).toEqual([]);
+    await page.goto(`${E2E.originOf('memory')}/`);
+    await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+    expect((await faults.stats()).tokenGrants['authorization_code']).toBe(1);
+  });
+
+  test('sessionStorage keeps tokens across a reload but not in a new tab', async ({
+    signedIn: page,
+  }) => {
+    expect(await storedTokens(page)).toEqual(['sessionStorage:okta-token-storage']);
+    const second = await page.context().newPage();
+    await second.goto(E2E.appOrigin);
+    await expect(second.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+  });
+});

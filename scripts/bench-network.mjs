@@ -1,0 +1,338 @@
+// Records what the browser sends during a sign-in, from the DevTools protocol rather than
+// Playwright's request events: Playwright does not report CORS preflights, and they are the point.
+// Chromium 156 reports each preflight as its own Network.requestWillBeSent (method OPTIONS,
+// initiator.type "preflight", type "Other"; the matching responseReceived says type "Preflight"),
+// and each redirect hop as another requestWillBeSent with the same requestId and a
+// redirectResponse. Every such event is one HTTP request on the wire or from a cache.
+
+/**
+ * Starts recording on a CDP session of a page (Network.enable must follow). Returns the list it
+ * fills; entries are in send order, times in epoch milliseconds (CDP wallTime).
+ */
+export function recordNetwork(cdp) {
+  const requests = [];
+  const latest = new Map();
+  const preflightHeaders = new Map();
+
+  cdp.on('Network.requestWillBeSent', (event) => {
+    const { requestId, request, redirectResponse, initiator, type, wallTime } = event;
+    const previous = latest.get(requestId);
+    if (previous && redirectResponse) previous.status = redirectResponse.status;
+    // data:, blob:, chrome:, devtools: and the like never reach a server.
+    if (!/^https?:/.test(request.url)) return;
+    const entry = {
+      requestId,
+      method: request.method,
+      url: request.url,
+      resourceType: type ?? 'Other',
+      initiator: initiator?.type ?? 'other',
+      preflight: initiator?.type === 'preflight' || request.method === 'OPTIONS',
+      time: wallTime * 1000,
+      status: null,
+      cache: null,
+      cacheControl: null,
+      bytes: 0,
+      requestHeaders: preflightHeaders.get(requestId) ?? null,
+    };
+    requests.push(entry);
+    latest.set(requestId, entry);
+  });
+  // The headers a preflight asks permission for are only in the ExtraInfo event, which may come
+  // before or after requestWillBeSent.
+  cdp.on('Network.requestWillBeSentExtraInfo', ({ requestId, headers }) => {
+    const asked = headerValue(headers, 'access-control-request-headers');
+    if (!asked) return;
+    preflightHeaders.set(requestId, asked);
+    const entry = latest.get(requestId);
+    if (entry) entry.requestHeaders = asked;
+  });
+  cdp.on('Network.requestServedFromCache', ({ requestId }) => {
+    const entry = latest.get(requestId);
+    if (entry) entry.cache = 'memory';
+  });
+  cdp.on('Network.responseReceived', ({ requestId, response }) => {
+    const entry = latest.get(requestId);
+    if (!entry) return;
+    entry.status = response.status;
+    if (response.fromDiskCache) entry.cache ??= 'disk';
+    entry.cacheControl = headerValue(response.headers, 'cache-control');
+  });
+  cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
+    const entry = latest.get(requestId);
+    if (entry && !entry.cache) entry.bytes = encodedDataLength;
+  });
+  cdp.on('Network.loadingFailed', ({ requestId, errorText }) => {
+    const entry = latest.get(requestId);
+    if (entry) entry.failed = errorText;
+  });
+  return requests;
+}
+
+function headerValue(headers = {}, name) {
+  const key = Object.keys(headers).find((header) => header.toLowerCase() === name);
+  return key ? headers[key] : null;
+}
+
+/**
+ * "GET provider /v1/token"-style key: the method, which server (by origin) and the path, with the
+ * per-request ids of the hosted pages replaced so the same step is counted together in every run.
+ */
+export function endpointKey(request, origins) {
+  const url = new URL(request.url);
+  const server =
+    Object.entries(origins).find(([, origin]) => origin === url.origin)?.[0] ?? url.host;
+  const path = url.pathname
+    .replace(/\/interaction\/[\w-]+/, '/interaction/:uid')
+    .replace(/\/v1\/authorize\/[\w-]+/, '/v1/authorize/:uid');
+  return `${request.method} ${server} ${path}`;
+}
+
+/** The requests between two instants (epoch ms), e.g. from the click to the rendered page. */
+export function requestsBetween(requests, start, end) {
+  return requests.filter((request) => request.time >= start && request.time <= end);
+}
+
+/**
+ * Counts for one sign-in: every request, preflights, redirect hops, those answered from a cache,
+ * and the endpoints in order of first use with how often each was hit.
+ */
+export function summarizeRequests(requests, origins) {
+  const endpoints = new Map();
+  for (const request of requests) {
+    const key = endpointKey(request, origins);
+    const entry = endpoints.get(key) ?? {
+      endpoint: key,
+      count: 0,
+      preflight: request.preflight,
+      navigation: request.resourceType === 'Document',
+      fromCache: 0,
+      statuses: [],
+    };
+    entry.count += 1;
+    if (request.cache) entry.fromCache += 1;
+    if (!entry.statuses.includes(request.status)) entry.statuses.push(request.status);
+    endpoints.set(key, entry);
+  }
+  return {
+    total: requests.length,
+    preflights: requests.filter((request) => request.preflight).length,
+    redirects: requests.filter((request) => request.status >= 300 && request.status < 400).length,
+    fromCache: requests.filter((request) => request.cache).length,
+    overNetwork: requests.filter((request) => !request.cache).length,
+    bytes: requests.reduce((total, request) => total + (request.bytes || 0), 0),
+    endpoints: [...endpoints.values()],
+  };
+}
+
+/**
+ * Merges per-run endpoint lists: each endpoint with the median of its per-run counts (runs that
+ * did not hit it count 0), kept in the order of first appearance.
+ */
+export function mergeEndpoints(summaries, median) {
+  const order = [];
+  const byKey = new Map();
+  for (const summary of summaries) {
+    for (const entry of summary.endpoints) {
+      if (!byKey.has(entry.endpoint)) {
+        byKey.set(entry.endpoint, { ...entry, counts: [] });
+        order.push(entry.endpoint);
+      }
+    }
+  }
+  return order.map((key) => {
+    const merged = byKey.get(key);
+    const counts = summaries.map(
+      (summary) => summary.endpoints.find((entry) => entry.endpoint === key)?.count ?? 0,
+    );
+    const fromCache = summaries.map(
+      (summary) => summary.endpoints.find((entry) => entry.endpoint === key)?.fromCache ?? 0,
+    );
+    return {
+      endpoint: key,
+      count: median(counts),
+      min: Math.min(...counts),
+      max: Math.max(...counts),
+      fromCache: median(fromCache),
+      preflight: merged.preflight,
+      navigation: merged.navigation,
+      statuses: merged.statuses,
+    };
+  });
+}
+
+/**
+ * What the requests of one sign-in show could go, each with the evidence; only reported, since
+ * the app and its hosting belong to other people. `requests` is one run's list from the click on,
+ * in order; `before` what the same page requested before the click.
+ */
+export function findCuts(requests, origins, before = []) {
+  const cuts = [];
+  const key = (request) => endpointKey(request, origins);
+  const path = (request) => new URL(request.url).pathname;
+
+  const preflights = requests.filter((request) => request.preflight);
+  if (preflights.length > 0) {
+    const asked = [...new Set(preflights.map((request) => request.requestHeaders).filter(Boolean))];
+    cuts.push({
+      id: 'cors-preflights',
+      count: preflights.length,
+      requests: preflights.map(key),
+      who: 'app (okta-auth-js options)',
+      note:
+        `${preflights.length} CORS preflight(s), because okta-auth-js sends non-safelisted headers ` +
+        `(${asked.join(' | ') || 'see Access-Control-Request-Headers'}): "Content-Type: application/json" ` +
+        'even on GETs and "X-Okta-User-Agent-Extended" on everything (http/request.js). Without them ' +
+        'the discovery/keys GETs and the form-encoded token POST are CORS-simple requests. okta-auth-js ' +
+        'drops headers set to null in its `headers` option (removeNils), so ' +
+        "`headers: { 'Content-Type': null, 'X-Okta-User-Agent-Extended': null }` should remove every " +
+        'sign-in preflight (checked against the embedded provider by stripping the two headers in ' +
+        'the page: no preflight, sign-in and the API call still work; to be confirmed against a real ' +
+        'Okta org). Preflights are cached per browser profile for Access-Control-Max-Age, so this ' +
+        'mostly costs the first sign-in of a browser session.',
+    });
+  }
+
+  const discovery = requests.filter(
+    (request) => !request.preflight && path(request).endsWith('/.well-known/openid-configuration'),
+  );
+  if (discovery.length > 0) {
+    cuts.push({
+      id: 'discovery-on-click',
+      count: discovery.length,
+      requests: discovery.map(key),
+      who: 'app (okta-auth-js)',
+      note:
+        `${discovery.length}× discovery document after the click: okta-auth-js fetches it before ` +
+        'redirecting only to check code_challenge_methods_supported (prepareTokenParams → ' +
+        'validateCodeChallengeMethod), so it (and its preflight) delays leaving the app. It is then ' +
+        'cached in localStorage (okta-cache-storage, 24 h), so the callback does not fetch it again. ' +
+        'It cannot be skipped, but could be prefetched (e.g. when the Sign in button renders).' +
+        (discovery.length > 1 ? ' It was fetched more than once: the cache did not work.' : ''),
+    });
+  }
+
+  const keys = requests.filter(
+    (request) => !request.preflight && path(request).endsWith('/v1/keys'),
+  );
+  if (keys.length > 0) {
+    cuts.push({
+      id: 'jwks-after-token',
+      count: keys.length,
+      requests: keys.map(key),
+      who: 'app (okta-auth-js)',
+      note:
+        'The keys (JWKS) are fetched after the token response, to check the ID token signature ' +
+        '(verifyToken → getKey), so render waits for token → keys in series. OIDC Core §3.1.3.7 lets ' +
+        'a client that got the ID token straight from the token endpoint over TLS skip the signature ' +
+        'check (okta-auth-js `ignoreSignature: true`, which Okta documents as for testing), cutting ' +
+        'the GET and its preflight; the JWKS is also cached for 24 h in okta-cache-storage.',
+    });
+  }
+
+  const userinfo = requests.filter(
+    (request) => !request.preflight && path(request).endsWith('/v1/userinfo'),
+  );
+  cuts.push({
+    id: 'userinfo',
+    count: userinfo.length,
+    requests: userinfo.map(key),
+    who: 'app',
+    note:
+      userinfo.length > 0
+        ? `${userinfo.length}× /v1/userinfo: the ID token already carries the profile claims the app shows.`
+        : 'No /v1/userinfo call: the app reads the claims from the ID token (nothing to cut).',
+  });
+
+  // Content-hashed files that went over the network again: the home page had loaded them before
+  // the click, so only caching headers can explain it.
+  const loadedBefore = new Set(before.filter((request) => !request.preflight).map(key));
+  const hashed = requests.filter(
+    (request) =>
+      !request.cache &&
+      /-[\w-]{8}\.(?:js|css)$/.test(path(request)) &&
+      !/max-age=[1-9]/.test(request.cacheControl ?? ''),
+  );
+  if (hashed.length > 0) {
+    const list = hashed.map(
+      (request) =>
+        `${path(request).slice(1)} (${(request.bytes / 1000).toFixed(1)} kB, ` +
+        `"Cache-Control: ${request.cacheControl ?? 'none'}"` +
+        `${loadedBefore.has(key(request)) ? ', already loaded by the home page before the click' : ''})`,
+    );
+    cuts.push({
+      id: 'hashed-assets-not-cached',
+      count: hashed.filter((request) => loadedBefore.has(key(request))).length,
+      requests: hashed.map(key),
+      who: 'hosting (scripts/serve.mjs)',
+      note:
+        `Content-hashed file(s) downloaded without long-term caching: ${list.join('; ')}. ` +
+        'scripts/serve.mjs only treats /-[A-Z0-9]{8}\\.(js|css)$/ as hashed, but esbuild names ' +
+        'chunks with lower-case letters and "_" too (chunk-9WU_U0IY.js), so those get ' +
+        '"no-cache" and are fetched again on every page load, the callback page included. ' +
+        '/-[A-Za-z0-9_-]{8}\\.(js|css)$/ would let the browser reuse them (one fewer request and ' +
+        'the largest initial chunk off the callback path).',
+    });
+  }
+
+  // Other GETs the home page had already made and the callback page makes again.
+  for (const request of requests) {
+    if (request.preflight || request.resourceType === 'Document' || request.cache) continue;
+    if (/favicon\.ico$|-[\w-]{8}\.(?:js|css)$/.test(path(request))) continue;
+    if (!loadedBefore.has(key(request))) continue;
+    cuts.push({
+      id: 'repeated-request',
+      count: 1,
+      requests: [key(request)],
+      who: 'app/hosting',
+      note:
+        `${key(request)} is fetched on every full page load (the home page before the click, then ` +
+        `the callback page), with "Cache-Control: ${request.cacheControl ?? 'none'}". For the ` +
+        'runtime config that is deliberate (it must never be stale); a validator (ETag → 304) ' +
+        'would make the repeat cheaper, inlining it into index.html would remove it.',
+    });
+  }
+
+  const favicons = requests.filter((request) => /favicon\.ico$/.test(path(request)));
+  const favNetwork = favicons.filter((request) => !request.cache);
+  if (favNetwork.length > 1) {
+    cuts.push({
+      id: 'favicon',
+      count: favNetwork.length,
+      requests: [key(favicons[0])],
+      who: 'hosting (scripts/serve.mjs); browser-initiated',
+      note:
+        `favicon.ico fetched ${favNetwork.length}× (${formatKb(favNetwork)}): Chromium asks again ` +
+        'after each document load and URL change, and it comes with "Cache-Control: ' +
+        `${favicons[0].cacheControl ?? 'none'}" and no ETag/Last-Modified, so every check is a full ` +
+        'download. A validator (ETag → 304) or a short max-age would cut the bytes; the app code is ' +
+        'not involved.',
+    });
+  }
+
+  const providerHops = requests.filter(
+    (request) =>
+      request.resourceType === 'Document' &&
+      new URL(request.url).origin === origins.provider &&
+      /\/(interaction|v1\/authorize)\/[\w-]+$/.test(path(request)),
+  );
+  if (providerHops.length > 0) {
+    cuts.push({
+      id: 'dev-provider-consent-hops',
+      count: providerHops.length,
+      requests: [...new Set(providerHops.map(key))],
+      who: 'dev provider only (not the app, not Okta)',
+      note:
+        `${providerHops.length} extra redirect hop(s) inside the provider (/interaction/:uid, ` +
+        '/v1/authorize/:uid): the embedded provider asks for consent on every authorization so that ' +
+        'oidc-provider keeps offline_access (dev-provider/okta-compat.mjs keepOfflineAccess) and ' +
+        'approves it without a page. Okta with an existing session redirects from /v1/authorize ' +
+        'straight to the callback, so these do not exist in production.',
+    });
+  }
+  return cuts;
+}
+
+function formatKb(requests) {
+  const bytes = requests.reduce((total, request) => total + (request.bytes || 0), 0);
+  return `${(bytes / 1000).toFixed(1)} kB on the wire`;
+}

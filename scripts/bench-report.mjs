@@ -1,0 +1,275 @@
+// Turns the per-run numbers of scripts/bench.mjs into summaries, the console report and the
+// Markdown the README pastes. Pure functions, so the layout is tested without a browser.
+import { formatSize } from './bench-stack.mjs';
+
+/** Median, min and max; the median of an even count is the mean of the middle two. */
+export function summarize(values) {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return { median: null, min: null, max: null, n: 0 };
+  const middle = Math.floor(sorted.length / 2);
+  const median =
+    sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { median, min: sorted[0], max: sorted.at(-1), n: sorted.length };
+}
+
+export function median(values) {
+  return summarize(values).median;
+}
+
+/** The metrics of the timing table, in the order the brief numbers them. */
+export const METRICS = [
+  {
+    id: 'ssoClickToProfile',
+    label:
+      '(2) Sign-in round trip, existing provider session: click "Sign in with Okta" → Profile rendered',
+    unit: 'ms',
+  },
+  {
+    id: 'ssoClickToCallback',
+    label:
+      '    of which: click → browser requests /login/callback (PKCE, discovery, provider redirects)',
+    unit: 'ms',
+  },
+  {
+    id: 'ssoCallbackToProfile',
+    label: '(3) Callback URL requested → Profile rendered (existing provider session)',
+    unit: 'ms',
+  },
+  {
+    id: 'firstClickToProfile',
+    label: '    First sign-in, form filled by the script: click → Profile rendered',
+    unit: 'ms',
+  },
+  {
+    id: 'firstSubmitToProfile',
+    label: '    First sign-in: click on the form\'s "Sign in" → Profile rendered',
+    unit: 'ms',
+  },
+  {
+    id: 'firstCallbackToProfile',
+    label: '    First sign-in: callback URL requested → Profile rendered',
+    unit: 'ms',
+  },
+  {
+    id: 'navHome',
+    label: '(5) In-app navigation: click header "Home" on /profile → home heading rendered',
+    unit: 'ms',
+  },
+  { id: 'ratio', label: '    Ratio (2) / (5)', unit: '×' },
+  {
+    id: 'ssoRequests',
+    label: '(4) Requests during sign-in (existing session), preflights included',
+    unit: '',
+  },
+  { id: 'ssoPreflights', label: '    of which CORS preflights', unit: '' },
+  { id: 'ssoFromCache', label: '    of which answered from the browser cache', unit: '' },
+  { id: 'ssoBytes', label: '    bytes on the wire (encoded)', unit: 'kB' },
+  {
+    id: 'firstRequests',
+    label: '    Requests during first sign-in (form), preflights included',
+    unit: '',
+  },
+  { id: 'firstPreflights', label: '    of which CORS preflights', unit: '' },
+  {
+    id: 'heapAfterSignIn',
+    label: '(6) JS heap used after sign-in (after GC), on /profile',
+    unit: 'MB',
+  },
+  {
+    id: 'heapHome',
+    label: '    JS heap used on the home page before sign-in (after GC)',
+    unit: 'MB',
+  },
+];
+
+/** Summaries of every metric over the successful runs. */
+export function summarizeRuns(runs) {
+  return Object.fromEntries(
+    METRICS.map(({ id }) => [id, summarize(runs.map((run) => run.metrics[id]))]),
+  );
+}
+
+function formatValue(value, unit) {
+  if (value === null || value === undefined) return '–';
+  switch (unit) {
+    case 'ms':
+      return `${value.toFixed(0)} ms`;
+    case '×':
+      return `${value.toFixed(1)}×`;
+    case 'kB':
+      return `${(value / 1000).toFixed(1)} kB`;
+    case 'MB':
+      return `${(value / 2 ** 20).toFixed(2)} MB`;
+    default:
+      return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  }
+}
+
+/** Rows [label, median, min, max] of the timing table. */
+export function metricRows(summary) {
+  return METRICS.map(({ id, label, unit }) => {
+    const { median: mid, min, max } = summary[id];
+    return [label, formatValue(mid, unit), formatValue(min, unit), formatValue(max, unit)];
+  });
+}
+
+/** Plain-text table with aligned columns; numbers right-aligned. */
+export function textTable(header, rows) {
+  const all = [header, ...rows];
+  const widths = header.map((_, index) => Math.max(...all.map((row) => String(row[index]).length)));
+  const line = (row) =>
+    row
+      .map((cell, index) =>
+        index === 0 ? String(cell).padEnd(widths[index]) : String(cell).padStart(widths[index]),
+      )
+      .join('  ');
+  return [
+    line(header),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+export function markdownTable(header, rows, align = header.map((_, index) => (index ? 'r' : 'l'))) {
+  const escape = (cell) => String(cell).replaceAll('|', '\\|').trim();
+  return [
+    `| ${header.map(escape).join(' | ')} |`,
+    `| ${align.map((side) => (side === 'r' ? '---:' : ':---')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** One line per endpoint: "  1  OPTIONS provider /v1/keys  [CORS preflight]". */
+export function endpointLines(endpoints) {
+  const counts = endpoints.map((entry) =>
+    entry.min === entry.max ? String(entry.count) : `${entry.count} (${entry.min}–${entry.max})`,
+  );
+  const countWidth = Math.max(3, ...counts.map((count) => count.length));
+  const width = Math.max(...endpoints.map((entry) => entry.endpoint.length));
+  return endpoints.map((entry, index) => {
+    const redirects = entry.statuses.filter((status) => status >= 300 && status < 400);
+    const tags = [
+      entry.preflight && 'CORS preflight',
+      entry.navigation && 'navigation',
+      redirects.length > 0 && `redirect ${redirects.join('/')}`,
+      entry.fromCache > 0 && `${entry.fromCache} from cache`,
+    ].filter(Boolean);
+    const line = `${counts[index].padStart(countWidth)}  ${entry.endpoint}`;
+    return tags.length > 0 ? `${line.padEnd(countWidth + 2 + width)}  [${tags.join(', ')}]` : line;
+  });
+}
+
+export function machineLine(machine) {
+  const load = machine.loadAverage ? `; load average ${machine.loadAverage.join(' / ')}` : '';
+  return (
+    `${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, ${machine.os}; ` +
+    `Chromium ${machine.chromium}; Node ${machine.node}; ${machine.date}; commit ${machine.commit}` +
+    load
+  );
+}
+
+/**
+ * A warning when other work competed for the CPU: a 1-minute load average above the core count
+ * at the start or the end of the run.
+ */
+export function loadWarning(machine) {
+  const peak = Math.max(machine.loadAverage?.[0] ?? 0, machine.loadAverageAfter?.[0] ?? 0);
+  if (peak <= machine.cores) return null;
+  return (
+    `The machine was busy (1-minute load average up to ${peak.toFixed(1)} on ${machine.cores} ` +
+    'cores): other processes competed with the browser and servers, so the timings are inflated ' +
+    'and noisy. Compare numbers from an otherwise idle machine; the counts and sizes are unaffected.'
+  );
+}
+
+/** Markdown for the README: machine, bundle, timings, requests, cuts. */
+export function toMarkdown(result) {
+  const { machine, bundle, summary, runs, options, requests, cuts, method } = result;
+  const bundleRows = bundle.files
+    .slice()
+    .sort((a, b) => Number(b.initial) - Number(a.initial) || b.raw - a.raw)
+    .map((file) => [
+      file.file,
+      file.initial ? 'initial' : 'lazy',
+      file.name,
+      formatSize(file.raw),
+      formatSize(file.brotli),
+      formatSize(file.gzip),
+    ]);
+  const sums = bundle.totals;
+  bundleRows.push(
+    [
+      '**Initial JS**',
+      '',
+      '',
+      formatSize(sums.initialJs.raw),
+      formatSize(sums.initialJs.brotli),
+      formatSize(sums.initialJs.gzip),
+    ],
+    [
+      '**Initial CSS**',
+      '',
+      '',
+      formatSize(sums.initialCss.raw),
+      formatSize(sums.initialCss.brotli),
+      formatSize(sums.initialCss.gzip),
+    ],
+    [
+      '**Initial total**',
+      '',
+      '',
+      formatSize(sums.initial.raw),
+      formatSize(sums.initial.brotli),
+      formatSize(sums.initial.gzip),
+    ],
+  );
+  return [
+    `### Benchmark (${runs} runs, medians)`,
+    '',
+    `Measured on ${machineLine(machine)}. \`npm run bench\`: ${options.runs} runs after ` +
+      `${options.warmup} warm-up, each in fresh browser contexts.`,
+    '',
+    ...(loadWarning(machine) ? [`> ${loadWarning(machine)}`, ''] : []),
+    ...(result.distChanged
+      ? [
+          '> dist/ was rebuilt by another process during the runs; the pages may come from another build.',
+          '',
+        ]
+      : []),
+    '#### Initial bundle',
+    '',
+    markdownTable(
+      ['File', 'Kind', 'Name', 'Raw', 'Brotli (ng build estimate)', 'gzip -6'],
+      bundleRows,
+      ['l', 'l', 'l', 'r', 'r', 'r'],
+    ),
+    '',
+    `Initial files from ${bundle.source}. The production server sends no Content-Encoding, so on the stack measured here the raw size is what travels.`,
+    '',
+    '#### Sign-in and navigation',
+    '',
+    markdownTable(
+      ['Metric', 'Median', 'Min', 'Max'],
+      metricRows(summary).map(([label, ...rest]) => [label.trim(), ...rest]),
+    ),
+    '',
+    ...method.map((line) => `- ${line}`),
+    '',
+    '#### Requests during sign-in (existing provider session; median count per run)',
+    '',
+    '```text',
+    ...endpointLines(requests.sso),
+    '```',
+    '',
+    '#### Requests during the first sign-in (form)',
+    '',
+    '```text',
+    ...endpointLines(requests.first),
+    '```',
+    '',
+    '#### What could be cut',
+    '',
+    ...cuts.map((cut) => `- **${cut.id}** (${cut.who}): ${cut.note}`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,66 @@
+import type { HttpRequestClient, HttpResponse } from '@okta/okta-auth-js';
+
+/**
+ * okta-auth-js's HTTP client, with what its default lacks: a timeout. Without one, a token
+ * endpoint that never answers leaves the callback page spinning forever (okta-auth-js uses plain
+ * `fetch`, which has no deadline).
+ *
+ * Errors thrown as `Error` become the okta-auth-js error's summary, so they are worded for users.
+ */
+export function createTimedHttpClient(
+  timeoutMs: number,
+  fetchFn: typeof fetch = (...args) => fetch(...args),
+): HttpRequestClient {
+  return async (method, url, { headers, data, withCredentials }) => {
+    let response: Response;
+    try {
+      response = await fetchFn(url, {
+        method,
+        headers,
+        body: encodeBody(data, headers),
+        credentials: withCredentials ? 'include' : 'omit',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'TimeoutError') {
+        throw new Error(`Okta did not answer within ${Math.round(timeoutMs / 1000)} seconds.`);
+      }
+      throw new Error('Okta could not be reached. Check your connection and try again.');
+    }
+    if (response.status >= 500) {
+      throw new Error(`Okta could not complete the request (HTTP ${response.status}).`);
+    }
+    const result = await toHttpResponse(response);
+    // Same contract as okta-auth-js's fetchRequest: error statuses and OAuth errors reject.
+    if (!response.ok || result.responseJSON?.['error']) throw result;
+    return result;
+  };
+}
+
+function encodeBody(data: unknown, headers: HeadersInit | undefined): BodyInit | undefined {
+  if (data === undefined || data === null || typeof data === 'string') return data ?? undefined;
+  const contentType = new Headers(headers).get('Content-Type') ?? '';
+  if (contentType === 'application/x-www-form-urlencoded') {
+    return new URLSearchParams(data as Record<string, string>).toString();
+  }
+  return JSON.stringify(data);
+}
+
+async function toHttpResponse(response: Response): Promise<HttpResponse> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  const text = await response.text();
+  const isJson = /application\/(\w+\+)?json/i.test(response.headers.get('Content-Type') ?? '');
+  if (!isJson) return { status: response.status, responseText: text, headers };
+  try {
+    return {
+      status: response.status,
+      responseText: text,
+      responseType: 'json',
+      responseJSON: JSON.parse(text),
+      headers,
+    };
+  } catch {
+    throw new Error('Okta sent a response the app could not read.');
+  }
+}
