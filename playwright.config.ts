@@ -34,10 +34,25 @@ export default defineConfig({
       stdout: 'ignore',
     },
     {
+      name: 'provider (short-lived tokens)',
+      command: `"${node}" dev-provider/server.mjs`,
+      url: `${E2E.shortIssuer}/.well-known/openid-configuration`,
+      env: E2E.shortProviderEnv,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+    },
+    {
       name: 'api',
       command: `"${node}" api/server.mjs`,
       url: `${E2E.apiUrl}/api/health`,
       env: E2E.apiEnv,
+      reuseExistingServer: false,
+    },
+    {
+      name: 'api (short-lived tokens)',
+      command: `"${node}" api/server.mjs`,
+      url: `${E2E.shortApiUrl}/api/health`,
+      env: E2E.shortApiEnv,
       reuseExistingServer: false,
     },
     ...E2E.appServers.map(({ name, origin, env }) => ({

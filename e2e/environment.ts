@@ -7,10 +7,14 @@ import { DEMO_USERS } from '../dev-provider/accounts.mjs';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const providerPort = port('E2E_PROVIDER_PORT', 3100);
 const apiPort = port('E2E_API_PORT', 8100);
+/** A second provider on another port, with 35-second access tokens, to watch renewal happen. */
+const shortProviderPort = providerPort + 1;
+const ACCESS_TOKEN_TTL_SECONDS = 35;
 const appPort = port('E2E_APP_PORT', 4300);
 const clientId = '0oae2etestclient0001';
 
 const issuer = `http://localhost:${providerPort}/oauth2/default`;
+const shortIssuer = `http://localhost:${shortProviderPort}/oauth2/default`;
 const apiUrl = `http://localhost:${apiPort}`;
 const origin = (offset: number) => `http://localhost:${appPort + offset}`;
 
@@ -22,6 +26,13 @@ const APP_VARIANTS = {
   lookalike: { offset: 1, env: { API_ORIGINS: `http://localhost:${String(apiPort).slice(0, 2)}` } },
   localStorage: { offset: 2, env: { OKTA_TOKEN_STORAGE: 'localStorage' } },
   memory: { offset: 3, env: { OKTA_TOKEN_STORAGE: 'memory' } },
+  /** The same build against the short-lived provider on another port: no rebuild needed. */
+  shortLived: {
+    offset: 4,
+    env: { OKTA_ISSUER: shortIssuer, API_URL: `http://localhost:${apiPort + 1}` },
+  },
+  /** A deployer's hand-written config.json with a bad issuer: the app must say so. */
+  brokenConfig: { offset: 5, env: { APP_CONFIG_FILE: 'e2e/config/admin-console-issuer.json' } },
 } as const;
 export type AppVariant = keyof typeof APP_VARIANTS;
 
@@ -29,6 +40,8 @@ const appOrigins = Object.values(APP_VARIANTS).map(({ offset }) => origin(offset
 
 export const E2E = {
   issuer,
+  shortIssuer,
+  accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
   apiUrl,
   clientId,
   appOrigin: origin(0),
@@ -42,7 +55,21 @@ export const E2E = {
     // The fault switch: only the test stack turns it on (see dev-provider/README.md).
     DEV_PROVIDER_FAULTS: 'on',
   },
+  shortProviderEnv: {
+    DEV_PROVIDER_PORT: String(shortProviderPort),
+    DEV_PROVIDER_CLIENT_ID: clientId,
+    DEV_PROVIDER_APP_ORIGINS: origin(APP_VARIANTS.shortLived.offset),
+    DEV_PROVIDER_ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL_SECONDS),
+    DEV_PROVIDER_FAULTS: 'on',
+  },
   apiEnv: { OKTA_ISSUER: issuer, API_PORT: String(apiPort), APP_ORIGINS: appOrigins.join(',') },
+  /** The sample API for the short-lived provider's tokens. */
+  shortApiEnv: {
+    OKTA_ISSUER: shortIssuer,
+    API_PORT: String(apiPort + 1),
+    APP_ORIGINS: origin(APP_VARIANTS.shortLived.offset),
+  },
+  shortApiUrl: `http://localhost:${apiPort + 1}`,
   appServers: Object.entries(APP_VARIANTS).map(([name, { offset, env }]) => ({
     name,
     origin: origin(offset),
@@ -66,10 +93,16 @@ export interface TestUser {
   readonly groups: readonly string[];
 }
 
-const [demo] = DEMO_USERS;
-export const TEST_USER: TestUser = {
-  username: demo.email,
-  password: process.env['DEV_PROVIDER_PASSWORD'] ?? demo.password,
-  name: demo.name,
-  groups: demo.groups,
-};
+function testUser(user: (typeof DEMO_USERS)[number]): TestUser {
+  return {
+    username: user.email,
+    password: process.env['DEV_PROVIDER_PASSWORD'] ?? user.password,
+    name: user.name,
+    groups: user.groups,
+  };
+}
+
+/** In the Admins group. */
+export const TEST_USER = testUser(DEMO_USERS[0]);
+/** Not in the Admins group. */
+export const OTHER_USER = testUser(DEMO_USERS[1]);

@@ -7,7 +7,7 @@ import { ProviderFaults } from './provider-faults';
 export { ProviderFaults } from './provider-faults';
 
 export { expect } from '@playwright/test';
-export { E2E, TEST_USER } from './environment';
+export { E2E, OTHER_USER, TEST_USER } from './environment';
 
 /** Where page screenshots go; `npm run screenshots` points this at docs/screenshots for the README. */
 const SCREENSHOT_DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
@@ -56,8 +56,12 @@ export const test = base.extend<Fixtures>({
 });
 
 /** Fills in the hosted sign-in page (the browser must already be on it). */
-export async function signInAtProvider(page: Page, user: TestUser): Promise<void> {
-  await expect(page).toHaveURL((url) => url.href.startsWith(E2E.issuer));
+export async function signInAtProvider(
+  page: Page,
+  user: TestUser,
+  issuer: string = E2E.issuer,
+): Promise<void> {
+  await expect(page).toHaveURL((url) => url.href.startsWith(issuer));
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -19,7 +19,11 @@ export type Faults = Record<string, unknown>;
  * there because the e2e stack starts the provider with DEV_PROVIDER_FAULTS=on.
  */
 export class ProviderFaults {
-  private readonly base = `${new URL(E2E.issuer).origin}/__test__`;
+  private readonly base: string;
+
+  constructor(issuer = E2E.issuer) {
+    this.base = `${new URL(issuer).origin}/__test__`;
+  }
 
   /** Replaces the active faults. */
   async set(faults: Faults): Promise<void> {

@@ -128,12 +128,16 @@ test.describe('token storage', () => {
     expect((await faults.stats()).tokenGrants['authorization_code']).toBe(1);
   });
 
-  test('sessionStorage keeps tokens across a reload but not in a new tab', async ({
+  test('sessionStorage keeps tokens per tab; a new tab gets them from an open one', async ({
     signedIn: page,
+    faults,
   }) => {
     expect(await storedTokens(page)).toEqual(['sessionStorage:okta-token-storage']);
+    const before = (await faults.stats()).authorize;
     const second = await page.context().newPage();
     await second.goto(E2E.appOrigin);
-    await expect(second.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+    await expect(second.getByText(`Signed in as ${TEST_USER.name}`)).toBeVisible();
+    expect(await storedTokens(second)).toEqual(['sessionStorage:okta-token-storage']);
+    expect((await faults.stats()).authorize, 'no trip to Okta for the new tab').toBe(before);
   });
 });

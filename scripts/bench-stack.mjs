@@ -53,6 +53,9 @@ export function benchStack(env = process.env) {
       OKTA_TOKEN_STORAGE: 'sessionStorage',
       API_URL: apiUrl,
       APP_PORT: String(appPort),
+      // Plain HTTP on localhost, even if the developer's shell points serve.mjs at a certificate.
+      TLS_CERT_FILE: '',
+      TLS_KEY_FILE: '',
     },
   };
 }

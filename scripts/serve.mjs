@@ -3,7 +3,9 @@
 // hashed files, and strict security headers derived from the same settings as the app.
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSettings, SettingsError } from './settings.mjs';
@@ -44,11 +46,19 @@ export function contentSecurityPolicy({ issuer, apiUrl, nonce }) {
   ].join('; ');
 }
 
-/** Creates the HTTP server for the built app in `dist`, configured by `settings`. */
-export function createAppServer(settings, dist = DIST) {
-  const configJson = JSON.stringify(settings.runtimeConfig);
-  return createServer(async (req, res) => {
+/**
+ * Creates the server for the built app in `dist`, configured by `settings`: HTTPS with `tls`
+ * (`{ key, cert }`), plain HTTP otherwise (for localhost, or behind a TLS-terminating proxy).
+ */
+export function createAppServer(settings, dist = DIST, tls = null, configFile = null) {
+  // A deployer may write config.json themselves (APP_CONFIG_FILE); the browser validates it.
+  const configJson = configFile
+    ? readFileSync(configFile, 'utf8')
+    : JSON.stringify(settings.runtimeConfig);
+  const handler = async (req, res) => {
     const common = {
+      // Only over HTTPS: browsers ignore it on http, and on localhost it would pin the name to TLS.
+      ...(tls ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -72,7 +82,8 @@ export function createAppServer(settings, dist = DIST) {
     }
     const file = normalize(join(dist, path));
     if (file.startsWith(dist + sep) && (await isFile(file)) && !file.endsWith('index.html')) {
-      const hashed = /-[A-Z0-9]{8}\.(js|css)$/.test(file);
+      // esbuild names: main-ABCD1234.js, chunk-9WU_U0IY.js, styles-x_Y-12ab.css
+      const hashed = /-[A-Za-z0-9_-]{8}\.(js|css)$/.test(file);
       send(
         res,
         200,
@@ -112,7 +123,8 @@ export function createAppServer(settings, dist = DIST) {
       html,
       req,
     );
-  });
+  };
+  return tls ? createTlsServer(tls, handler) : createServer(handler);
 }
 
 function send(res, status, headers, body, req) {
@@ -143,7 +155,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     );
     process.exit(1);
   }
-  const server = createAppServer(settings);
+  // TLS_CERT_FILE + TLS_KEY_FILE serve HTTPS (and send HSTS); without them, plain HTTP.
+  const { TLS_CERT_FILE, TLS_KEY_FILE } = process.env;
+  const tls =
+    TLS_CERT_FILE && TLS_KEY_FILE
+      ? { cert: readFileSync(TLS_CERT_FILE), key: readFileSync(TLS_KEY_FILE) }
+      : null;
+  const server = createAppServer(settings, DIST, tls, process.env.APP_CONFIG_FILE || null);
   server.on('error', (error) => {
     console.error(
       `Cannot start: ${error.code === 'EADDRINUSE' ? `port ${settings.appPort} is in use (set APP_PORT)` : error.message}.`,
@@ -151,7 +169,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(1);
   });
   server.listen(settings.appPort, '127.0.0.1', () => {
-    console.log(`Production build served at ${settings.appOrigin}`);
+    console.log(
+      `Production build served at ${tls ? settings.appOrigin.replace('http:', 'https:') : settings.appOrigin}`,
+    );
   });
   const close = () => {
     server.close(() => process.exit(0));

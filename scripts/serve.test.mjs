@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -94,5 +96,62 @@ describe('production server', () => {
     const response = await fetch(`${base}/`, { method: 'POST' });
     assert.equal(response.status, 405);
     assert.equal(response.headers.get('allow'), 'GET, HEAD');
+  });
+});
+
+describe('production server over HTTPS', () => {
+  it('adds Strict-Transport-Security only when it serves HTTPS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tls-'));
+    // A throwaway self-signed certificate for 127.0.0.1, made with the system's openssl.
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    writeFileSync(join(dir, 'index.html'), '<html></html>');
+    const settings = resolveSettings({});
+    const tls = {
+      key: readFileSync(join(dir, 'key.pem')),
+      cert: readFileSync(join(dir, 'cert.pem')),
+    };
+    const server = createAppServer(settings, dir, tls);
+    await new Promise((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const headers = await new Promise((resolve, reject) => {
+        https
+          .get(
+            { host: '127.0.0.1', port: server.address().port, path: '/', ca: tls.cert },
+            (res) => {
+              res.resume();
+              resolve(res.headers);
+            },
+          )
+          .on('error', reject);
+      });
+      assert.equal(headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+      const plain = createAppServer(settings, dir);
+      await new Promise((done) => plain.listen(0, '127.0.0.1', done));
+      const response = await fetch(`http://127.0.0.1:${plain.address().port}/`);
+      assert.equal(response.headers.get('strict-transport-security'), null);
+      await new Promise((done) => plain.close(done));
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
   });
 });

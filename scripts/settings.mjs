@@ -104,6 +104,7 @@ export function resolveSettings(vars) {
       requestTimeoutSeconds: auth.requestTimeoutSeconds,
       apiUrl,
       apiOrigins: auth.apiOrigins,
+      adminGroup: (vars.OKTA_ADMIN_GROUP ?? 'Admins').trim(),
     },
   };
 }

@@ -69,6 +69,7 @@ describe('settings', () => {
       requestTimeoutSeconds: 15,
       apiUrl: 'https://api.example.com',
       apiOrigins: ['https://api.example.com'],
+      adminGroup: 'Admins',
     });
     assert.equal(settings.apiPort, 443);
   });
@@ -87,7 +88,10 @@ describe('settings', () => {
 
   const bad = [
     [{ API_ORIGINS: 'https://api.example.com/v1' }, /^API_ORIGINS must hold origins only/],
-    [{ OKTA_REQUEST_TIMEOUT_SECONDS: '0' }, /^OKTA_REQUEST_TIMEOUT_SECONDS must be a number of seconds/],
+    [
+      { OKTA_REQUEST_TIMEOUT_SECONDS: '0' },
+      /^OKTA_REQUEST_TIMEOUT_SECONDS must be a number of seconds/,
+    ],
     [{ OKTA_ISSUER: 'dev-123456.okta.com' }, /^OKTA_ISSUER must be an http\(s\) URL/],
     [
       { ...ORG, OKTA_ISSUER: 'https://dev-123456-admin.okta.com/oauth2/default' },

@@ -3,6 +3,7 @@ import { ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
 import { authInterceptor, provideOktaAuth } from './auth';
+import { ADMIN_GROUP } from './admin/admin-group';
 import { API_URL } from './messages/api-url';
 import { RuntimeConfig } from './runtime-config';
 
@@ -15,6 +16,7 @@ export function appConfig(config: RuntimeConfig): ApplicationConfig {
       provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
       provideOktaAuth(config.auth),
       { provide: API_URL, useValue: config.apiUrl },
+      { provide: ADMIN_GROUP, useValue: config.adminGroup },
     ],
   };
 }

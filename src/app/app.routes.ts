@@ -1,5 +1,6 @@
 import { Routes } from '@angular/router';
-import { authGuard, LoginCallback } from './auth';
+import { ADMIN_GROUP } from './admin/admin-group';
+import { authGuard, groupGuard, LoginCallback } from './auth';
 import { Home } from './home/home';
 
 export const routes: Routes = [
@@ -18,6 +19,18 @@ export const routes: Routes = [
     canActivate: [authGuard],
     loadComponent: () => import('./messages/messages').then((m) => m.Messages),
     title: 'Messages',
+  },
+  {
+    path: 'admin',
+    // authGuard first: an anonymous visitor signs in; a signed-in non-member gets the 403 page.
+    canActivate: [authGuard, groupGuard(ADMIN_GROUP)],
+    loadComponent: () => import('./admin/admin').then((m) => m.Admin),
+    title: 'Admin',
+  },
+  {
+    path: 'forbidden',
+    loadComponent: () => import('./errors/forbidden').then((m) => m.Forbidden),
+    title: 'Access denied',
   },
   {
     path: '**',

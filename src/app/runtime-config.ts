@@ -5,14 +5,18 @@ export interface RuntimeConfig {
   readonly auth: AuthConfig;
   /** Base URL of the sample API, e.g. `http://localhost:8000`. */
   readonly apiUrl: string;
+  /** The Okta group whose members may open /admin. */
+  readonly adminGroup: string;
 }
+
+export const DEFAULT_ADMIN_GROUP = 'Admins';
 
 /** Validates parsed `config.json`. The API's origin is allow-listed for the access token by default. */
 export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
   const input = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const apiUrl = parseApiUrl(input['apiUrl']);
   const auth = parseAuthConfig({ apiOrigins: [new URL(apiUrl).origin], ...input });
-  return { auth, apiUrl };
+  return { auth, apiUrl, adminGroup: parseGroup(input['adminGroup']) };
 }
 
 /** Fetches and validates `config.json`; rejects with a readable message on any failure. */
@@ -53,4 +57,12 @@ function parseApiUrl(value: unknown): string {
     );
   }
   return url.href.replace(/\/+$/, '');
+}
+
+function parseGroup(value: unknown): string {
+  if (value === undefined || value === '') return DEFAULT_ADMIN_GROUP;
+  if (typeof value !== 'string' || !value.trim()) {
+    throw new Error(`adminGroup must be the name of an Okta group, not "${String(value)}".`);
+  }
+  return value.trim();
 }

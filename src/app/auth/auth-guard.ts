@@ -2,6 +2,7 @@ import { inject } from '@angular/core';
 import { CanActivateFn, Router } from '@angular/router';
 import { OKTA_AUTH } from '@okta/okta-angular';
 import { CALLBACK_PATH } from './provide-okta-auth';
+import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
 
@@ -16,6 +17,11 @@ export const authGuard: CanActivateFn = async (_route, state) => {
   const oktaAuth = inject(OKTA_AUTH);
   const attempts = inject(SignInAttempts);
   const router = inject(Router);
+  // A tab opened next to a signed-in one gets its session first, instead of a trip to Okta, and
+  // tokens past their renewal time are renewed with the refresh token before judging them.
+  const sessionSync = inject(SessionSync);
+  await sessionSync.ready;
+  await sessionSync.renewIfExpired();
   if (await oktaAuth.isAuthenticated()) {
     attempts.reset();
     return true;

@@ -5,6 +5,7 @@ import type { AuthState, UserClaims } from '@okta/okta-auth-js';
 import { filter } from 'rxjs';
 import { Router } from '@angular/router';
 import { CALLBACK_PATH } from './provide-okta-auth';
+import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
 
@@ -19,6 +20,7 @@ export class AuthSession {
   private readonly oktaAuth = inject(OKTA_AUTH);
   private readonly attempts = inject(SignInAttempts);
   private readonly router = inject(Router);
+  private readonly sessionSync = inject(SessionSync);
   private readonly authState = toSignal<AuthState | null>(
     inject(OktaAuthStateService).authState$.pipe(
       // OktaAuthStateService first emits a placeholder `{ isAuthenticated: false }` before
@@ -38,6 +40,11 @@ export class AuthSession {
   readonly claims = computed<UserClaims | null>(() =>
     this.isSignedIn() ? (this.authState()?.idToken?.claims ?? null) : null,
   );
+  /** The ID token's `groups` claim (empty when signed out or absent). */
+  readonly groups = computed<readonly string[]>(() => {
+    const groups = this.claims()?.['groups'];
+    return Array.isArray(groups) ? groups.filter((group) => typeof group === 'string') : [];
+  });
   readonly displayName = computed(() => {
     const claims = this.claims();
     return claims ? (claims.name ?? claims.preferred_username ?? claims.email ?? claims.sub) : null;
@@ -53,6 +60,7 @@ export class AuthSession {
       return await this.oktaAuth.getUser();
     } catch (error) {
       if (/token mismatch/i.test((error as Error | undefined)?.message ?? '')) {
+        this.sessionSync.expectSignOut();
         this.oktaAuth.tokenManager.clear();
         throw new Error(
           "Okta's user information was for a different user than your sign-in, so you were signed out here. Please sign in again.",
@@ -83,6 +91,8 @@ export class AuthSession {
    */
   async signOut(): Promise<void> {
     const { idToken, accessToken, refreshToken } = this.oktaAuth.tokenManager.getTokensSync();
+    this.sessionSync.expectSignOut();
+    // Clearing also signs out the app's other tabs: okta-auth-js syncs token storage between them.
     this.oktaAuth.tokenManager.clear();
     await Promise.allSettled([
       refreshToken && this.oktaAuth.revokeRefreshToken(refreshToken),

@@ -41,9 +41,10 @@ export async function completeSignIn(
     oktaAuth.getOriginalUri(state ?? undefined),
     new URL(href).origin,
   );
+  // Tokens are stored only after every check passed, so a failure has none of its own to remove;
+  // clearing the token manager here would also sign out the app's other tabs (they share it).
   const fail = (message: string): SignInOutcome => {
     oktaAuth.transactionManager.clear();
-    oktaAuth.tokenManager.clear();
     // okta-auth-js caches discovery and keys for a day; a bad answer must not outlive this attempt.
     oktaAuth.storageManager.getHttpCache().clearStorage();
     return { ok: false, message, returnTo };
@@ -95,6 +96,7 @@ export async function completeSignIn(
   try {
     await oktaAuth.handleLoginRedirect(tokens, returnTo);
   } catch (error) {
+    oktaAuth.tokenManager.clear();
     return fail(describeSignInError(error));
   }
   return { ok: true };

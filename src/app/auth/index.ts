@@ -3,6 +3,7 @@ export { AuthConfigError, parseAuthConfig } from './auth-config';
 export type { AuthConfig, TokenStorage } from './auth-config';
 export { AUTH_CONFIG } from './auth-config-token';
 export { authGuard } from './auth-guard';
+export { FORBIDDEN_PATH, groupGuard, isInGroup } from './group-guard';
 export { authInterceptor } from './auth-interceptor';
 export { AuthSession } from './auth-session';
 export { LoginCallback } from './login-callback';

@@ -11,6 +11,7 @@ import { OktaAuth, OktaAuthOptions } from '@okta/okta-auth-js';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { toSafeReturnPath } from './return-path';
+import { SessionSync } from './session-sync';
 import { createTimedHttpClient } from './timed-fetch';
 
 /** The route that finishes the code exchange; register `<origin>/login/callback` in Okta. */
@@ -27,6 +28,7 @@ export function provideOktaAuth(config: AuthConfig): EnvironmentProviders {
     importProvidersFrom(OktaAuthModule.forRoot({ oktaAuth })),
     { provide: AUTH_CONFIG, useValue: config },
     provideEnvironmentInitializer(useRouterToRestoreOriginalUri),
+    provideEnvironmentInitializer(() => inject(SessionSync).start()),
   ]);
 }
 
@@ -42,7 +44,16 @@ export function toOktaAuthOptions(config: AuthConfig, baseUri: string): OktaAuth
     // Authorization code flow with PKCE: the only flow a public browser client should use (RFC 9700 §2.1.1).
     responseType: 'code',
     pkce: true,
-    tokenManager: { storage: config.tokenStorage, autoRenew: true },
+    // Tabs share one session through SessionSync (okta-auth-js's syncStorage only works for
+    // localStorage, which all tabs share anyway), and SessionSync renews in one tab: okta-auth-js's
+    // autoRenew would renew in every tab. Expired tokens stay until renewed or cleared, so a tab
+    // that wakes up can still renew with its refresh token.
+    tokenManager: {
+      storage: config.tokenStorage,
+      autoRenew: false,
+      autoRemove: false,
+      syncStorage: config.tokenStorage === 'localStorage',
+    },
     // Keep the PKCE verifier in this tab's sessionStorage only; okta-auth-js would otherwise copy it
     // into localStorage for 30 minutes so that another tab could finish the flow.
     transactionManager: { enableSharedStorage: false },

@@ -1,5 +1,6 @@
 import { Component, inject } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive } from '@angular/router';
+import { ADMIN_GROUP } from '../admin/admin-group';
 import { AuthSession } from '../auth';
 
 /** Navigation, who is signed in, and the Sign in / Sign out button. */
@@ -11,6 +12,7 @@ import { AuthSession } from '../auth';
 })
 export class SiteHeader {
   protected readonly session = inject(AuthSession);
+  protected readonly adminGroup = inject(ADMIN_GROUP);
   private readonly router = inject(Router);
 
   protected signIn(): Promise<void> {

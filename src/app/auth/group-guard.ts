@@ -1,0 +1,29 @@
+import { inject, InjectionToken } from '@angular/core';
+import { CanActivateFn, Router } from '@angular/router';
+import { OKTA_AUTH } from '@okta/okta-angular';
+
+/** Where a signed-in user without the required group is sent. */
+export const FORBIDDEN_PATH = '/forbidden';
+
+/**
+ * Lets through members of `group` (a name, or a token that provides it from the runtime
+ * configuration), judged by the ID token's `groups` claim. Use it after `authGuard`: a signed-in
+ * user outside the group gets the 403 page, never a new sign-in (that would loop).
+ */
+export function groupGuard(group: string | InjectionToken<string>): CanActivateFn {
+  return () => {
+    const name = typeof group === 'string' ? group : inject(group);
+    const { idToken } = inject(OKTA_AUTH).tokenManager.getTokensSync();
+    if (isInGroup(idToken?.claims, name)) return true;
+    return inject(Router).createUrlTree([FORBIDDEN_PATH], { queryParams: { group: name } });
+  };
+}
+
+/** True when the claims' `groups` array holds exactly `group` (Okta group names are case-sensitive). */
+export function isInGroup(
+  claims: Readonly<Record<string, unknown>> | undefined,
+  group: string,
+): boolean {
+  const groups = claims?.['groups'];
+  return Array.isArray(groups) && groups.includes(group);
+}
