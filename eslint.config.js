@@ -27,6 +27,26 @@ export default tseslint.config(
     },
   },
   {
+    // Outside the Okta chunk (okta-runtime.ts) the app imports Okta types only: a value import
+    // would put okta-angular and okta-auth-js back into the initial bundle (see README).
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts', 'src/app/auth/okta-runtime.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['@okta/okta-angular', '@okta/okta-auth-js', '@okta/okta-auth-js/core'].map(
+            (name) => ({
+              name,
+              allowTypeImports: true,
+              message: 'Import Okta types only here; the SDK comes from loadOktaRuntime().',
+            }),
+          ),
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.html'],
     extends: [...angular.configs.templateRecommended, ...angular.configs.templateAccessibility],
   },

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { dirname, extname, join, normalize, sep } from 'node:path';
@@ -94,6 +95,7 @@ export function createAppServer(settings, dist = DIST, tls = null, configFile = 
         },
         await readFile(file),
         req,
+        hashed ? file : null,
       );
       return;
     }
@@ -127,9 +129,34 @@ export function createAppServer(settings, dist = DIST, tls = null, configFile = 
   return tls ? createTlsServer(tls, handler) : createServer(handler);
 }
 
-function send(res, status, headers, body, req) {
-  res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
-  res.end(req.method === 'HEAD' ? undefined : body);
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|manifest\+json)|image\/svg)/;
+/** Compressed hashed bundles, computed once: they never change while the server runs. */
+const compressedCache = new Map();
+
+/** Sends `body`, brotli- or gzip-compressed when the client accepts it and it is worth it. */
+function send(res, status, headers, body, req, cacheKey = null) {
+  const accepts = String(req.headers['accept-encoding'] ?? '');
+  const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+  let payload = typeof body === 'string' ? Buffer.from(body) : body;
+  const extra = { Vary: 'Accept-Encoding' };
+  if (encoding && payload.length > 1024 && COMPRESSIBLE.test(headers['Content-Type'] ?? '')) {
+    const key = cacheKey && `${encoding}:${cacheKey}`;
+    let compressed = key ? compressedCache.get(key) : undefined;
+    if (!compressed) {
+      compressed =
+        encoding === 'br'
+          ? brotliCompressSync(payload, {
+              // Cached files get the best ratio; per-response HTML a fast one.
+              params: { [zlibConstants.BROTLI_PARAM_QUALITY]: key ? 11 : 5 },
+            })
+          : gzipSync(payload, { level: key ? 9 : 6 });
+      if (key) compressedCache.set(key, compressed);
+    }
+    payload = compressed;
+    extra['Content-Encoding'] = encoding;
+  }
+  res.writeHead(status, { ...headers, ...extra, 'Content-Length': payload.length });
+  res.end(req.method === 'HEAD' ? undefined : payload);
 }
 
 async function isFile(path) {

@@ -24,7 +24,7 @@ describe('production server', () => {
       join(dist, 'index.html'),
       '<html><body><app-root ngCspNonce="{{ CSP_NONCE }}"></app-root><script src="main-ABCDEFGH.js" nonce="{{CSP_NONCE}}"></script></body></html>',
     );
-    writeFileSync(join(dist, 'main-ABCDEFGH.js'), 'console.log(1);');
+    writeFileSync(join(dist, 'main-ABCDEFGH.js'), 'console.log(1);' + '\n// padding'.repeat(200));
     writeFileSync(join(dist, 'favicon.ico'), 'icon');
     server = createAppServer(settings, dist);
     await new Promise((done) => server.listen(0, '127.0.0.1', done));
@@ -79,6 +79,21 @@ describe('production server', () => {
     assert.equal(hashed.headers.get('cache-control'), 'public, max-age=31536000, immutable');
     assert.match(hashed.headers.get('content-type'), /^text\/javascript/);
     assert.equal((await fetch(`${base}/favicon.ico`)).headers.get('cache-control'), 'no-cache');
+  });
+
+  it('compresses text with brotli or gzip, as the client accepts', async () => {
+    const big = await fetch(`${base}/main-ABCDEFGH.js`, { headers: { 'Accept-Encoding': 'br' } });
+    assert.equal(big.headers.get('content-encoding'), 'br');
+    assert.equal(big.headers.get('vary'), 'Accept-Encoding');
+    assert.match(await big.text(), /^console\.log\(1\);(\n\/\/ padding)+$/);
+    const gzip = await fetch(`${base}/main-ABCDEFGH.js`, {
+      headers: { 'Accept-Encoding': 'gzip' },
+    });
+    assert.equal(gzip.headers.get('content-encoding'), 'gzip');
+    const none = await fetch(`${base}/main-ABCDEFGH.js`, {
+      headers: { 'Accept-Encoding': 'identity' },
+    });
+    assert.equal(none.headers.get('content-encoding'), null);
   });
 
   it('answers 404 for a missing file instead of the app shell', async () => {

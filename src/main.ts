@@ -1,9 +1,11 @@
 import { bootstrapApplication } from '@angular/platform-browser';
 import { App } from './app/app';
 import { appConfig } from './app/app.config';
-import { loadRuntimeConfig } from './app/runtime-config';
+import { loadOktaRuntime } from './app/auth';
 import { showStartupError } from './app/errors/startup-error';
+import { loadRuntimeConfig } from './app/runtime-config';
 
-loadRuntimeConfig()
-  .then((config) => bootstrapApplication(App, appConfig(config)))
+// config.json and the Okta chunk download in parallel; the app starts once both are in.
+Promise.all([loadRuntimeConfig(), loadOktaRuntime()])
+  .then(([config, okta]) => bootstrapApplication(App, appConfig(config, okta)))
   .catch(showStartupError);

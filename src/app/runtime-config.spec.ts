@@ -79,6 +79,28 @@ describe('parseRuntimeConfig', () => {
     );
   });
 
+  it('uses the Admins group for /admin when config.json names none', () => {
+    expect(parseRuntimeConfig(VALID).adminGroup).toBe('Admins');
+  });
+
+  it('reads the admin group from config.json, without surrounding whitespace', () => {
+    expect(parseRuntimeConfig({ ...VALID, adminGroup: '  Platform Admins ' }).adminGroup).toBe(
+      'Platform Admins',
+    );
+  });
+
+  const badGroups: [string, unknown, string][] = [
+    ['a blank admin group', '   ', '   '],
+    ['an admin group that is not a string', ['Admins'], 'Admins'],
+  ];
+  for (const [what, adminGroup, shown] of badGroups) {
+    it(`rejects ${what} with a sentence naming adminGroup`, () => {
+      expect(() => parseRuntimeConfig({ ...VALID, adminGroup })).toThrowError(
+        `adminGroup must be the name of an Okta group, not "${shown}".`,
+      );
+    });
+  }
+
   it('passes on the auth settings error when the Okta settings are wrong', () => {
     expect(() => parseRuntimeConfig({ ...VALID, clientId: '' })).toThrowMatching(
       (error) => error instanceof AuthConfigError && error.field === 'clientId',

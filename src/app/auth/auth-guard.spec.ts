@@ -6,23 +6,41 @@ import {
   RouterStateSnapshot,
   UrlTree,
 } from '@angular/router';
-import { OKTA_AUTH } from '@okta/okta-angular';
-import type { OktaAuth } from '@okta/okta-auth-js';
+import type { OktaAuth } from '@okta/okta-auth-js/core';
 import { authGuard } from './auth-guard';
+import { OKTA_AUTH } from './okta-auth-token';
+import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 
 describe('authGuard', () => {
   let oktaAuth: jasmine.SpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>;
   let attempts: SignInAttempts;
+  /** Settles when the session from another open tab has arrived (or none answered). */
+  let sessionReady: Promise<void>;
+  let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'renewIfExpired'>> & Pick<SessionSync, 'ready'>;
 
   beforeEach(() => {
+    sessionReady = Promise.resolve();
+    sessionSync = {
+      ...jasmine.createSpyObj<Pick<SessionSync, 'renewIfExpired'>>('SessionSync', [
+        'renewIfExpired',
+      ]),
+      get ready() {
+        return sessionReady;
+      },
+    };
+    sessionSync.renewIfExpired.and.resolveTo();
     oktaAuth = jasmine.createSpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>(
       'OktaAuth',
       ['isAuthenticated', 'signInWithRedirect'],
     );
     oktaAuth.signInWithRedirect.and.resolveTo();
     TestBed.configureTestingModule({
-      providers: [provideRouter([]), { provide: OKTA_AUTH, useValue: oktaAuth }],
+      providers: [
+        provideRouter([]),
+        { provide: OKTA_AUTH, useValue: oktaAuth },
+        { provide: SessionSync, useValue: sessionSync },
+      ],
     });
     attempts = TestBed.inject(SignInAttempts);
   });
@@ -42,6 +60,29 @@ describe('authGuard', () => {
     attempts.recordFailure('The token endpoint could not be reached.');
     attempts.recordFailure('The token endpoint could not be reached.');
   }
+
+  describe('before judging whether the user is signed in', () => {
+    beforeEach(() => oktaAuth.isAuthenticated.and.resolveTo(true));
+
+    it('waits for the session another open tab may hand over', async () => {
+      let handOver: () => void = () => undefined;
+      sessionReady = new Promise((resolve) => (handOver = resolve));
+
+      const result = runGuard('/profile');
+      await new Promise((resolve) => setTimeout(resolve));
+      const askedBeforeHandOver = oktaAuth.isAuthenticated.calls.count();
+      handOver();
+
+      expect(await result).toBeTrue();
+      expect(askedBeforeHandOver).toBe(0);
+    });
+
+    it('renews expired tokens first', async () => {
+      await runGuard('/profile');
+
+      expect(sessionSync.renewIfExpired).toHaveBeenCalledBefore(oktaAuth.isAuthenticated);
+    });
+  });
 
   describe('for a signed-in user', () => {
     beforeEach(() => oktaAuth.isAuthenticated.and.resolveTo(true));

@@ -1,6 +1,6 @@
 import { inject } from '@angular/core';
 import { CanActivateFn, Router } from '@angular/router';
-import { OKTA_AUTH } from '@okta/okta-angular';
+import { OKTA_AUTH } from './okta-auth-token';
 import { CALLBACK_PATH } from './provide-okta-auth';
 import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';

@@ -1,11 +1,11 @@
 import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { OKTA_AUTH } from '@okta/okta-angular';
-import type { OktaAuth } from '@okta/okta-auth-js';
+import type { OktaAuth } from '@okta/okta-auth-js/core';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { authInterceptor } from './auth-interceptor';
+import { OKTA_AUTH } from './okta-auth-token';
 
 const API_ORIGIN = 'http://localhost:8000';
 /** The origin of the page the tests run in (Karma's), which relative URLs resolve against. */

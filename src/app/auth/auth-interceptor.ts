@@ -1,6 +1,6 @@
 import { HttpErrorResponse, HttpInterceptorFn, HttpRequest } from '@angular/common/http';
 import { inject } from '@angular/core';
-import { OKTA_AUTH } from '@okta/okta-angular';
+import { OKTA_AUTH } from './okta-auth-token';
 import { catchError, from, switchMap, throwError } from 'rxjs';
 import { AUTH_CONFIG } from './auth-config-token';
 import { SessionSync } from './session-sync';

@@ -1,5 +1,4 @@
 import { TestBed } from '@angular/core/testing';
-import { OKTA_AUTH, OktaAuthStateService } from '@okta/okta-angular';
 import type {
   AccessToken,
   AuthState,
@@ -7,10 +6,12 @@ import type {
   OktaAuth,
   RefreshToken,
   UserClaims,
-} from '@okta/okta-auth-js';
+} from '@okta/okta-auth-js/core';
 import { provideRouter, Router } from '@angular/router';
 import { BehaviorSubject } from 'rxjs';
 import { AuthSession } from './auth-session';
+import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
+import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 
 type TokenManager = Pick<OktaAuth['tokenManager'], 'getTokensSync' | 'clear'>;
@@ -56,6 +57,7 @@ describe('AuthSession', () => {
   let managerState: AuthState | null;
   /** Stands in for OktaAuthStateService.authState$, which starts with a `{ isAuthenticated: false }` placeholder. */
   let authState$: BehaviorSubject<AuthState>;
+  let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'expectSignOut'>>;
 
   beforeEach(() => {
     managerState = null;
@@ -80,13 +82,16 @@ describe('AuthSession', () => {
     oktaAuth.revokeRefreshToken.and.resolveTo({});
     oktaAuth.tokenManager.getTokensSync.and.returnValue({ idToken, accessToken, refreshToken });
 
-    const stateService: Pick<OktaAuthStateService, 'authState$'> = { authState$ };
+    sessionSync = jasmine.createSpyObj<Pick<SessionSync, 'expectSignOut'>>('SessionSync', [
+      'expectSignOut',
+    ]);
     TestBed.configureTestingModule({
       providers: [
         // Every URL matches a component-less route, so navigations in signIn() succeed.
         provideRouter([{ path: '**', children: [] }]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
-        { provide: OktaAuthStateService, useValue: stateService },
+        { provide: OKTA_AUTH_STATE, useValue: authState$ },
+        { provide: SessionSync, useValue: sessionSync },
       ],
     });
   });
@@ -159,6 +164,44 @@ describe('AuthSession', () => {
 
       expect(session.claims()).toBeNull();
     });
+  });
+
+  describe('groups', () => {
+    const cases: [string, AuthState, readonly string[]][] = [
+      [
+        'the groups claim while signed in',
+        signedIn({ sub: '00u1abcd', groups: ['Everyone', 'Admins'] }),
+        ['Everyone', 'Admins'],
+      ],
+      ['empty without a groups claim', signedIn({ sub: '00u1abcd' }), []],
+      [
+        'empty when the groups claim is not a list',
+        signedIn({ sub: '00u1abcd', groups: 'Admins' }),
+        [],
+      ],
+      [
+        'only the names that are strings',
+        signedIn({ sub: '00u1abcd', groups: ['Admins', 7, true] }),
+        ['Admins'],
+      ],
+      [
+        'empty when signed out, even with an ID token in the state',
+        {
+          isAuthenticated: false,
+          idToken: { ...idToken, claims: { sub: 'x', groups: ['Admins'] } },
+        },
+        [],
+      ],
+    ];
+    for (const [what, state, expected] of cases) {
+      it(`are ${what}`, () => {
+        const session = TestBed.inject(AuthSession);
+
+        report(state);
+
+        expect(session.groups()).toEqual(expected);
+      });
+    }
   });
 
   describe('displayName', () => {
@@ -260,6 +303,12 @@ describe('AuthSession', () => {
   });
 
   describe('signOut', () => {
+    it('tells SessionSync, before clearing the tokens, that this tab ends the session itself', async () => {
+      await TestBed.inject(AuthSession).signOut();
+
+      expect(sessionSync.expectSignOut).toHaveBeenCalledBefore(oktaAuth.tokenManager.clear);
+    });
+
     it('clears the local tokens before revoking them', async () => {
       await TestBed.inject(AuthSession).signOut();
 

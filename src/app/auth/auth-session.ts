@@ -1,8 +1,8 @@
 import { computed, inject, Injectable } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { OKTA_AUTH, OktaAuthStateService } from '@okta/okta-angular';
-import type { AuthState, UserClaims } from '@okta/okta-auth-js';
+import type { AuthState, UserClaims } from '@okta/okta-auth-js/core';
 import { filter } from 'rxjs';
+import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 import { Router } from '@angular/router';
 import { CALLBACK_PATH } from './provide-okta-auth';
 import { SessionSync } from './session-sync';
@@ -22,7 +22,7 @@ export class AuthSession {
   private readonly router = inject(Router);
   private readonly sessionSync = inject(SessionSync);
   private readonly authState = toSignal<AuthState | null>(
-    inject(OktaAuthStateService).authState$.pipe(
+    inject(OKTA_AUTH_STATE).pipe(
       // OktaAuthStateService first emits a placeholder `{ isAuthenticated: false }` before
       // okta-auth-js has looked at storage; wait for the real state.
       filter(() => this.oktaAuth.authStateManager.getAuthState() !== null),

@@ -1,5 +1,5 @@
-import { AuthApiError, AuthSdkError } from '@okta/okta-auth-js';
-import type { IDToken, OktaAuth, TokenResponse, Tokens, UserClaims } from '@okta/okta-auth-js';
+import { AuthApiError, AuthSdkError } from '@okta/okta-auth-js/core';
+import type { IDToken, OktaAuth, TokenResponse, Tokens, UserClaims } from '@okta/okta-auth-js/core';
 import type { AuthConfig } from './auth-config';
 import { completeSignIn, MAX_CLOCK_SKEW_SECONDS, SignInOutcome } from './complete-sign-in';
 import { describeSignInError } from './sign-in-error';
@@ -161,11 +161,17 @@ describe('completeSignIn', () => {
       expect(oktaAuth.handleLoginRedirect).not.toHaveBeenCalled();
     });
 
-    it('clears the transaction and any tokens', async () => {
+    it('clears the transaction', async () => {
       await finish(search);
 
       expect(oktaAuth.transactionManager.clear).toHaveBeenCalled();
-      expect(oktaAuth.tokenManager.clear).toHaveBeenCalled();
+    });
+
+    // Other tabs share the token storage: clearing it here would sign them all out.
+    it('leaves an existing session alone', async () => {
+      await finish(search);
+
+      expect(oktaAuth.tokenManager.clear).not.toHaveBeenCalled();
     });
 
     it('clears the discovery documents and keys okta-auth-js cached', async () => {
@@ -310,7 +316,13 @@ describe('completeSignIn', () => {
       await finish(RESPONSE);
 
       expect(oktaAuth.handleLoginRedirect).not.toHaveBeenCalled();
-      expect(oktaAuth.tokenManager.clear).toHaveBeenCalled();
+    });
+
+    it('clears the transaction when it fails, so the code is never tried again', async () => {
+      oktaAuth.token.parseFromUrl.and.rejectWith(new Error('Failed to fetch'));
+
+      await finish(RESPONSE);
+
       expect(oktaAuth.transactionManager.clear).toHaveBeenCalled();
     });
   });
@@ -366,7 +378,12 @@ describe('completeSignIn', () => {
           await finish(RESPONSE);
 
           expect(oktaAuth.handleLoginRedirect).not.toHaveBeenCalled();
-          expect(oktaAuth.tokenManager.clear).toHaveBeenCalled();
+        });
+
+        it('leave the session other tabs share alone', async () => {
+          await finish(RESPONSE);
+
+          expect(oktaAuth.tokenManager.clear).not.toHaveBeenCalled();
         });
 
         it('forget the discovery documents and keys that okta-auth-js cached', async () => {

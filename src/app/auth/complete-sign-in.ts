@@ -1,4 +1,4 @@
-import type { OktaAuth, Tokens } from '@okta/okta-auth-js';
+import type { OktaAuth, Tokens } from '@okta/okta-auth-js/core';
 import type { AuthConfig } from './auth-config';
 import { toSafeReturnPath } from './return-path';
 import { describeSignInError } from './sign-in-error';

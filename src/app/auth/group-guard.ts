@@ -1,6 +1,6 @@
 import { inject, InjectionToken } from '@angular/core';
 import { CanActivateFn, Router } from '@angular/router';
-import { OKTA_AUTH } from '@okta/okta-angular';
+import { OKTA_AUTH } from './okta-auth-token';
 
 /** Where a signed-in user without the required group is sent. */
 export const FORBIDDEN_PATH = '/forbidden';

@@ -7,4 +7,5 @@ export { FORBIDDEN_PATH, groupGuard, isInGroup } from './group-guard';
 export { authInterceptor } from './auth-interceptor';
 export { AuthSession } from './auth-session';
 export { LoginCallback } from './login-callback';
-export { CALLBACK_PATH, provideOktaAuth } from './provide-okta-auth';
+export { CALLBACK_PATH, loadOktaRuntime, provideOktaAuth } from './provide-okta-auth';
+export type { OktaRuntime } from './provide-okta-auth';

@@ -1,6 +1,6 @@
 import { Component, inject, OnInit, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { OKTA_AUTH } from '@okta/okta-angular';
+import { OKTA_AUTH } from './okta-auth-token';
 import { AUTH_CONFIG } from './auth-config-token';
 import { completeSignIn } from './complete-sign-in';
 import { toSafeReturnPath } from './return-path';

@@ -1,10 +1,15 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
-import { OKTA_AUTH } from '@okta/okta-angular';
-import { OktaAuth } from '@okta/okta-auth-js';
+import { OktaAuth } from '@okta/okta-auth-js/core';
 import { AuthConfig, parseAuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
-import { CALLBACK_PATH, provideOktaAuth, toOktaAuthOptions } from './provide-okta-auth';
+import { OKTA_AUTH } from './okta-auth-token';
+import {
+  CALLBACK_PATH,
+  loadOktaRuntime,
+  provideOktaAuth,
+  toOktaAuthOptions,
+} from './provide-okta-auth';
 
 const config: AuthConfig = parseAuthConfig({
   issuer: 'https://dev-123456.okta.com/oauth2/default',
@@ -103,9 +108,10 @@ describe('toOktaAuthOptions', () => {
 });
 
 describe('provideOktaAuth', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
+    const okta = await loadOktaRuntime();
     TestBed.configureTestingModule({
-      providers: [provideRouter([{ path: '**', children: [] }]), provideOktaAuth(config)],
+      providers: [provideRouter([{ path: '**', children: [] }]), provideOktaAuth(config, okta)],
     });
   });
 
@@ -149,6 +155,16 @@ describe('provideOktaAuth', () => {
       jasmine.objectContaining({ signal: jasmine.any(AbortSignal) }),
     );
     expect(timeout).toHaveBeenCalledWith(config.requestTimeoutSeconds * 1000);
+  });
+
+  it('leaves out the headers that would cost every request to Okta a CORS preflight', async () => {
+    const fetchSpy = spyOn(window, 'fetch').and.resolveTo(jsonResponse('{"links":[]}'));
+
+    await inject().webfinger({ resource: 'acct:ada@example.com' });
+
+    const headers = new Headers(fetchSpy.calls.mostRecent().args[1]?.headers);
+    expect(headers.has('Content-Type')).toBeFalse();
+    expect(headers.has('X-Okta-User-Agent-Extended')).toBeFalse();
   });
 
   it('provides the config as AUTH_CONFIG', () => {

@@ -1,15 +1,14 @@
 import {
   EnvironmentProviders,
-  importProvidersFrom,
   inject,
   makeEnvironmentProviders,
   provideEnvironmentInitializer,
 } from '@angular/core';
 import { Router } from '@angular/router';
-import { OKTA_AUTH, OktaAuthModule } from '@okta/okta-angular';
-import { OktaAuth, OktaAuthOptions } from '@okta/okta-auth-js';
+import type { OktaAuthOptions } from '@okta/okta-auth-js/core';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
+import { OKTA_AUTH } from './okta-auth-token';
 import { toSafeReturnPath } from './return-path';
 import { SessionSync } from './session-sync';
 import { createTimedHttpClient } from './timed-fetch';
@@ -17,15 +16,25 @@ import { createTimedHttpClient } from './timed-fetch';
 /** The route that finishes the code exchange; register `<origin>/login/callback` in Okta. */
 export const CALLBACK_PATH = '/login/callback';
 
+/** okta-angular and okta-auth-js: the Okta chunk (see okta-runtime.ts). */
+export type OktaRuntime = typeof import('./okta-runtime');
+
+/**
+ * Fetches the Okta chunk, outside the initial bundle. main.ts requests it together with
+ * config.json and bootstraps once both are in, so OKTA_AUTH is there from the start.
+ */
+export function loadOktaRuntime(): Promise<OktaRuntime> {
+  return import('./okta-runtime');
+}
+
 /**
  * Everything the app needs from Okta, as one provider list for `app.config.ts`.
  *
- * okta-angular 6.5.1 has no provider function, so its module is wrapped here, once.
+ * okta-angular 6.5.1 has no provider function, so its module is wrapped (in okta-runtime.ts), once.
  */
-export function provideOktaAuth(config: AuthConfig): EnvironmentProviders {
-  const oktaAuth = new OktaAuth(toOktaAuthOptions(config, document.baseURI));
+export function provideOktaAuth(config: AuthConfig, okta: OktaRuntime): EnvironmentProviders {
   return makeEnvironmentProviders([
-    importProvidersFrom(OktaAuthModule.forRoot({ oktaAuth })),
+    okta.oktaAngularProviders(toOktaAuthOptions(config, document.baseURI)),
     { provide: AUTH_CONFIG, useValue: config },
     provideEnvironmentInitializer(useRouterToRestoreOriginalUri),
     provideEnvironmentInitializer(() => inject(SessionSync).start()),
@@ -58,6 +67,10 @@ export function toOktaAuthOptions(config: AuthConfig, baseUri: string): OktaAuth
     // into localStorage for 30 minutes so that another tab could finish the flow.
     transactionManager: { enableSharedStorage: false },
     httpRequestClient: createTimedHttpClient(config.requestTimeoutSeconds * 1000),
+    // okta-auth-js sends `Content-Type: application/json` even on GETs and an analytics header,
+    // which make discovery, keys and token requests "non-simple" and cost a CORS preflight each.
+    // Neither is needed (the token request sets its own form content type); null removes them.
+    headers: { 'Content-Type': null, 'X-Okta-User-Agent-Extended': null },
   };
 }
 

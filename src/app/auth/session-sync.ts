@@ -1,7 +1,7 @@
 import { DestroyRef, inject, Injectable } from '@angular/core';
 import { ActivatedRouteSnapshot, Router } from '@angular/router';
-import { OKTA_AUTH } from '@okta/okta-angular';
-import type { AccessToken, AuthState, Token, Tokens } from '@okta/okta-auth-js';
+import { OKTA_AUTH } from './okta-auth-token';
+import type { AccessToken, AuthState, Token, Tokens } from '@okta/okta-auth-js/core';
 import { AUTH_CONFIG } from './auth-config-token';
 import { authGuard } from './auth-guard';
 import { SignInAttempts } from './sign-in-attempts';

@@ -1,4 +1,4 @@
-import type { HttpResponse } from '@okta/okta-auth-js';
+import type { HttpResponse } from '@okta/okta-auth-js/core';
 import { createTimedHttpClient } from './timed-fetch';
 
 const TOKEN_URL = 'https://dev-123456.okta.com/oauth2/default/v1/token';

@@ -1,4 +1,4 @@
-import type { HttpRequestClient, HttpResponse } from '@okta/okta-auth-js';
+import type { HttpRequestClient, HttpResponse } from '@okta/okta-auth-js/core';
 
 /**
  * okta-auth-js's HTTP client, with what its default lacks: a timeout. Without one, a token

@@ -1,6 +1,7 @@
 import { signal } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
+import { ADMIN_GROUP } from '../admin/admin-group';
 import { AuthSession } from '../auth';
 import { SiteHeader } from './site-header';
 
@@ -9,12 +10,14 @@ type Status = ReturnType<AuthSession['status']>;
 describe('SiteHeader', () => {
   const status = signal<Status>('pending');
   const displayName = signal<string | null>(null);
+  const groups = signal<readonly string[]>([]);
   let session: jasmine.SpyObj<Pick<AuthSession, 'signIn' | 'signOut'>> &
-    Pick<AuthSession, 'status' | 'displayName'>;
+    Pick<AuthSession, 'status' | 'displayName' | 'groups'>;
 
   beforeEach(() => {
     status.set('pending');
     displayName.set(null);
+    groups.set([]);
     session = {
       ...jasmine.createSpyObj<Pick<AuthSession, 'signIn' | 'signOut'>>('AuthSession', [
         'signIn',
@@ -22,6 +25,7 @@ describe('SiteHeader', () => {
       ]),
       status,
       displayName,
+      groups,
     };
     session.signIn.and.resolveTo();
     session.signOut.and.resolveTo();
@@ -30,6 +34,7 @@ describe('SiteHeader', () => {
       providers: [
         provideRouter([{ path: '**', children: [] }]),
         { provide: AuthSession, useValue: session },
+        { provide: ADMIN_GROUP, useValue: 'Platform Admins' },
       ],
     });
   });
@@ -42,6 +47,10 @@ describe('SiteHeader', () => {
 
   const text = (fixture: ComponentFixture<SiteHeader>) =>
     ((fixture.nativeElement as HTMLElement).textContent ?? '').replace(/\s+/g, ' ');
+  const link = (fixture: ComponentFixture<SiteHeader>, name: string) =>
+    Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('nav a')).find(
+      (element) => element.textContent?.trim() === name,
+    );
   const button = (fixture: ComponentFixture<SiteHeader>, name: string) =>
     Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find(
       (element) => element.textContent?.trim() === name,
@@ -121,6 +130,43 @@ describe('SiteHeader', () => {
 
     expect(text(fixture)).toContain('Signed in as Ada Lovelace');
     expect(text(fixture)).not.toContain('Checking your session…');
+  });
+
+  describe('the Admin link', () => {
+    beforeEach(() => status.set('signed-in'));
+
+    it('is shown to a member of the configured admin group', async () => {
+      groups.set(['Everyone', 'Platform Admins']);
+
+      const fixture = await render();
+
+      expect(link(fixture, 'Admin')?.getAttribute('href')).toBe('/admin');
+    });
+
+    it('is hidden from a user outside the configured admin group', async () => {
+      groups.set(['Everyone', 'Admins']);
+
+      const fixture = await render();
+
+      expect(link(fixture, 'Admin')).toBeUndefined();
+    });
+
+    it('is hidden from a group whose name differs only in letter case', async () => {
+      groups.set(['platform admins']);
+
+      const fixture = await render();
+
+      expect(link(fixture, 'Admin')).toBeUndefined();
+    });
+
+    it('appears when the groups arrive, without re-creating the header', async () => {
+      const fixture = await render();
+
+      groups.set(['Platform Admins']);
+      await fixture.whenStable();
+
+      expect(link(fixture, 'Admin')).toBeDefined();
+    });
   });
 
   it('links to the home, profile and messages pages', async () => {

@@ -1,0 +1,28 @@
+import {
+  EnvironmentProviders,
+  importProvidersFrom,
+  inject,
+  makeEnvironmentProviders,
+} from '@angular/core';
+import {
+  OKTA_AUTH as OKTA_ANGULAR_AUTH,
+  OktaAuthModule,
+  OktaAuthStateService,
+} from '@okta/okta-angular';
+import { OktaAuth, OktaAuthOptions } from '@okta/okta-auth-js/core';
+import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
+
+/**
+ * okta-angular's module around a new OktaAuth. This file is the Okta chunk: only
+ * `loadOktaRuntime()` imports it, dynamically, so neither package is in the initial bundle.
+ */
+export function oktaAngularProviders(options: OktaAuthOptions): EnvironmentProviders {
+  const oktaAuth = new OktaAuth(options);
+  return makeEnvironmentProviders([
+    // okta-angular's types name the default entry's OktaAuth; angular.json's fileReplacements make
+    // its imports resolve to the core entry, so at run time it is the same class.
+    importProvidersFrom(OktaAuthModule.forRoot({ oktaAuth: oktaAuth as never })),
+    { provide: OKTA_AUTH, useExisting: OKTA_ANGULAR_AUTH },
+    { provide: OKTA_AUTH_STATE, useFactory: () => inject(OktaAuthStateService).authState$ },
+  ]);
+}
