@@ -244,7 +244,7 @@ export function toMarkdown(result) {
       ['l', 'l', 'l', 'r', 'r', 'r'],
     ),
     '',
-    `Initial files from ${bundle.source}. The production server sends no Content-Encoding, so on the stack measured here the raw size is what travels.`,
+    `Initial files from ${bundle.source}. scripts/serve.mjs compresses text with brotli (or gzip) when the browser accepts it.`,
     '',
     '#### Sign-in and navigation',
     '',

@@ -211,7 +211,7 @@ function printBundle(bundle) {
       `transfer (brotli), ${formatSize(initialCss.gzip)} gzip -6 — ${initialCss.files} file(s)\n` +
       '"Estimated transfer size" is computed as ng build does it (@angular/build ' +
       'calculateEstimatedTransferSizes): brotli at quality 11 per file, raw size for files under ' +
-      '1 KiB. scripts/serve.mjs itself sends no Content-Encoding, so on this stack the raw size travels.\n',
+      '1 KiB. scripts/serve.mjs sends brotli (or gzip) when the browser accepts it.\n',
   );
 }
 

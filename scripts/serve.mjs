@@ -91,7 +91,7 @@ export function createAppServer(settings, dist = DIST, tls = null, configFile = 
         {
           ...common,
           'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-          'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+          'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=86400',
         },
         await readFile(file),
         req,

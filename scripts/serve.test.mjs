@@ -74,11 +74,14 @@ describe('production server', () => {
     assert.deepEqual(await response.json(), settings.runtimeConfig);
   });
 
-  it('caches hashed bundles for a year and other files not at all', async () => {
+  it('caches hashed bundles for a year and other files for a day', async () => {
     const hashed = await fetch(`${base}/main-ABCDEFGH.js`);
     assert.equal(hashed.headers.get('cache-control'), 'public, max-age=31536000, immutable');
     assert.match(hashed.headers.get('content-type'), /^text\/javascript/);
-    assert.equal((await fetch(`${base}/favicon.ico`)).headers.get('cache-control'), 'no-cache');
+    assert.equal(
+      (await fetch(`${base}/favicon.ico`)).headers.get('cache-control'),
+      'public, max-age=86400',
+    );
   });
 
   it('compresses text with brotli or gzip, as the client accepts', async () => {

@@ -71,6 +71,14 @@ export class LoginCallback implements OnInit {
     const outcome = await completeSignIn(this.oktaAuth, this.config, href);
     if (outcome.ok) {
       this.attempts.clearFailures();
+      // The guard may send us straight back here (same route, so this component is reused and
+      // ngOnInit does not run again) when the session did not stick: explain that now.
+      if (this.attempts.mustStop()) {
+        this.showFailure(
+          'You signed in, but the app could not keep your session. Is browser storage blocked?',
+          true,
+        );
+      }
       return;
     }
     this.returnTo = outcome.returnTo;

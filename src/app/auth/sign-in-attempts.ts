@@ -56,7 +56,14 @@ export class SignInAttempts {
   private read(): Attempts {
     try {
       const stored: unknown = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null');
-      return typeof stored === 'object' && stored !== null ? { ...NONE, ...stored } : NONE;
+      if (typeof stored !== 'object' || stored === null) return NONE;
+      // Anything else could have written this key: trust only well-typed fields.
+      const { automaticStarts, failures, lastError } = stored as Record<string, unknown>;
+      return {
+        automaticStarts: toCount(automaticStarts),
+        failures: toCount(failures),
+        lastError: typeof lastError === 'string' ? lastError : null,
+      };
     } catch {
       return NONE;
     }
@@ -65,4 +72,8 @@ export class SignInAttempts {
   private write(attempts: Attempts): void {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(attempts));
   }
+}
+
+function toCount(value: unknown): number {
+  return Number.isInteger(value) && (value as number) >= 0 ? (value as number) : 0;
 }

@@ -12,17 +12,21 @@ export function createTimedHttpClient(
   fetchFn: typeof fetch = (...args) => fetch(...args),
 ): HttpRequestClient {
   return async (method, url, { headers, data, withCredentials }) => {
+    // The deadline covers the whole exchange, body included.
+    const signal = AbortSignal.timeout(timeoutMs);
     let response: Response;
+    let text: string;
     try {
       response = await fetchFn(url, {
         method,
         headers,
         body: encodeBody(data, headers),
         credentials: withCredentials ? 'include' : 'omit',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal,
       });
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'TimeoutError') {
+      text = await response.text();
+    } catch {
+      if (signal.aborted) {
         throw new Error(`Okta did not answer within ${Math.round(timeoutMs / 1000)} seconds.`);
       }
       throw new Error('Okta could not be reached. Check your connection and try again.');
@@ -30,7 +34,7 @@ export function createTimedHttpClient(
     if (response.status >= 500) {
       throw new Error(`Okta could not complete the request (HTTP ${response.status}).`);
     }
-    const result = await toHttpResponse(response);
+    const result = toHttpResponse(response, text);
     // Same contract as okta-auth-js's fetchRequest: error statuses and OAuth errors reject.
     if (!response.ok || result.responseJSON?.['error']) throw result;
     return result;
@@ -46,11 +50,10 @@ function encodeBody(data: unknown, headers: HeadersInit | undefined): BodyInit |
   return JSON.stringify(data);
 }
 
-async function toHttpResponse(response: Response): Promise<HttpResponse> {
+function toHttpResponse(response: Response, text: string): HttpResponse {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
-  const text = await response.text();
-  const isJson = /application\/(\w+\+)?json/i.test(response.headers.get('Content-Type') ?? '');
+  const isJson = /application\/([\w.-]+\+)?json/i.test(response.headers.get('Content-Type') ?? '');
   if (!isJson) return { status: response.status, responseText: text, headers };
   try {
     return {
