@@ -4,9 +4,9 @@ test.describe('error pages', () => {
   test('an unknown address shows a not-found page with a way home', async ({ page }) => {
     await page.goto('/no/such/page');
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+    await screenshot(page, 'not-found');
     await page.getByRole('link', { name: 'Go to the home page' }).click();
     await expect(page.getByRole('heading', { name: 'Okta + Angular reference app' })).toBeVisible();
-    await screenshot(page, 'not-found');
   });
 
   test('an error sent back by Okta is shown as text with a way to try again', async ({ page }) => {

@@ -18,7 +18,10 @@ type TokenManager = Pick<OktaAuth['tokenManager'], 'getTokensSync' | 'clear'>;
 
 /** The slice of OktaAuth that AuthSession uses, with spies for each method. */
 interface FakeOktaAuth extends jasmine.SpyObj<
-  Pick<OktaAuth, 'signInWithRedirect' | 'signOut' | 'revokeAccessToken' | 'revokeRefreshToken'>
+  Pick<
+    OktaAuth,
+    'signInWithRedirect' | 'signOut' | 'revokeAccessToken' | 'revokeRefreshToken' | 'getUser'
+  >
 > {
   readonly authStateManager: jasmine.SpyObj<Pick<OktaAuth['authStateManager'], 'getAuthState'>>;
   readonly tokenManager: jasmine.SpyObj<TokenManager>;
@@ -66,9 +69,15 @@ describe('AuthSession', () => {
       ...jasmine.createSpyObj<
         Pick<
           OktaAuth,
-          'signInWithRedirect' | 'signOut' | 'revokeAccessToken' | 'revokeRefreshToken'
+          'signInWithRedirect' | 'signOut' | 'revokeAccessToken' | 'revokeRefreshToken' | 'getUser'
         >
-      >('OktaAuth', ['signInWithRedirect', 'signOut', 'revokeAccessToken', 'revokeRefreshToken']),
+      >('OktaAuth', [
+        'signInWithRedirect',
+        'signOut',
+        'revokeAccessToken',
+        'revokeRefreshToken',
+        'getUser',
+      ]),
       authStateManager: jasmine.createSpyObj<Pick<OktaAuth['authStateManager'], 'getAuthState'>>(
         'AuthStateManager',
         ['getAuthState'],
@@ -358,6 +367,90 @@ describe('AuthSession', () => {
       expect(oktaAuth.revokeRefreshToken).not.toHaveBeenCalled();
       expect(oktaAuth.revokeAccessToken).toHaveBeenCalledOnceWith(accessToken);
       expect(oktaAuth.signOut).toHaveBeenCalledTimes(1);
+    });
+  });
+  describe('fetchUserInfo', () => {
+    const differentUser =
+      "Okta's user information was for a different user than your sign-in, so you were signed out here. Please sign in again.";
+
+    it("returns the claims from Okta's userinfo endpoint", async () => {
+      const claims: UserClaims = { sub: '00u1abcd', name: 'Ada Lovelace', locale: 'en-GB' };
+      oktaAuth.getUser.and.resolveTo(claims);
+
+      expect(await TestBed.inject(AuthSession).fetchUserInfo()).toEqual(claims);
+    });
+
+    it('leaves the session alone when userinfo answers', async () => {
+      oktaAuth.getUser.and.resolveTo({ sub: '00u1abcd' });
+
+      await TestBed.inject(AuthSession).fetchUserInfo();
+
+      expect(oktaAuth.tokenManager.clear).not.toHaveBeenCalled();
+      expect(sessionSync.expectSignOut).not.toHaveBeenCalled();
+    });
+
+    describe("when userinfo is for another user than the ID token's (okta-auth-js: token mismatch)", () => {
+      beforeEach(() =>
+        oktaAuth.getUser.and.rejectWith(
+          new Error('getUserInfo request was rejected due to token mismatch'),
+        ),
+      );
+
+      it('rejects, saying the user was signed out because of a different user', async () => {
+        await expectAsync(TestBed.inject(AuthSession).fetchUserInfo()).toBeRejectedWithError(
+          differentUser,
+        );
+      });
+
+      it('clears the local tokens', async () => {
+        await TestBed.inject(AuthSession)
+          .fetchUserInfo()
+          .catch(() => undefined);
+
+        expect(oktaAuth.tokenManager.clear).toHaveBeenCalledTimes(1);
+      });
+
+      it('tells SessionSync first that this tab ends the session itself', async () => {
+        await TestBed.inject(AuthSession)
+          .fetchUserInfo()
+          .catch(() => undefined);
+
+        expect(sessionSync.expectSignOut).toHaveBeenCalledBefore(oktaAuth.tokenManager.clear);
+      });
+    });
+
+    describe('when userinfo fails for another reason', () => {
+      it("rejects with Okta's summary of the error", async () => {
+        oktaAuth.getUser.and.rejectWith(
+          Object.assign(new Error('401'), {
+            errorCode: 'invalid_token',
+            errorSummary: 'The access token is invalid.',
+          }),
+        );
+
+        await expectAsync(TestBed.inject(AuthSession).fetchUserInfo()).toBeRejectedWithError(
+          'The access token is invalid.',
+        );
+      });
+
+      it('rejects with a readable message for an error without one', async () => {
+        oktaAuth.getUser.and.rejectWith({});
+
+        await expectAsync(TestBed.inject(AuthSession).fetchUserInfo()).toBeRejectedWithError(
+          'Sign-in failed for an unknown reason. Please try again.',
+        );
+      });
+
+      it('keeps the session', async () => {
+        oktaAuth.getUser.and.rejectWith(new TypeError('Failed to fetch'));
+
+        await TestBed.inject(AuthSession)
+          .fetchUserInfo()
+          .catch(() => undefined);
+
+        expect(oktaAuth.tokenManager.clear).not.toHaveBeenCalled();
+        expect(sessionSync.expectSignOut).not.toHaveBeenCalled();
+      });
     });
   });
 });

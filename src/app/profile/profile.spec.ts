@@ -6,10 +6,12 @@ import { Profile } from './profile';
 
 describe('Profile', () => {
   const claims = signal<UserClaims | null>(null);
+  let fetchUserInfo: jasmine.Spy<AuthSession['fetchUserInfo']>;
 
   beforeEach(() => {
     claims.set(null);
-    const session: Pick<AuthSession, 'claims'> = { claims };
+    fetchUserInfo = jasmine.createSpy<AuthSession['fetchUserInfo']>('fetchUserInfo');
+    const session: Pick<AuthSession, 'claims' | 'fetchUserInfo'> = { claims, fetchUserInfo };
     TestBed.configureTestingModule({ providers: [{ provide: AuthSession, useValue: session }] });
   });
 
@@ -100,5 +102,111 @@ describe('Profile', () => {
 
     expect(page(fixture).querySelector('table')).toBeNull();
     expect(page(fixture).textContent).toContain('Profile');
+  });
+  describe('the "Load userinfo" button', () => {
+    const loadButton = (fixture: ComponentFixture<Profile>) =>
+      Array.from(page(fixture).querySelectorAll('button')).find(
+        (button) => button.textContent?.trim() === 'Load userinfo',
+      );
+
+    async function clickLoad(fixture: ComponentFixture<Profile>): Promise<void> {
+      loadButton(fixture)?.click();
+      await fixture.whenStable();
+    }
+
+    beforeEach(() => claims.set({ sub: '00u1abcd', name: 'Ada Lovelace' }));
+
+    it('fetches the userinfo when clicked, not before', async () => {
+      fetchUserInfo.and.resolveTo({ sub: '00u1abcd' });
+      const fixture = await render();
+      expect(fetchUserInfo).not.toHaveBeenCalled();
+
+      await clickLoad(fixture);
+
+      expect(fetchUserInfo).toHaveBeenCalledTimes(1);
+    });
+
+    it('shows the userinfo as indented JSON', async () => {
+      const info: UserClaims = { sub: '00u1abcd', name: 'Ada Lovelace', locale: 'en-GB' };
+      fetchUserInfo.and.resolveTo(info);
+      const fixture = await render();
+
+      await clickLoad(fixture);
+
+      expect(page(fixture).querySelector('pre.userinfo')?.textContent).toBe(
+        JSON.stringify(info, null, 2),
+      );
+      expect(page(fixture).querySelector('[role="alert"]')).toBeNull();
+    });
+
+    it('shows the userinfo inside a polite live region', async () => {
+      fetchUserInfo.and.resolveTo({ sub: '00u1abcd' });
+      const fixture = await render();
+
+      await clickLoad(fixture);
+
+      expect(
+        page(fixture).querySelector('pre.userinfo')?.closest('[aria-live="polite"]'),
+      ).not.toBeNull();
+    });
+
+    it('shows the error message in an alert when loading fails', async () => {
+      fetchUserInfo.and.rejectWith(new Error('The access token is invalid.'));
+      const fixture = await render();
+
+      await clickLoad(fixture);
+
+      expect(page(fixture).querySelector('[role="alert"]')?.textContent?.trim()).toBe(
+        'The access token is invalid.',
+      );
+      expect(page(fixture).querySelector('pre.userinfo')).toBeNull();
+    });
+
+    it('replaces earlier userinfo with the error when a later load fails', async () => {
+      fetchUserInfo.and.resolveTo({ sub: '00u1abcd' });
+      const fixture = await render();
+      await clickLoad(fixture);
+
+      fetchUserInfo.and.rejectWith(new Error('Failed to fetch'));
+      await clickLoad(fixture);
+
+      expect(page(fixture).querySelector('pre.userinfo')).toBeNull();
+      expect(page(fixture).querySelector('[role="alert"]')?.textContent?.trim()).toBe(
+        'Failed to fetch',
+      );
+    });
+
+    it('clears an earlier error when a later load succeeds', async () => {
+      fetchUserInfo.and.rejectWith(new Error('Failed to fetch'));
+      const fixture = await render();
+      await clickLoad(fixture);
+
+      fetchUserInfo.and.resolveTo({ sub: '00u1abcd' });
+      await clickLoad(fixture);
+
+      expect(page(fixture).querySelector('[role="alert"]')).toBeNull();
+      expect(page(fixture).querySelector('pre.userinfo')?.textContent).toContain('00u1abcd');
+    });
+
+    it('shows userinfo values with markup as text', async () => {
+      fetchUserInfo.and.resolveTo({
+        sub: '00u1abcd',
+        name: '<img src=x onerror="window.hacked=1">',
+      });
+      const fixture = await render();
+
+      await clickLoad(fixture);
+
+      expect(page(fixture).querySelector('img')).toBeNull();
+      expect(page(fixture).querySelector('pre.userinfo')?.textContent).toContain('<img src=x');
+    });
+
+    it('is not offered while nobody is signed in', async () => {
+      claims.set(null);
+
+      const fixture = await render();
+
+      expect(loadButton(fixture)).toBeUndefined();
+    });
   });
 });
