@@ -72,8 +72,10 @@ export class SessionSync {
       this.channel = new BroadcastChannel(`${this.config.clientId}-session`);
       this.channel.onmessage = (event: MessageEvent<SessionMessage>) => this.answer(event.data);
     }
-    this.electLeader();
-    this.readyPromise = this.askOpenTabs().then(() => this.renewIfExpired());
+    const leaderKnown = this.electLeader();
+    this.readyPromise = Promise.all([this.askOpenTabs(), leaderKnown]).then(() =>
+      this.renewIfExpired(),
+    );
     inject(DestroyRef).onDestroy(() => {
       this.oktaAuth.authStateManager.unsubscribe(onAuthState);
       this.oktaAuth.tokenManager.off('expired', onExpired);
@@ -103,17 +105,30 @@ export class SessionSync {
     return this.renewal;
   }
 
-  private electLeader(): void {
+  private async electLeader(): Promise<void> {
     if (!navigator.locks) {
       this.isLeader = true; // No Web Locks: every tab renews, as okta-auth-js would.
       return;
     }
-    // Held until this tab closes; the next waiting tab then takes over.
-    void navigator.locks.request(`${this.config.clientId}-token-renewal`, () => {
+    const name = `${this.config.clientId}-token-renewal`;
+    const lead = () => {
       this.isLeader = true;
-      void this.renewIfExpired();
       return new Promise<never>(() => undefined);
+    };
+    // Find out now whether this tab leads, so that start-up renewal is not sent to a leader
+    // that does not exist; otherwise wait in line, held until this tab closes.
+    const granted = await new Promise<boolean>((decided) => {
+      void navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+        decided(!!lock);
+        return lock ? lead() : undefined;
+      });
     });
+    if (!granted) {
+      void navigator.locks.request(name, () => {
+        void this.renewIfExpired();
+        return lead();
+      });
+    }
   }
 
   private async renewHere(): Promise<string | null> {
@@ -139,7 +154,11 @@ export class SessionSync {
         const value = (token as AccessToken).accessToken;
         if (key === 'accessToken' && value && value !== before) done(value);
       };
-      const onRemoved = (key: string) => key === 'accessToken' && done(null);
+      // setTokens() emits `removed` for the old token before `added` for its replacement.
+      const onRemoved = (key: string) =>
+        key === 'accessToken' &&
+        !this.oktaAuth.tokenManager.getTokensSync().accessToken &&
+        done(null);
       const timer = setTimeout(() => done(null), RENEWAL_WAIT_MS);
       this.oktaAuth.tokenManager.on('added', onAdded);
       this.oktaAuth.tokenManager.on('removed', onRemoved);
