@@ -114,37 +114,44 @@ test.describe('session lifetime', () => {
   });
 });
 
-test.describe('tabs', () => {
-  test('signing out in one tab signs out the others within 2 seconds', async ({
-    signedIn: page,
-    faults,
-  }) => {
-    const before = (await faults.stats()).authorize;
-    const second = await page.context().newPage();
-    await second.goto('/messages');
-    // The new tab got the session from the open one: no trip to Okta.
-    await expect(second.getByText(/^Hello, /)).toBeVisible();
-    expect((await faults.stats()).authorize).toBe(before);
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(second.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible({
-      timeout: 2_000,
-    });
-    await expect(second).toHaveURL(`${E2E.appOrigin}/`);
-    expect(await storedTokens(second)).toEqual([]);
-  });
+for (const variant of ['main', 'localStorage'] as const) {
+  test.describe(`tabs (${variant === 'main' ? 'sessionStorage' : variant})`, () => {
+    const app = E2E.originOf(variant);
 
-  test('signing in in one tab shows in the others within 2 seconds', async ({ page }) => {
-    const second = await page.context().newPage();
-    await second.goto('/');
-    await expect(second.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
-    await page.goto('/profile');
-    await signInAtProvider(page, TEST_USER);
-    await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
-    await expect(second.getByText(`Signed in as ${TEST_USER.name}`)).toBeVisible({
-      timeout: 2_000,
+    test('signing out in one tab signs out the others within 2 seconds', async ({
+      page,
+      faults,
+    }) => {
+      await page.goto(`${app}/profile`);
+      await signInAtProvider(page, TEST_USER);
+      await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
+      const before = (await faults.stats()).authorize;
+      const second = await page.context().newPage();
+      await second.goto(`${app}/messages`);
+      // The new tab has the session from the open one: no trip to Okta.
+      await expect(second.getByText(/^Hello, /)).toBeVisible();
+      expect((await faults.stats()).authorize).toBe(before);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect(second.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible({
+        timeout: 2_000,
+      });
+      await expect(second).toHaveURL(`${app}/`);
+      expect(await storedTokens(second)).toEqual([]);
+    });
+
+    test('signing in in one tab shows in the others within 2 seconds', async ({ page }) => {
+      const second = await page.context().newPage();
+      await second.goto(`${app}/`);
+      await expect(second.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+      await page.goto(`${app}/profile`);
+      await signInAtProvider(page, TEST_USER);
+      await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
+      await expect(second.getByText(`Signed in as ${TEST_USER.name}`)).toBeVisible({
+        timeout: 2_000,
+      });
     });
   });
-});
+}
 
 test.describe('group-based access', () => {
   test('a member of the admin group sees the Admin link and reaches /admin', async ({
