@@ -1,7 +1,7 @@
 // Karma for `ng test` (the @angular/build:unit-test builder with runner "karma").
 // Chromium comes from the system (Debian's /usr/bin/chromium) or CHROME_BIN: no browser download.
 import { createRequire } from 'node:module';
-import { findChromium } from './scripts/chromium.mjs';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
 
 const require = createRequire(import.meta.url);
 process.env['CHROME_BIN'] = findChromium();
@@ -24,15 +24,7 @@ export default function (config) {
       ChromeHeadlessCI: {
         base: 'ChromeHeadless',
         // Root in a container needs --no-sandbox; the rest keep Chromium off the (closed) network.
-        flags: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        flags: CHROMIUM_ARGS,
       },
     },
     singleRun: true,

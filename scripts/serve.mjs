@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSettings, SettingsError } from './settings.mjs';
+import { loadSettingsOrExit } from './settings.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(root, 'dist/okta-angular-reference/browser');
@@ -168,14 +168,7 @@ async function isFile(path) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  let settings;
-  try {
-    settings = loadSettings(root);
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    console.error(`Cannot start: ${error.message}`);
-    process.exit(1);
-  }
+  const settings = loadSettingsOrExit(root);
   if (!(await isFile(join(DIST, 'index.html')))) {
     console.error(
       'Cannot start: there is no production build in dist/; run "npm run build" first.',

@@ -109,6 +109,17 @@ export function resolveSettings(vars) {
   };
 }
 
+/** For the command-line entry points: the settings, or one sentence on stderr and exit code 1. */
+export function loadSettingsOrExit(root = process.cwd(), env = process.env) {
+  try {
+    return loadSettings(root, env);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(`Cannot start: ${error.message}`);
+    process.exit(1);
+  }
+}
+
 /** `readEnvironment` + `resolveSettings`. */
 export function loadSettings(root = process.cwd(), env = process.env) {
   return resolveSettings(readEnvironment(root, env));

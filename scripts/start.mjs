@@ -5,19 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_USERS } from '../dev-provider/accounts.mjs';
 import { startProcess, stopAll, waitForUrl } from './processes.mjs';
-import { loadSettings, SettingsError } from './settings.mjs';
+import { loadSettingsOrExit } from './settings.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 
-let settings;
-try {
-  settings = loadSettings(root);
-} catch (error) {
-  if (!(error instanceof SettingsError)) throw error;
-  console.error(`Cannot start: ${error.message}`);
-  process.exit(1);
-}
+const settings = loadSettingsOrExit(root);
 
 // ng serve serves .runtime/config.json as /config.json (see angular.json, development assets).
 const runtimeDir = join(root, '.runtime');
