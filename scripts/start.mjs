@@ -30,6 +30,8 @@ if (devProvider) {
     DEV_PROVIDER_CLIENT_ID: devProvider.clientId,
     DEV_PROVIDER_APP_ORIGINS: settings.appOrigin,
     DEV_PROVIDER_AUDIENCE: settings.audience,
+    // The fault switch is for the test stack only; never inherit it from the shell here.
+    DEV_PROVIDER_FAULTS: 'off',
   });
   children.push(provider);
   waits.push(waitForUrl(`${auth.issuer}/.well-known/openid-configuration`, alive(provider)));
