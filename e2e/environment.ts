@@ -81,6 +81,10 @@ export const E2E = {
       OKTA_REQUEST_TIMEOUT_SECONDS: '3',
       API_URL: apiUrl,
       APP_PORT: String(appPort + offset),
+      // Nothing from the developer's shell may change what the test stack serves.
+      APP_CONFIG_FILE: '',
+      TLS_CERT_FILE: '',
+      TLS_KEY_FILE: '',
       ...env,
     } as Record<string, string>,
   })),

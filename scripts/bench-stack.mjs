@@ -56,6 +56,7 @@ export function benchStack(env = process.env) {
       // Plain HTTP on localhost, even if the developer's shell points serve.mjs at a certificate.
       TLS_CERT_FILE: '',
       TLS_KEY_FILE: '',
+      APP_CONFIG_FILE: '',
     },
   };
 }

@@ -5,6 +5,7 @@ import { filter } from 'rxjs';
 import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 import { Router } from '@angular/router';
 import { CALLBACK_PATH } from './provide-okta-auth';
+import { groupsOf } from './group-guard';
 import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
@@ -41,10 +42,9 @@ export class AuthSession {
     this.isSignedIn() ? (this.authState()?.idToken?.claims ?? null) : null,
   );
   /** The ID token's `groups` claim (empty when signed out or absent). */
-  readonly groups = computed<readonly string[]>(() => {
-    const groups = this.claims()?.['groups'];
-    return Array.isArray(groups) ? groups.filter((group) => typeof group === 'string') : [];
-  });
+  readonly groups = computed<readonly string[]>(() =>
+    groupsOf(this.claims() as Record<string, unknown> | null),
+  );
   readonly displayName = computed(() => {
     const claims = this.claims();
     return claims ? (claims.name ?? claims.preferred_username ?? claims.email ?? claims.sub) : null;

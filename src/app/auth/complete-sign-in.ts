@@ -1,7 +1,7 @@
 import type { OktaAuth, Tokens } from '@okta/okta-auth-js/core';
 import type { AuthConfig } from './auth-config';
 import { toSafeReturnPath } from './return-path';
-import { describeSignInError } from './sign-in-error';
+import { describeSignInError, SIGN_IN_LOST_MESSAGE } from './sign-in-error';
 import { findIdTokenClaimsProblem, findIdTokenHeaderProblem } from './token-checks';
 
 /** okta-auth-js's default tolerance for clock differences, in seconds. */
@@ -59,7 +59,7 @@ export async function completeSignIn(
     return fail('There is no sign-in to finish here. Start again from the Sign in button.');
 
   const transaction = oktaAuth.transactionManager.load({ state: state ?? undefined });
-  if (!transaction) return fail(describeSignInError({ message: 'No transaction' }));
+  if (!transaction) return fail(SIGN_IN_LOST_MESSAGE);
   if (!state || transaction.state !== state) {
     return fail(
       'The answer from Okta does not belong to this sign-in (state mismatch). Please try again.',
@@ -103,7 +103,7 @@ export async function completeSignIn(
 }
 
 function isTransactionProblem(message: string): boolean {
-  return message === describeSignInError({ message: 'No transaction' });
+  return message === SIGN_IN_LOST_MESSAGE;
 }
 
 function securityMessage(problem: string): string {

@@ -19,11 +19,16 @@ export function groupGuard(group: string | InjectionToken<string>): CanActivateF
   };
 }
 
+/** The claims' `groups` array, its string entries only (empty when absent). */
+export function groupsOf(claims: Readonly<Record<string, unknown>> | null | undefined): string[] {
+  const groups = claims?.['groups'];
+  return Array.isArray(groups) ? groups.filter((group) => typeof group === 'string') : [];
+}
+
 /** True when the claims' `groups` array holds exactly `group` (Okta group names are case-sensitive). */
 export function isInGroup(
   claims: Readonly<Record<string, unknown>> | undefined,
   group: string,
 ): boolean {
-  const groups = claims?.['groups'];
-  return Array.isArray(groups) && groups.includes(group);
+  return groupsOf(claims).includes(group);
 }

@@ -9,11 +9,15 @@ export interface SignInErrorLike {
  * A sentence a user can act on, for any error the sign-in redirect can end with.
  * The text is rendered with interpolation, never as HTML: provider text is untrusted.
  */
+/** What the user reads when this tab holds no transaction for the callback it landed on. */
+export const SIGN_IN_LOST_MESSAGE =
+  'This sign-in was started in another tab or has expired. Please try again.';
+
 export function describeSignInError(error: unknown): string {
   const { errorCode, errorSummary, message } = asErrorLike(error);
   const detail = (errorSummary || message || '').trim();
   if (/PKCE codeVerifier|state doesn't match|state mismatch|No transaction/i.test(detail)) {
-    return 'This sign-in was started in another tab or has expired. Please try again.';
+    return SIGN_IN_LOST_MESSAGE;
   }
   if (errorCode === 'invalid_grant') {
     return 'Okta did not accept this sign-in (its code was already used, has expired or belongs to another sign-in). Please try again.';
