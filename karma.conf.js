@@ -16,7 +16,8 @@ export default function (config) {
       require('karma-jasmine-html-reporter'),
       require('karma-coverage'),
     ],
-    client: { jasmine: { random: true }, clearContext: false },
+    // A spec without an expectation passes whatever the code does: fail it instead.
+    client: { jasmine: { random: true, failSpecWithNoExpectations: true }, clearContext: false },
     jasmineHtmlReporter: { suppressAll: true },
     reporters: ['progress'],
     browsers: ['ChromeHeadlessCI'],

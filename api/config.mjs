@@ -7,6 +7,13 @@ export const DEFAULT_APP_ORIGINS = ['http://localhost:4200'];
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1']);
 
+// Okta client ids are letters and digits; the few other characters allowed here still catch a
+// pasted quote, space, wildcard or semicolon, any of which would make the entry match no token.
+const CLIENT_ID = /^[\w.~-]+$/;
+// A scope-token (RFC 6749 §3.3). It also keeps the names safe to quote in the WWW-Authenticate
+// scope attribute (RFC 6750 §3), which excludes the same " and \.
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
 export class ConfigError extends Error {
   name = 'ConfigError';
 }
@@ -53,6 +60,53 @@ export function parseAudience(value) {
   const audience = value.trim();
   if (!audience) throw new ConfigError('OKTA_AUDIENCE must not be blank.');
   return audience;
+}
+
+const splitList = (value, separator) =>
+  value
+    .split(separator)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+
+export function parseClientIds(value, name) {
+  const ids = splitList(value, ',');
+  if (ids.length === 0) throw new ConfigError(`${name} must list at least one client id.`);
+  for (const id of ids) {
+    if (!CLIENT_ID.test(id)) {
+      throw new ConfigError(
+        `${name} must be client ids separated by commas, such as 0oa1b2c3d4e5f6g7h8i9, got "${id}".`,
+      );
+    }
+  }
+  return ids;
+}
+
+// The audience api://default is shared by every app that uses the org's default authorization
+// server, so the client the token was issued to (its cid claim) is what tells this app's tokens
+// from the others. There is deliberately no "accept any client" setting.
+export function resolveClientIds(env) {
+  if (env.API_CLIENT_IDS) return parseClientIds(env.API_CLIENT_IDS, 'API_CLIENT_IDS');
+  if (env.OKTA_CLIENT_ID) return parseClientIds(env.OKTA_CLIENT_ID, 'OKTA_CLIENT_ID');
+  throw new ConfigError(
+    "API_CLIENT_IDS (or the app's OKTA_CLIENT_ID) is required: the client ids whose access tokens the API accepts.",
+  );
+}
+
+// Undefined means each route requires its own default scopes (see routes/).
+export function parseScopes(value) {
+  if (value === undefined || value === '') return undefined;
+  const scopes = splitList(value, /[\s,]+/);
+  if (scopes.length === 0) {
+    throw new ConfigError('API_REQUIRED_SCOPES must list at least one scope, e.g. openid email.');
+  }
+  for (const scope of scopes) {
+    if (!SCOPE_TOKEN.test(scope)) {
+      throw new ConfigError(
+        `API_REQUIRED_SCOPES must be scope names separated by spaces, got "${scope}".`,
+      );
+    }
+  }
+  return [...new Set(scopes)];
 }
 
 export function parsePort(value) {
@@ -103,6 +157,8 @@ export function loadConfig(env) {
   return {
     issuer: parseIssuer(env.OKTA_ISSUER),
     audience: parseAudience(env.OKTA_AUDIENCE),
+    clientIds: resolveClientIds(env),
+    requiredScopes: parseScopes(env.API_REQUIRED_SCOPES),
     port: parsePort(env.API_PORT),
     appOrigins: parseOrigins(env.APP_ORIGINS),
   };

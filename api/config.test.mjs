@@ -1,23 +1,83 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { ConfigError, loadConfig, parseIssuer, parseOrigins, parsePort } from './config.mjs';
+import {
+  ConfigError,
+  loadConfig,
+  parseClientIds,
+  parseIssuer,
+  parseOrigins,
+  parsePort,
+  parseScopes,
+} from './config.mjs';
+
+const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
 
 describe('Configuration from the environment', () => {
-  test('needs only OKTA_ISSUER and defaults the rest', () => {
-    const config = loadConfig({ OKTA_ISSUER: 'https://dev-123456.okta.com/oauth2/default' });
+  test("needs only OKTA_ISSUER and the app's OKTA_CLIENT_ID, and defaults the rest", () => {
+    const config = loadConfig({ OKTA_ISSUER: ISSUER, OKTA_CLIENT_ID: '0oa1spaclient' });
 
     assert.deepEqual(config, {
       issuer: 'https://dev-123456.okta.com/oauth2/default',
       audience: 'api://default',
+      clientIds: ['0oa1spaclient'],
+      // Each route then requires its own default scopes.
+      requiredScopes: undefined,
       port: 8000,
       appOrigins: ['http://localhost:4200'],
     });
   });
 
+  test('API_CLIENT_IDS, comma-separated, wins over OKTA_CLIENT_ID', () => {
+    const config = loadConfig({
+      OKTA_ISSUER: ISSUER,
+      OKTA_CLIENT_ID: '0oa1spaclient',
+      API_CLIENT_IDS: ' 0oa2webapp ,0oa3mobileapp,, ',
+    });
+    assert.deepEqual(config.clientIds, ['0oa2webapp', '0oa3mobileapp']);
+  });
+
+  test('without API_CLIENT_IDS or OKTA_CLIENT_ID it refuses to start rather than accept every app', () => {
+    for (const env of [{}, { API_CLIENT_IDS: '' }, { OKTA_CLIENT_ID: '' }]) {
+      assert.throws(() => loadConfig({ OKTA_ISSUER: ISSUER, ...env }), {
+        name: 'ConfigError',
+        message: /API_CLIENT_IDS .*OKTA_CLIENT_ID/,
+      });
+    }
+  });
+
+  test('rejects client ids that could never match an Okta cid claim', () => {
+    for (const value of ['*', ' , ', '0oa1 0oa2', '"0oa1"', '0oa1;0oa2', '0oa1/2']) {
+      assert.throws(() => parseClientIds(value, 'API_CLIENT_IDS'), ConfigError, value);
+    }
+    assert.deepEqual(parseClientIds('0oa1.a_b-c~d', 'API_CLIENT_IDS'), ['0oa1.a_b-c~d']);
+  });
+
+  test('reads API_REQUIRED_SCOPES separated by spaces or commas', () => {
+    const config = loadConfig({
+      OKTA_ISSUER: ISSUER,
+      OKTA_CLIENT_ID: '0oa1spaclient',
+      API_REQUIRED_SCOPES: 'openid  messages:read,email',
+    });
+    assert.deepEqual(config.requiredScopes, ['openid', 'messages:read', 'email']);
+    assert.equal(parseScopes(undefined), undefined);
+    assert.equal(parseScopes(''), undefined);
+  });
+
+  test('rejects an API_REQUIRED_SCOPES that is blank or not made of scope names', () => {
+    for (const value of ['  ', ' , ', 'openid "email"', 'openid\\email', 'openid é']) {
+      assert.throws(
+        () => parseScopes(value),
+        { name: 'ConfigError', message: /API_REQUIRED_SCOPES/ },
+        value,
+      );
+    }
+  });
+
   test('reads OKTA_AUDIENCE, API_PORT and a comma-separated APP_ORIGINS', () => {
     const config = loadConfig({
       OKTA_ISSUER: 'https://dev-123456.okta.com/oauth2/aus1a2b3c',
+      OKTA_CLIENT_ID: '0oa1spaclient',
       OKTA_AUDIENCE: 'api://messages',
       API_PORT: '8081',
       APP_ORIGINS: 'http://localhost:4200, https://app.example.com',
@@ -30,7 +90,7 @@ describe('Configuration from the environment', () => {
 
   test('a missing or blank OKTA_ISSUER is an error that names the variable', () => {
     for (const value of [undefined, '', '   ']) {
-      assert.throws(() => loadConfig({ OKTA_ISSUER: value }), {
+      assert.throws(() => loadConfig({ OKTA_ISSUER: value, OKTA_CLIENT_ID: '0oa1spaclient' }), {
         name: 'ConfigError',
         message: /OKTA_ISSUER is required/,
       });

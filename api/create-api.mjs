@@ -10,21 +10,32 @@ import { sendEmpty, sendError, setSecurityHeaders } from './respond.mjs';
 import { getHealth } from './routes/health.mjs';
 import { createMessagesRoute } from './routes/messages.mjs';
 
+/**
+ * `clientIds` (required): the clients whose access tokens are accepted. `requiredScopes`, when
+ * given, replaces the scopes each protected route requires by default.
+ */
 export function createApiServer({
   issuer,
   audience = DEFAULT_AUDIENCE,
+  clientIds,
+  requiredScopes,
   appOrigins = DEFAULT_APP_ORIGINS,
   log = () => {},
 }) {
-  // Validated here as well as in server.mjs: whether plain http is tolerated for the issuer is a
-  // security decision, so in-process callers must not be able to skip it.
-  const requireToken = createRequireToken({ issuer: parseIssuer(issuer), audience, log });
+  // Validated here as well as in server.mjs: whether plain http is tolerated for the issuer, and
+  // whose tokens are accepted, are security decisions that in-process callers must not skip.
+  const requireToken = createRequireToken({
+    issuer: parseIssuer(issuer),
+    audience,
+    clientIds: validateClientIds(clientIds),
+    log,
+  });
   const cors = createCors({ appOrigins: validateOrigins([...appOrigins]), log });
 
   // Path -> method -> handler. HEAD and OPTIONS are answered for every path, so they are not listed.
   const routes = new Map([
     ['/api/health', { GET: getHealth }],
-    ['/api/messages', { GET: createMessagesRoute({ requireToken }) }],
+    ['/api/messages', { GET: createMessagesRoute({ requireToken, scopes: requiredScopes }) }],
   ]);
 
   async function handle(req, res) {
@@ -67,6 +78,13 @@ export function createApiServer({
       }
     });
   });
+}
+
+function validateClientIds(clientIds) {
+  if (!Array.isArray(clientIds) || clientIds.length === 0 || !clientIds.every(Boolean)) {
+    throw new TypeError('createApiServer needs clientIds, a non-empty list of client ids.');
+  }
+  return [...clientIds];
 }
 
 // Parsed by hand: new URL() would read a request target like //evil.test/api/health as a host.

@@ -124,6 +124,25 @@ describe('CORS for the app origins', () => {
     assert.match(unauthorized.headers['access-control-expose-headers'], /WWW-Authenticate/i);
   });
 
+  test('a 400 or 403 from the app origin can be read by the app, challenge included', async () => {
+    const malformed = request(api.baseUrl, '/api/messages', {
+      headers: { Origin: APP_ORIGIN, Authorization: 'Bearer' },
+    });
+    const token = await issuer.mintToken({ claims: { scp: ['openid'] } });
+    const lackingScope = request(api.baseUrl, '/api/messages', {
+      headers: { Origin: APP_ORIGIN, Authorization: `Bearer ${token}` },
+    });
+    for (const [status, response] of [
+      [400, await malformed],
+      [403, await lackingScope],
+    ]) {
+      assert.equal(response.status, status);
+      assert.equal(response.headers['access-control-allow-origin'], APP_ORIGIN, String(status));
+      assert.match(response.headers['access-control-expose-headers'], /WWW-Authenticate/i);
+      assert.match(response.headers['www-authenticate'], /^Bearer realm="api", error="/);
+    }
+  });
+
   test('a GET with a valid token from the app origin can be read by the app', async () => {
     const response = await request(api.baseUrl, '/api/messages', {
       headers: { Origin: APP_ORIGIN, Authorization: `Bearer ${await issuer.mintToken()}` },
@@ -153,6 +172,17 @@ describe('CORS for any other origin', () => {
       assert.equal(response.headers['access-control-allow-methods'], undefined, origin);
     }
     assert.ok(api.logs.some((line) => line.includes('http://localhost:4200.evil.test')));
+  });
+
+  test('a refused preflight logs its origin with control characters replaced, C1 included', async () => {
+    // U+0085 (next line) and U+009B (CSI, which starts terminal escape sequences) arrive as the
+    // single bytes 0x85 and 0x9b; JSON.stringify alone keeps both.
+    const origin = 'http://evil.test\u0085forged line\u009b31m\u007f';
+    assert.equal((await preflight(origin)).status, 403);
+    const line = api.logs.find((entry) => entry.includes('forged line'));
+    assert.ok(line, 'the refusal is logged');
+    assert.match(line, /"http:\/\/evil\.test\?forged line\?31m\?"/);
+    assert.doesNotMatch(line, /[^\x20-\x7e]/);
   });
 
   test('a GET from a lookalike or other origin gets no Access-Control-Allow-Origin', async () => {

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
+import { createApiServer } from './create-api.mjs';
 import {
   AUDIENCE,
   bearer,
+  CLIENT_ID,
   close,
   createSigningKey,
   listen,
@@ -17,6 +19,10 @@ import {
 
 const INVALID_TOKEN_CHALLENGE =
   /^Bearer realm="api", error="invalid_token", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]+"$/;
+const INVALID_REQUEST_CHALLENGE =
+  /^Bearer realm="api", error="invalid_request", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]+"$/;
+const INSUFFICIENT_SCOPE_CHALLENGE =
+  /^Bearer realm="api", error="insufficient_scope", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]+", scope="[\x21\x23-\x5b\x5d-\x7e ]+"$/;
 
 let issuer;
 let api;
@@ -32,6 +38,13 @@ after(async () => {
 });
 
 const getMessages = (headers) => request(api.baseUrl, '/api/messages', { headers });
+
+function assertMalformedRequest(response, label) {
+  assert.equal(response.status, 400, label);
+  assert.equal(response.body.error, 'invalid_request', label);
+  assert.equal(typeof response.body.message, 'string', label);
+  assert.match(response.headers['www-authenticate'], INVALID_REQUEST_CHALLENGE, label);
+}
 
 function assertRejectedToken(response, label) {
   assert.equal(response.status, 401, label);
@@ -93,10 +106,32 @@ describe('GET /api/messages with a valid access token', () => {
     }
   });
 
-  test('accepts a token signed with a newly rotated key by refetching the keys', async () => {
-    const rotated = await issuer.addKey('test-key-2');
-    const response = await getMessages(bearer(await issuer.mintToken({ key: rotated })));
-    assert.equal(response.status, 200);
+  test('accepts a token signed with a newly rotated key once the 30 s refetch cooldown is over', async (t) => {
+    // A fake clock for jose's cache timestamps and the tokens' iat/exp alike.
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE });
+    const get = async (key) =>
+      request(freshApi.baseUrl, '/api/messages', {
+        headers: bearer(await issuer.mintToken({ key })),
+      });
+    try {
+      const fetchesBefore = issuer.keyRequests;
+      assert.equal((await get(issuer.signingKey)).status, 200);
+      const rotated = await issuer.addKey('test-key-2');
+
+      // Within the cooldown the key set fetched a moment ago stands, so a flood of unknown kids
+      // cannot turn into a flood of fetches.
+      t.mock.timers.tick(29_000);
+      assertRejectedToken(await get(rotated), 'within the cooldown');
+      assert.equal(issuer.keyRequests - fetchesBefore, 1);
+
+      t.mock.timers.tick(1_000);
+      assert.equal((await get(rotated)).status, 200);
+      assert.equal((await get(issuer.signingKey)).status, 200);
+      assert.equal(issuer.keyRequests - fetchesBefore, 2);
+    } finally {
+      await freshApi.close();
+    }
   });
 });
 
@@ -131,7 +166,7 @@ describe('GET /api/messages rejects, with 401 invalid_token,', () => {
     assertRejectedToken(await getMessages(bearer(token)));
   });
 
-  test('a flood of made-up kids, while fetching the keys at most 10 times a minute', async () => {
+  test('a flood of made-up kids, while fetching the keys at most once per 30 s', async () => {
     const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE });
     try {
       const fetchesBefore = issuer.keyRequests;
@@ -142,7 +177,29 @@ describe('GET /api/messages rejects, with 401 invalid_token,', () => {
         });
         assertRejectedToken(response, `made-up-${i}`);
       }
-      assert.ok(issuer.keyRequests - fetchesBefore <= 10);
+      assert.equal(issuer.keyRequests - fetchesBefore, 1);
+    } finally {
+      await freshApi.close();
+    }
+  });
+
+  test('a flood of junk kids, while a valid token from an allowed client is still accepted', async () => {
+    // The reviewer's repro: ten unsigned junk tokens, each with a kid of its own, are enough to
+    // spend a per-minute budget of key fetches, after which a good token must still pass.
+    const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE });
+    const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    try {
+      for (let i = 0; i < 10; i += 1) {
+        const junk = `${encode({ alg: 'RS256', kid: `x${i}` })}.${encode({})}.AA`;
+        const response = await request(freshApi.baseUrl, '/api/messages', {
+          headers: bearer(junk),
+        });
+        assertRejectedToken(response, `x${i}`);
+      }
+      const valid = await request(freshApi.baseUrl, '/api/messages', {
+        headers: bearer(await issuer.mintToken()),
+      });
+      assert.equal(valid.status, 200);
     } finally {
       await freshApi.close();
     }
@@ -189,24 +246,188 @@ describe('GET /api/messages rejects, with 401 invalid_token,', () => {
     assert.equal(health.status, 200);
   });
 
-  test('a malformed Authorization header', async () => {
+  test('a Bearer credential that is not a signed JWT', async () => {
+    for (const token of ['not-a-jwt', 'a.b', 'a.b.c.d', 'abc=']) {
+      assertRejectedToken(await getMessages(bearer(token)), token);
+    }
+  });
+
+  test('a token without a sub, or with an empty one', async () => {
+    for (const sub of [undefined, '', 42]) {
+      const token = await issuer.mintToken({ claims: { sub } });
+      assertRejectedToken(await getMessages(bearer(token)), String(sub));
+    }
+  });
+
+  test('a token whose nbf is not a number, which the verifier library alone would accept', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const nbf of ['soon', String(now - 60), [now - 60]]) {
+      const token = await issuer.mintToken({ claims: { nbf } });
+      assertRejectedToken(await getMessages(bearer(token)), JSON.stringify(nbf));
+    }
+  });
+
+  test('a token whose scp is missing or not an array of scope names', async () => {
+    for (const scp of [undefined, 'openid email', ['openid', 'email', 7], { 0: 'email' }]) {
+      const token = await issuer.mintToken({ claims: { scp } });
+      assertRejectedToken(await getMessages(bearer(token)), JSON.stringify(scp));
+    }
+  });
+});
+
+describe('GET /api/messages only accepts tokens issued to the allowed clients', () => {
+  test('rejects a token another app of the org got for the same audience, and logs why', async () => {
+    const token = await issuer.mintToken({ claims: { cid: '0oa-other-app-of-the-org' } });
+    assertRejectedToken(await getMessages(bearer(token)));
+    assert.ok(api.logs.some((line) => line.includes('0oa-other-app-of-the-org')));
+  });
+
+  test('rejects a token without a cid, or with a cid that is not a string', async () => {
+    for (const cid of [undefined, '', [CLIENT_ID], { id: CLIENT_ID }]) {
+      const token = await issuer.mintToken({ claims: { cid } });
+      assertRejectedToken(await getMessages(bearer(token)), JSON.stringify(cid));
+    }
+  });
+
+  test('compares the client id exactly', async () => {
+    for (const cid of [CLIENT_ID.toUpperCase(), `${CLIENT_ID} `, `${CLIENT_ID}x`, 'x']) {
+      const token = await issuer.mintToken({ claims: { cid } });
+      assertRejectedToken(await getMessages(bearer(token)), cid);
+    }
+  });
+
+  test('accepts a token of any client on the list', async () => {
+    const twoApps = await startApi({
+      issuer: issuer.issuer,
+      audience: AUDIENCE,
+      clientIds: [CLIENT_ID, '0oa-second-app'],
+    });
+    try {
+      for (const cid of [CLIENT_ID, '0oa-second-app']) {
+        const token = await issuer.mintToken({ claims: { cid } });
+        const response = await request(twoApps.baseUrl, '/api/messages', {
+          headers: bearer(token),
+        });
+        assert.equal(response.status, 200, cid);
+      }
+    } finally {
+      await twoApps.close();
+    }
+  });
+
+  test('cannot be started without a client allow-list', () => {
+    for (const clientIds of [undefined, [], [''], '0oa-test-client']) {
+      assert.throws(
+        () => createApiServer({ issuer: issuer.issuer, clientIds }),
+        /clientIds/,
+        JSON.stringify(clientIds),
+      );
+    }
+  });
+});
+
+describe('GET /api/messages needs its scopes', () => {
+  test('by default openid and email, which the app asks for', async () => {
+    const token = await issuer.mintToken({
+      claims: { scp: ['openid', 'profile', 'email', 'offline_access'] },
+    });
+    assert.equal((await getMessages(bearer(token))).status, 200);
+  });
+
+  test('a token lacking one is 403 insufficient_scope with the scopes needed', async () => {
+    for (const scp of [['openid', 'profile'], ['email'], []]) {
+      const token = await issuer.mintToken({ claims: { scp } });
+      const response = await getMessages(bearer(token));
+
+      assert.equal(response.status, 403, JSON.stringify(scp));
+      assert.equal(response.body.error, 'insufficient_scope');
+      assert.equal(typeof response.body.message, 'string');
+      assert.match(response.headers['www-authenticate'], INSUFFICIENT_SCOPE_CHALLENGE);
+      assert.match(response.headers['www-authenticate'], / scope="openid email"$/);
+    }
+  });
+
+  test('a scope name must match exactly', async () => {
+    for (const scp of [['openid', 'Email'], ['openid', 'email:read'], ['openid email']]) {
+      const token = await issuer.mintToken({ claims: { scp } });
+      assert.equal((await getMessages(bearer(token))).status, 403, JSON.stringify(scp));
+    }
+  });
+
+  test('are the configured ones when the route is given its own', async () => {
+    const custom = await startApi({
+      issuer: issuer.issuer,
+      audience: AUDIENCE,
+      requiredScopes: ['messages:read'],
+    });
+    try {
+      const get = async (scp) =>
+        request(custom.baseUrl, '/api/messages', {
+          headers: bearer(await issuer.mintToken({ claims: { scp } })),
+        });
+      const denied = await get(['openid', 'profile', 'email']);
+      assert.equal(denied.status, 403);
+      assert.match(denied.headers['www-authenticate'], / scope="messages:read"$/);
+      assert.equal((await get(['openid', 'messages:read'])).status, 200);
+    } finally {
+      await custom.close();
+    }
+  });
+});
+
+describe('GET /api/messages answers credential errors as RFC 6750 §3 says', () => {
+  test('another scheme, or no scheme, gets the bare Bearer challenge with no error code', async () => {
+    const token = await issuer.mintToken();
+    const otherSchemes = [
+      '',
+      token,
+      `Basic ${Buffer.from('ada:secret').toString('base64')}`,
+      `Basic ${token}`,
+      `Token ${token}`,
+      `XBearer ${token}`,
+      `Bearerx ${token}`,
+      `DPoP ${token}`,
+    ];
+    for (const authorization of otherSchemes) {
+      const response = await getMessages({ Authorization: authorization });
+      assert.equal(response.status, 401, authorization);
+      assert.equal(response.headers['www-authenticate'], 'Bearer realm="api"', authorization);
+      assert.equal(response.body.error, 'unauthorized', authorization);
+    }
+  });
+
+  test('a malformed Bearer credential is 400 invalid_request', async () => {
     const token = await issuer.mintToken();
     const malformed = [
-      token,
-      `Basic ${token}`,
       'Bearer',
       'Bearer ',
       `Bearer ${token} extra`,
+      `Bearer ${token} ${token}`,
       `Bearer ${token},Bearer ${token}`,
-      `XBearer ${token}`,
+      `Bearer ${token}, Bearer ${token}`,
       `Bearer"${token}`,
-      `Token ${token}`,
-      'Bearer not-a-jwt',
+      `Bearer "${token}"`,
+      `Bearer ${token}!`,
+      `Bearer ${token.replace('.', '=.')}`,
+      `Bearer\t${token}`,
+      `Bearer,${token}`,
     ];
     for (const authorization of malformed) {
-      const response = await getMessages({ Authorization: authorization });
-      assertRejectedToken(response, authorization);
+      assertMalformedRequest(await getMessages({ Authorization: authorization }), authorization);
     }
+  });
+
+  test('a repeated Authorization header is 400 invalid_request, even when each is valid', async () => {
+    const token = await issuer.mintToken();
+    const response = await getMessages({ Authorization: [`Bearer ${token}`, `Bearer ${token}`] });
+    assertMalformedRequest(response);
+  });
+
+  test('says nothing about the token or the verifier in error_description', async () => {
+    const token = await issuer.mintToken({ claims: { aud: 'api://some-other-api' } });
+    const response = await getMessages(bearer(token));
+    assert.doesNotMatch(response.headers['www-authenticate'], /some-other-api|jwt|njwt|kid/i);
+    assert.doesNotMatch(response.body.message, /some-other-api|jwt|njwt|kid/i);
   });
 });
 

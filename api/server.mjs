@@ -1,5 +1,5 @@
-// Entry point: node api/server.mjs with OKTA_ISSUER (required), OKTA_AUDIENCE, API_PORT and
-// APP_ORIGINS in the environment. See api/README.md.
+// Entry point: node api/server.mjs with OKTA_ISSUER and API_CLIENT_IDS or OKTA_CLIENT_ID (required),
+// OKTA_AUDIENCE, API_REQUIRED_SCOPES, API_PORT and APP_ORIGINS in the environment. See api/README.md.
 
 import process from 'node:process';
 
@@ -25,6 +25,8 @@ try {
 const server = createApiServer({
   issuer: config.issuer,
   audience: config.audience,
+  clientIds: config.clientIds,
+  requiredScopes: config.requiredScopes,
   appOrigins: config.appOrigins,
   log: (message) => console.warn(message),
 });
@@ -43,7 +45,7 @@ server.listen(config.port, HOST, () => {
   const { port } = server.address();
   console.log(
     `Sample API ready at http://localhost:${port} ` +
-      `(issuer ${config.issuer}, audience ${config.audience})`,
+      `(issuer ${config.issuer}, audience ${config.audience}, clients ${config.clientIds.join(',')})`,
   );
 });
 

@@ -10,6 +10,8 @@ import { createApiServer } from './create-api.mjs';
 
 export const APP_ORIGIN = 'http://localhost:4200';
 export const AUDIENCE = 'api://default';
+/** The app's client id: the `cid` of the minted tokens, and the API's allow-list in `startApi`. */
+export const CLIENT_ID = '0oa-test-client';
 
 export async function listen(server) {
   await new Promise((resolve, reject) => {
@@ -66,7 +68,7 @@ export async function startFakeIssuer() {
       iss: issuer,
       aud: AUDIENCE,
       sub: 'ada@example.com',
-      cid: '0oa-test-client',
+      cid: CLIENT_ID,
       uid: '00u-test-user',
       scp: ['openid', 'profile', 'email'],
       iat: now,
@@ -114,7 +116,11 @@ export function mintAlgNone(fakeIssuer, signature = '') {
 
 export async function startApi(options) {
   const logs = [];
-  const server = createApiServer({ log: (line) => logs.push(line), ...options });
+  const server = createApiServer({
+    clientIds: [CLIENT_ID],
+    log: (line) => logs.push(line),
+    ...options,
+  });
   const port = await listen(server);
   return { baseUrl: `http://127.0.0.1:${port}`, logs, close: () => close(server) };
 }

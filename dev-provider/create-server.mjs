@@ -15,6 +15,8 @@ import { createSigningKeys } from './signing-keys.mjs';
 /** Loopback only: the provider is never reachable from other machines. */
 const HOST = '127.0.0.1';
 export const ISSUER_PATH = '/oauth2/default';
+/** Error codes of a request whose client went away: Node's HTTP parser (HPE_*) or socket resets. */
+const CLIENT_HANG_UP = /^(HPE_|ECONNRESET$|ECONNABORTED$|EPIPE$)/;
 
 export class StartupError extends Error {
   name = 'StartupError';
@@ -83,6 +85,14 @@ async function createProvider({ settings, issuer, middleware }) {
   // oidc-provider answers unexpected errors with server_error and otherwise only logs with DEBUG.
   provider.on('server_error', (ctx, err) => {
     console.error(`Dev OpenID provider failed on ${ctx.method} ${ctx.path}:`, err);
+  });
+  // Koa's default error listener logs a stack for every error that reaches it, including a client
+  // that hangs up in the middle of its request body (the socket's "Parse Error", ECONNRESET). That
+  // is the client's doing, not a provider failure; anything else is still logged.
+  provider.on('error', (err, ctx) => {
+    if (err.status === 404 || err.expose) return;
+    if (ctx && !ctx.writable && CLIENT_HANG_UP.test(err.code ?? '')) return;
+    console.error(`Dev OpenID provider failed on ${ctx?.method} ${ctx?.path}:`, err);
   });
 
   faultSwitch?.attach(provider);

@@ -78,6 +78,8 @@ describe('fault switch off (the default)', () => {
       ['DELETE', '/__test__/faults'],
       ['GET', '/__test__/stats'],
       ['POST', '/__test__/rotate-keys'],
+      ['POST', '/__test__/restore-keys'],
+      ['POST', '/__test__/release'],
     ]) {
       const response = await fetch(`${origin}${path}`, {
         method,
@@ -116,6 +118,8 @@ describe('fault switch on', { timeout: 30_000 }, () => {
   });
   afterEach(async () => {
     assert.equal((await api('DELETE', '/faults')).status, 200);
+    // As the e2e fixture does: a test that rotated keys leaves the next one the start-up key.
+    assert.equal((await api('POST', '/restore-keys')).status, 200);
   });
   after(() => provider?.close());
 
@@ -179,6 +183,8 @@ describe('fault switch on', { timeout: 30_000 }, () => {
           ['DELETE', '/faults'],
           ['GET', '/stats'],
           ['POST', '/rotate-keys'],
+          ['POST', '/restore-keys'],
+          ['POST', '/release'],
           ['OPTIONS', '/faults'],
         ]) {
           const response = await api(method, path, { body, headers });
@@ -297,6 +303,7 @@ describe('fault switch on', { timeout: 30_000 }, () => {
       logoutPreflight: 0,
       introspectPreflight: 0,
       tokenGrants: { authorization_code: 1, refresh_token: 2 },
+      heldTokenAnswers: 0,
     });
 
     await api('DELETE', '/faults');
@@ -345,6 +352,36 @@ describe('fault switch on', { timeout: 30_000 }, () => {
       `${issuer}/v1/logout?id_token_hint=${before.id_token}&post_logout_redirect_uri=${APP}`,
     );
     assert.equal(logout.status, 200, logout.html);
+  });
+
+  test('restore-keys goes back to the start-up key alone, for new tokens and /v1/keys', async () => {
+    const [startKey] = await publishedKeys();
+    await api('POST', '/rotate-keys');
+    const rotated = await signInForTokens();
+    await api('POST', '/rotate-keys');
+
+    const restored = await api('POST', '/restore-keys');
+    assert.equal(restored.status, 200);
+    assert.deepEqual(restored.body, { kid: startKey.kid });
+    assert.deepEqual(await publishedKeys(), [startKey]);
+    const after = await signInForTokens();
+    assert.equal(decodeProtectedHeader(after.id_token).kid, startKey.kid);
+    assert.equal(decodeProtectedHeader(after.access_token).kid, startKey.kid);
+    await jwtVerify(after.id_token, await jwks(), { issuer, audience: CLIENT.id });
+    // What a rotated key signed no longer verifies: nothing of the rotation is left.
+    await assert.rejects(
+      jwtVerify(rotated.id_token, await jwks(), { issuer, audience: CLIENT.id }),
+      errors.JWKSNoMatchingKey,
+    );
+    // Restoring again changes nothing.
+    assert.deepEqual((await api('POST', '/restore-keys')).body, { kid: startKey.kid });
+    assert.deepEqual(await publishedKeys(), [startKey]);
+  });
+
+  test('DELETE /faults keeps a rotated key, so a test can clear its faults and go on', async () => {
+    const { kid } = (await api('POST', '/rotate-keys')).body;
+    assert.equal((await api('DELETE', '/faults')).status, 200);
+    assert.equal((await publishedKeys())[0].kid, kid);
   });
 
   describe('authorize faults', () => {
@@ -626,6 +663,108 @@ describe('fault switch on', { timeout: 30_000 }, () => {
       assert.equal(response.status, 200);
       assert.ok(body.id_token);
       assert.equal(response.headers.get('access-control-allow-origin'), APP);
+    });
+  });
+
+  describe('tokenGrant: token faults for one grant only', () => {
+    test("'refresh_token' changes renewals' ID tokens and leaves sign-in alone", async () => {
+      await setFaults({ tokenGrant: 'refresh_token', idToken: { remove: ['exp'] } });
+      const signedIn = await signInForTokens();
+      assert.equal(typeof decodeJwt(signedIn.id_token).exp, 'number');
+
+      const renewed = await refresh(issuer, {
+        client: CLIENT,
+        refreshToken: signedIn.refresh_token,
+      });
+      assert.equal(renewed.response.status, 200);
+      const claims = decodeJwt(renewed.body.id_token);
+      assert.equal('exp' in claims, false);
+      assert.equal(claims.sub, ADA.id);
+      await compactVerify(renewed.body.id_token, await jwks());
+    });
+
+    test("'authorization_code' changes sign-in's ID tokens and leaves renewals alone", async () => {
+      await setFaults({ tokenGrant: 'authorization_code', idToken: { set: { exp: 'soon' } } });
+      const signedIn = await signInForTokens();
+      assert.equal(decodeJwt(signedIn.id_token).exp, 'soon');
+
+      const renewed = await refresh(issuer, {
+        client: CLIENT,
+        refreshToken: signedIn.refresh_token,
+      });
+      assert.equal(typeof decodeJwt(renewed.body.id_token).exp, 'number');
+    });
+
+    test('is refused with faults that answer before the grant type is known', async () => {
+      for (const body of [
+        { tokenGrant: 'refresh_token', tokenStatus: 500 },
+        { tokenGrant: 'refresh_token', tokenError: 'invalid_grant' },
+        { tokenGrant: 'implicit' },
+        { tokenHold: false },
+        { tokenHold: 'yes' },
+      ]) {
+        const response = await api('PUT', '/faults', { body });
+        assert.equal(response.status, 400, JSON.stringify(body));
+        assert.equal(typeof response.body.error, 'string');
+      }
+    });
+  });
+
+  describe('tokenHold: answers held until the test releases them', () => {
+    async function waitForHeldAnswers(count) {
+      for (let waited = 0; (await stats()).heldTokenAnswers !== count; waited += 10) {
+        assert.ok(waited < 5_000, `never held ${count} answer(s)`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+
+    test('holds a renewal answer (its tokens already issued) until POST /release', async () => {
+      const signedIn = await signInForTokens();
+      await setFaults({ tokenGrant: 'refresh_token', tokenHold: true });
+      let answered = false;
+      const renewal = refresh(issuer, { client: CLIENT, refreshToken: signedIn.refresh_token });
+      void renewal.then(() => (answered = true));
+
+      await waitForHeldAnswers(1);
+      assert.equal(answered, false);
+      assert.equal((await stats()).tokenGrants.refresh_token, 1);
+
+      const released = await api('POST', '/release');
+      assert.deepEqual(released.body, { released: 1 });
+      const { response, body } = await renewal;
+      assert.equal(response.status, 200);
+      assert.ok(body.refresh_token);
+      assert.equal((await stats()).heldTokenAnswers, 0);
+      // The grant was handled before the hold: the old refresh token was used up by it.
+      await api('DELETE', '/faults');
+      const reused = await refresh(issuer, {
+        client: CLIENT,
+        refreshToken: signedIn.refresh_token,
+      });
+      assert.equal(reused.response.status, 400);
+    });
+
+    test('ends the hold when the client gives up, and DELETE /faults releases the rest', async () => {
+      const signedIn = await signInForTokens();
+      await setFaults({ tokenGrant: 'refresh_token', tokenHold: true });
+      const gaveUp = fetch(`${issuer}/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          client_id: CLIENT.id,
+          grant_type: 'refresh_token',
+          refresh_token: signedIn.refresh_token,
+        }),
+        signal: AbortSignal.timeout(300),
+      });
+      await assert.rejects(gaveUp, { name: 'TimeoutError' });
+      await waitForHeldAnswers(0);
+
+      const other = await signInForTokens();
+      const renewal = refresh(issuer, { client: CLIENT, refreshToken: other.refresh_token });
+      await waitForHeldAnswers(1);
+      await api('DELETE', '/faults');
+      assert.equal((await renewal).response.status, 200);
     });
   });
 

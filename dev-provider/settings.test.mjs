@@ -1,11 +1,10 @@
 // DEV_PROVIDER_* variables: defaults, validation, their effect on tokens, and server.mjs start-up.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 
+import { spawnServer, startServer } from '../scripts/testing/spawn-server.mjs';
 import { DEMO_USERS } from './accounts.mjs';
 import { startDevProvider } from './create-server.mjs';
 import { DEFAULTS, readSettings, SettingsError } from './settings.mjs';
@@ -134,69 +133,44 @@ test('the TTL variables set expires_in and the tokens lifetimes', { timeout: 10_
 });
 
 describe('server.mjs', { timeout: 15_000 }, () => {
-  /** Runs server.mjs with only the given DEV_PROVIDER_* variables. */
-  function startServer(variables) {
-    const env = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !name.startsWith('DEV_PROVIDER_')),
-    );
-    const child = spawn(process.execPath, [SERVER], {
-      env: { ...env, ...variables },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output = { stdout: '', stderr: '' };
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (output.stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => (output.stderr += chunk));
-    const exited = once(child, 'exit').then(([code]) => code);
-    return { child, output, exited };
-  }
-
-  async function stop({ child, exited }) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  }
-
   test('prints its ready line, answers, and exits 0 on SIGTERM', async () => {
-    const server = startServer({ DEV_PROVIDER_PORT: '0' });
+    const server = await startServer(SERVER, {
+      env: { DEV_PROVIDER_PORT: '0' },
+      ready: /^Dev OpenID provider ready at (http:\/\/localhost:\d+\/oauth2\/default)\n/,
+    });
     try {
-      const [line] = await Promise.race([
-        once(server.child.stdout, 'data'),
-        server.exited.then(() => assert.fail(`exited early: ${server.output.stderr}`)),
-      ]);
-      const issuer =
-        /^Dev OpenID provider ready at (http:\/\/localhost:\d+\/oauth2\/default)\n$/.exec(
-          line,
-        )?.[1];
-      assert.ok(issuer, line);
+      const [line, issuer] = server.ready;
       const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
       assert.equal((await discovery.json()).issuer, issuer);
 
-      server.child.kill('SIGTERM');
-      assert.equal(await server.exited, 0);
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+      // The ready line is all it prints.
+      assert.equal(server.output.stdout, line);
       assert.equal(server.output.stderr, '');
     } finally {
-      await stop(server);
+      await server.stop('SIGKILL');
     }
   });
 
   test('exits 1 with one sentence naming the variable when a TTL is invalid', async () => {
-    const server = startServer({ DEV_PROVIDER_ACCESS_TOKEN_TTL: 'soon' });
+    const server = spawnServer(SERVER, { env: { DEV_PROVIDER_ACCESS_TOKEN_TTL: 'soon' } });
     try {
-      assert.equal(await server.exited, 1);
+      assert.equal((await server.exited).code, 1);
       assert.equal(
         server.output.stderr,
         'Dev OpenID provider cannot start: DEV_PROVIDER_ACCESS_TOKEN_TTL must be a positive whole number of seconds, not "soon".\n',
       );
       assert.equal(server.output.stdout, '');
     } finally {
-      await stop(server);
+      await server.stop('SIGKILL');
     }
   });
 
   test('exits 1 naming the port and DEV_PROVIDER_PORT when the port is taken', async () => {
     const running = await startDevProvider({ port: 0 });
-    const server = startServer({ DEV_PROVIDER_PORT: String(running.port) });
+    const server = spawnServer(SERVER, { env: { DEV_PROVIDER_PORT: String(running.port) } });
     try {
-      assert.equal(await server.exited, 1);
+      assert.equal((await server.exited).code, 1);
       assert.match(
         server.output.stderr,
         new RegExp(
@@ -204,7 +178,7 @@ describe('server.mjs', { timeout: 15_000 }, () => {
         ),
       );
     } finally {
-      await stop(server);
+      await server.stop('SIGKILL');
       await running.close();
     }
   });

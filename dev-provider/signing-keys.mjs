@@ -1,6 +1,7 @@
 // The provider's RS256 signing keys, newest first. There is one, generated at start, unless the
 // fault switch's rotate-keys adds more: the newest then signs, and every key stays published and
-// accepted, as in a real key rotation, so tokens issued before a rotation keep verifying.
+// accepted, as in a real key rotation, so tokens issued before a rotation keep verifying, until the
+// fault switch's restore-keys goes back to the first key alone.
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 
 import { generateSigningKey } from './keys.mjs';
@@ -27,6 +28,14 @@ export async function createSigningKeys() {
       const key = await createSigningKey();
       keys.unshift(key);
       return key;
+    },
+    /**
+     * Drops every rotated key: the key generated at start signs and is published alone again, so
+     * that a test that rotated leaves the provider as the next test expects it. Returns that key.
+     */
+    restore() {
+      keys.splice(0, keys.length - 1);
+      return keys[0];
     },
   };
 }

@@ -84,8 +84,10 @@ test.describe('accessibility', () => {
     await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
   });
 
-  test('the callback announces its progress and its errors', async ({ page }) => {
-    await page.goto('/login/callback?error=access_denied');
+  test('the callback announces its progress and its errors', async ({ page, faults }) => {
+    // A real refusal of this tab's own sign-in: a hand-made error link gets a generic message.
+    await faults.set({ authorizeError: { error: 'access_denied' } });
+    await page.goto('/profile');
     const alert = page.getByRole('alert');
     await expect(alert).toBeVisible();
     // Screen readers announce changes inside a live region: the callback renders into one.

@@ -1,94 +1,135 @@
 import { DEMO_USERS } from '../dev-provider/accounts.mjs';
 
 /**
- * Ports and settings of the e2e stack. They differ from `npm start`'s defaults on purpose:
+ * Ports and settings of the e2e stacks. They differ from `npm start`'s defaults on purpose:
  * the app learns them only from its runtime configuration, never from code.
+ *
+ * Each Playwright worker has a whole stack of its own (providers, APIs, app servers), because the
+ * provider's faults, counters and keys are per provider: two tests sharing one would see each
+ * other's faults and requests. Stack n uses every base port + n × STACK_PORT_STEP, and a worker
+ * finds its stack by its parallel index, which Playwright gives each of the workers running at once.
  */
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const providerPort = port('E2E_PROVIDER_PORT', 3100);
-const apiPort = port('E2E_API_PORT', 8100);
-/** A second provider on another port, with 35-second access tokens, to watch renewal happen. */
-const shortProviderPort = providerPort + 1;
+const STACK_PORT_STEP = 10;
+/** How many stacks (and Playwright workers); E2E_WORKERS=1 runs the suite on one stack. */
+export const E2E_WORKERS = Math.max(1, Math.floor(Number(process.env['E2E_WORKERS']) || 2));
 const ACCESS_TOKEN_TTL_SECONDS = 35;
-const appPort = port('E2E_APP_PORT', 4300);
 const clientId = '0oae2etestclient0001';
 
-const issuer = `http://localhost:${providerPort}/oauth2/default`;
-const shortIssuer = `http://localhost:${shortProviderPort}/oauth2/default`;
-const apiUrl = `http://localhost:${apiPort}`;
-const origin = (offset: number) => `http://localhost:${appPort + offset}`;
+/** The app's server variants; each serves the one production build with its own configuration. */
+export type AppVariant =
+  'main' | 'lookalike' | 'localStorage' | 'memory' | 'shortLived' | 'brokenConfig';
 
-/** One production build, served several times with different runtime configurations. */
-const APP_VARIANTS = {
-  /** The defaults: tokens in sessionStorage. */
-  main: { offset: 0, env: {} },
-  /** Allow-lists an origin that is a string prefix of the API's ("http://localhost:81" vs ":8100"). */
-  lookalike: { offset: 1, env: { API_ORIGINS: `http://localhost:${String(apiPort).slice(0, 2)}` } },
-  localStorage: { offset: 2, env: { OKTA_TOKEN_STORAGE: 'localStorage' } },
-  memory: { offset: 3, env: { OKTA_TOKEN_STORAGE: 'memory' } },
-  /** The same build against the short-lived provider on another port: no rebuild needed. */
-  shortLived: {
-    offset: 4,
-    env: { OKTA_ISSUER: shortIssuer, API_URL: `http://localhost:${apiPort + 1}` },
-  },
-  /** A deployer's hand-written config.json with a bad issuer: the app must say so. */
-  brokenConfig: { offset: 5, env: { APP_CONFIG_FILE: 'e2e/config/admin-console-issuer.json' } },
-} as const;
-export type AppVariant = keyof typeof APP_VARIANTS;
+/** Ports, origins and server settings of stack `index`. */
+export function e2eStack(index: number) {
+  const shift = index * STACK_PORT_STEP;
+  const providerPort = port('E2E_PROVIDER_PORT', 3100) + shift;
+  const apiPort = port('E2E_API_PORT', 8100) + shift;
+  /** A second provider on another port, with 35-second access tokens, to watch renewal happen. */
+  const shortProviderPort = providerPort + 1;
+  const appPort = port('E2E_APP_PORT', 4300) + shift;
 
-const appOrigins = Object.values(APP_VARIANTS).map(({ offset }) => origin(offset));
+  const issuer = `http://localhost:${providerPort}/oauth2/default`;
+  const shortIssuer = `http://localhost:${shortProviderPort}/oauth2/default`;
+  const apiUrl = `http://localhost:${apiPort}`;
+  const origin = (offset: number) => `http://localhost:${appPort + offset}`;
 
-export const E2E = {
-  issuer,
-  shortIssuer,
-  accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
-  apiUrl,
-  clientId,
-  appOrigin: origin(0),
-  originOf: (variant: AppVariant) => origin(APP_VARIANTS[variant].offset),
-  /** The app gives up on a silent Okta after this long; the stall test waits for it. */
-  requestTimeoutSeconds: 3,
-  providerEnv: {
-    DEV_PROVIDER_PORT: String(providerPort),
-    DEV_PROVIDER_CLIENT_ID: clientId,
-    DEV_PROVIDER_APP_ORIGINS: appOrigins.join(','),
-    // The fault switch: only the test stack turns it on (see dev-provider/README.md).
-    DEV_PROVIDER_FAULTS: 'on',
-  },
-  shortProviderEnv: {
-    DEV_PROVIDER_PORT: String(shortProviderPort),
-    DEV_PROVIDER_CLIENT_ID: clientId,
-    DEV_PROVIDER_APP_ORIGINS: origin(APP_VARIANTS.shortLived.offset),
-    DEV_PROVIDER_ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL_SECONDS),
-    DEV_PROVIDER_FAULTS: 'on',
-  },
-  apiEnv: { OKTA_ISSUER: issuer, API_PORT: String(apiPort), APP_ORIGINS: appOrigins.join(',') },
-  /** The sample API for the short-lived provider's tokens. */
-  shortApiEnv: {
-    OKTA_ISSUER: shortIssuer,
-    API_PORT: String(apiPort + 1),
-    APP_ORIGINS: origin(APP_VARIANTS.shortLived.offset),
-  },
-  shortApiUrl: `http://localhost:${apiPort + 1}`,
-  appServers: Object.entries(APP_VARIANTS).map(([name, { offset, env }]) => ({
-    name,
-    origin: origin(offset),
-    env: {
+  /** One production build, served several times with different runtime configurations. */
+  const APP_VARIANTS = {
+    /** The defaults: tokens in sessionStorage. */
+    main: { offset: 0, env: {} },
+    /** Allow-lists an origin that is a string prefix of the API's ("http://localhost:81" vs ":8100"). */
+    lookalike: {
+      offset: 1,
+      env: { API_ORIGINS: `http://localhost:${String(apiPort).slice(0, 2)}` },
+    },
+    localStorage: { offset: 2, env: { OKTA_TOKEN_STORAGE: 'localStorage' } },
+    memory: { offset: 3, env: { OKTA_TOKEN_STORAGE: 'memory' } },
+    /** The same build against the short-lived provider on another port: no rebuild needed. */
+    shortLived: {
+      offset: 4,
+      env: { OKTA_ISSUER: shortIssuer, API_URL: `http://localhost:${apiPort + 1}` },
+    },
+    /** A deployer's hand-written config.json with a bad issuer: the app must say so. */
+    brokenConfig: { offset: 5, env: { APP_CONFIG_FILE: 'e2e/config/admin-console-issuer.json' } },
+  } as const satisfies Record<AppVariant, { offset: number; env: Record<string, string> }>;
+
+  const appOrigins = Object.values(APP_VARIANTS).map(({ offset }) => origin(offset));
+
+  return {
+    issuer,
+    shortIssuer,
+    accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
+    apiUrl,
+    clientId,
+    appOrigin: origin(0),
+    originOf: (variant: AppVariant) => origin(APP_VARIANTS[variant].offset),
+    /** The app gives up on a silent Okta after this long; the stall test waits for it. */
+    requestTimeoutSeconds: 3,
+    providerEnv: {
+      DEV_PROVIDER_PORT: String(providerPort),
+      DEV_PROVIDER_CLIENT_ID: clientId,
+      DEV_PROVIDER_APP_ORIGINS: appOrigins.join(','),
+      // The fault switch: only the test stack turns it on (see dev-provider/README.md).
+      DEV_PROVIDER_FAULTS: 'on',
+    },
+    shortProviderEnv: {
+      DEV_PROVIDER_PORT: String(shortProviderPort),
+      DEV_PROVIDER_CLIENT_ID: clientId,
+      DEV_PROVIDER_APP_ORIGINS: origin(APP_VARIANTS.shortLived.offset),
+      DEV_PROVIDER_ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL_SECONDS),
+      DEV_PROVIDER_FAULTS: 'on',
+    },
+    apiEnv: {
       OKTA_ISSUER: issuer,
-      OKTA_CLIENT_ID: clientId,
-      OKTA_SCOPES: 'openid profile email offline_access',
-      OKTA_TOKEN_STORAGE: 'sessionStorage',
-      OKTA_REQUEST_TIMEOUT_SECONDS: '3',
-      API_URL: apiUrl,
-      APP_PORT: String(appPort + offset),
-      // Nothing from the developer's shell may change what the test stack serves.
-      APP_CONFIG_FILE: '',
-      TLS_CERT_FILE: '',
-      TLS_KEY_FILE: '',
-      ...env,
-    } as Record<string, string>,
-  })),
-};
+      // Only the test client's tokens; the route's default scopes, whatever the shell says.
+      API_CLIENT_IDS: clientId,
+      API_REQUIRED_SCOPES: '',
+      API_PORT: String(apiPort),
+      APP_ORIGINS: appOrigins.join(','),
+    },
+    /** The sample API for the short-lived provider's tokens. */
+    shortApiEnv: {
+      OKTA_ISSUER: shortIssuer,
+      API_CLIENT_IDS: clientId,
+      API_REQUIRED_SCOPES: '',
+      API_PORT: String(apiPort + 1),
+      APP_ORIGINS: origin(APP_VARIANTS.shortLived.offset),
+    },
+    shortApiUrl: `http://localhost:${apiPort + 1}`,
+    appServers: Object.entries(APP_VARIANTS).map(([name, { offset, env }]) => ({
+      name,
+      origin: origin(offset),
+      env: {
+        OKTA_ISSUER: issuer,
+        OKTA_CLIENT_ID: clientId,
+        OKTA_SCOPES: 'openid profile email offline_access',
+        OKTA_TOKEN_STORAGE: 'sessionStorage',
+        OKTA_REQUEST_TIMEOUT_SECONDS: '3',
+        API_URL: apiUrl,
+        APP_PORT: String(appPort + offset),
+        // Nothing from the developer's shell may change what the test stack serves.
+        APP_CONFIG_FILE: '',
+        TLS_CERT_FILE: '',
+        TLS_KEY_FILE: '',
+        ...env,
+      } as Record<string, string>,
+    })),
+  };
+}
+
+/** Every stack, for playwright.config.ts to start. */
+export const E2E_STACKS = Array.from({ length: E2E_WORKERS }, (_, index) => e2eStack(index));
+
+const workerIndex = Number(process.env['TEST_PARALLEL_INDEX'] ?? 0);
+if (workerIndex >= E2E_WORKERS) {
+  throw new Error(
+    `Playwright worker ${workerIndex} has no e2e stack: set E2E_WORKERS rather than --workers.`,
+  );
+}
+
+/** This worker's stack (stack 0 outside a worker). */
+export const E2E = e2eStack(workerIndex);
 
 export interface TestUser {
   readonly username: string;

@@ -9,10 +9,18 @@ test.describe('error pages', () => {
     await expect(page.getByRole('heading', { name: 'Okta + Angular reference app' })).toBeVisible();
   });
 
-  test('an error sent back by Okta is shown as text with a way to try again', async ({ page }) => {
-    await page.goto(
-      '/login/callback?error=access_denied&error_description=User%20is%20not%20assigned%20to%20the%20client%20application.&state=x',
-    );
+  test('an error sent back by Okta is shown as text with a way to try again', async ({
+    page,
+    faults,
+  }) => {
+    // A real answer to this tab's sign-in: forged error links get a generic message instead.
+    await faults.set({
+      authorizeError: {
+        error: 'access_denied',
+        description: 'User is not assigned to the client application.',
+      },
+    });
+    await page.goto('/profile');
     await expect(page.getByRole('heading', { name: 'Sign-in did not complete' })).toBeVisible();
     await expect(page.getByRole('alert')).toHaveText(
       'User is not assigned to the client application.',

@@ -2,7 +2,7 @@ import { expect, Page, test as base } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { E2E, TEST_USER, TestUser } from './environment';
-import { ProviderFaults } from './provider-faults';
+import { ProviderFaults, ProviderStats } from './provider-faults';
 
 export { ProviderFaults } from './provider-faults';
 
@@ -12,12 +12,22 @@ export { E2E, OTHER_USER, TEST_USER } from './environment';
 /** Where page screenshots go; `npm run screenshots` points this at docs/screenshots for the README. */
 const SCREENSHOT_DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
 
+/**
+ * Console errors that mean the page broke its policy. Chromium words Trusted Types violations
+ * without "Content Security Policy": "This document requires 'TrustedHTML' assignment."
+ */
+export const POLICY_VIOLATION =
+  /Content.Security.Policy|requires 'Trusted(HTML|Script|ScriptURL)' assignment|TrustedTypePolicy/i;
+
 interface Fixtures {
   /** A page whose test fails on any uncaught error or Content-Security-Policy violation. */
   page: Page;
   /** A page signed in as the demo user, on /profile. */
   signedIn: Page;
-  /** The provider's fault switch, cleared (with its counters) before and after each test. */
+  /**
+   * The provider's fault switch, reset before and after each test: no faults, counters at zero and
+   * the start-up signing key, so that no test depends on what ran before it.
+   */
   faults: ProviderFaults;
 }
 
@@ -34,7 +44,7 @@ export const test = base.extend<Fixtures>({
     );
     page.on('pageerror', (error) => problems.push(`uncaught error: ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) {
+      if (message.type() === 'error' && POLICY_VIOLATION.test(message.text())) {
         problems.push(`CSP violation: ${message.text()}`);
       }
     });
@@ -43,9 +53,9 @@ export const test = base.extend<Fixtures>({
   },
   faults: async ({}, use) => {
     const faults = new ProviderFaults();
-    await faults.clear();
+    await faults.reset();
     await use(faults);
-    await faults.clear();
+    await faults.reset();
   },
   signedIn: async ({ page }, use) => {
     await page.goto('/profile');
@@ -108,11 +118,55 @@ export async function expectRefusedSignIn(
   await expect(page.getByRole('alert')).toHaveText(message);
   expect(new URL(page.url()).search, 'code and state are gone from the address bar').toBe('');
   expect(await storedTokens(page)).toEqual([]);
-  await page.waitForLoadState('networkidle');
-  expect((await faults.stats()).authorize, 'authorization requests (a loop adds more)').toBe(
-    authorize,
-  );
+  await expectStableCount(faults, 'authorize', authorize);
   await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+}
+
+/** A counter of the provider's: one of its request counts, or a function of its stats. */
+export type ProviderCounter =
+  Exclude<keyof ProviderStats, 'tokenGrants'> | ((stats: ProviderStats) => number);
+
+/** How long a count must hold still to count as "no more requests are coming". */
+export const STABLE_WINDOW_MS = 1_500;
+
+/**
+ * "No redirect loop", "no second exchange": the provider's `counter` reaches `expected` and then
+ * holds it for a whole `windowMs`, read every 100-200 ms. A loop sends the browser back to the
+ * provider within a few hundred milliseconds, so it shows up in the window; waiting for network idle
+ * would not prove it (500 ms of quiet in one page says nothing of the next second, or other tabs).
+ */
+export async function expectStableCount(
+  faults: ProviderFaults,
+  counter: ProviderCounter,
+  expected: number,
+  { windowMs = STABLE_WINDOW_MS, what = typeof counter === 'string' ? counter : counter.name } = {},
+): Promise<void> {
+  const read = async () => {
+    const stats = await faults.stats();
+    return typeof counter === 'function' ? counter(stats) : stats[counter];
+  };
+  await expect.poll(read, { message: `${what} requests` }).toBe(expected);
+  const seen: number[] = [];
+  const until = Date.now() + windowMs;
+  // Stops early as soon as the count moves; otherwise when the window is over.
+  await expect
+    .poll(
+      async () => {
+        seen.push(await read());
+        return seen.at(-1) !== expected || Date.now() >= until;
+      },
+      { timeout: windowMs + 10_000, intervals: [100, 200] },
+    )
+    .toBe(true);
+  expect(seen, `${what} requests over ${windowMs} ms (a loop adds more)`).toEqual(
+    seen.map(() => expected),
+  );
+}
+
+/** The provider's count of token requests with this grant type, for `expectStableCount`. */
+export function tokenGrants(grantType: string): (stats: ProviderStats) => number {
+  const count = (stats: ProviderStats) => stats.tokenGrants[grantType] ?? 0;
+  return Object.defineProperty(count, 'name', { value: `${grantType} token` });
 }
 
 /** "Try again" starts a fresh flow that succeeds and returns to `returnTo`. */

@@ -2,6 +2,7 @@ import {
   E2E,
   expect,
   expectRefusedSignIn,
+  expectStableCount,
   signInAtProvider,
   storedTokens,
   test,
@@ -160,8 +161,7 @@ test.describe('hostile provider', () => {
     // Another guarded page now explains instead of sending the browser to Okta a third time.
     await page.getByRole('link', { name: 'Profile' }).click();
     await expect(page.getByText('Sign-in failed twice in a row')).toBeVisible();
-    await page.waitForLoadState('networkidle');
-    expect((await faults.stats()).authorize).toBe(2);
+    await expectStableCount(faults, 'authorize', 2);
     expect(await storedTokens(page)).toEqual([]);
     await faults.clear();
     await tryAgainAndSucceed(page, '/messages');

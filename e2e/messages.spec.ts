@@ -1,14 +1,17 @@
-import { expect, screenshot, test } from './fixtures';
+import { expect, screenshot, TEST_USER, test } from './fixtures';
 
 test.describe('messages', () => {
   test('shows the messages the protected API returns for the signed-in user', async ({
     signedIn: page,
   }) => {
-    const apiCall = page.waitForRequest((request) => request.url().endsWith('/api/messages'));
+    const apiCall = page.waitForResponse((response) => response.url().endsWith('/api/messages'));
     await page.getByRole('link', { name: 'Messages' }).click();
     await expect(page.getByRole('heading', { name: 'Messages' })).toBeVisible();
-    expect((await apiCall).headers()['authorization']).toMatch(/^Bearer eyJ/);
-    await expect(page.getByRole('listitem').first()).toBeVisible();
+    const response = await apiCall;
+    expect(response.request().headers()['authorization']).toMatch(/^Bearer eyJ/);
+    // The API accepted the app's own token: its client (cid) and scopes (scp) are the ones it needs.
+    expect(response.status()).toBe(200);
+    await expect(page.getByText(`Hello, ${TEST_USER.username}`)).toBeVisible();
     await expect(page.getByRole('alert')).toHaveCount(0);
     await screenshot(page, 'messages');
   });

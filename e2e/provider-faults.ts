@@ -10,6 +10,8 @@ export interface ProviderStats {
   readonly revoke: number;
   readonly logout: number;
   readonly tokenGrants: Readonly<Record<string, number>>;
+  /** /v1/token answers the `tokenHold` fault holds now (see `release()`). */
+  readonly heldTokenAnswers: number;
 }
 
 export type Faults = Record<string, unknown>;
@@ -42,6 +44,22 @@ export class ProviderFaults {
   /** Publishes a new signing key and signs new tokens with it. */
   async rotateKeys(): Promise<string> {
     return ((await this.call('POST', '/rotate-keys')) as { kid: string }).kid;
+  }
+
+  /** Sends the /v1/token answers that the `tokenHold` fault holds; resolves to how many. */
+  async release(): Promise<number> {
+    return ((await this.call('POST', '/release')) as { released: number }).released;
+  }
+
+  /** Drops every rotated key: the provider signs with, and publishes, its start-up key alone. */
+  async restoreKeys(): Promise<string> {
+    return ((await this.call('POST', '/restore-keys')) as { kid: string }).kid;
+  }
+
+  /** Back to the provider as it started: no faults, counters at zero, the start-up key. */
+  async reset(): Promise<void> {
+    await this.clear();
+    await this.restoreKeys();
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {

@@ -1,6 +1,7 @@
 import {
   E2E,
   expect,
+  POLICY_VIOLATION,
   screenshot,
   signInAtProvider,
   storedTokens,
@@ -65,11 +66,11 @@ test.describe('security probes', () => {
     await expect(page.getByRole('alert')).toContainText('did not accept your access token');
   });
 
-  test('markup in error_description is shown as text, never as HTML', async ({ page }) => {
+  test('markup in error_description is shown as text, never as HTML', async ({ page, faults }) => {
     const markup = '<img src=x onerror="document.title=\'pwned\'"><b>bold</b>';
-    await page.goto(
-      `/login/callback?error=access_denied&error_description=${encodeURIComponent(markup)}`,
-    );
+    // Okta's answer to this tab's sign-in; a forged link's description is never shown at all.
+    await faults.set({ authorizeError: { error: 'access_denied', description: markup } });
+    await page.goto('/profile');
     const alert = page.getByRole('alert');
     await expect(alert).toHaveText(markup);
     expect(await alert.innerHTML()).not.toContain('<img');
@@ -139,5 +140,73 @@ test.describe('token storage', () => {
     await expect(second.getByText(`Signed in as ${TEST_USER.name}`)).toBeVisible();
     expect(await storedTokens(second)).toEqual(['sessionStorage:okta-token-storage']);
     expect((await faults.stats()).authorize, 'no trip to Okta for the new tab').toBe(before);
+  });
+});
+
+/** The part of the Trusted Types API the probe calls; TypeScript's DOM library lacks it. */
+interface TrustedTypesWindow {
+  readonly trustedTypes: { createPolicy(name: string, rules: object): unknown };
+}
+
+test.describe('Trusted Types', () => {
+  test('a string written to a DOM XSS sink, or a policy Angular does not need, is refused and caught', async ({
+    context,
+  }) => {
+    // A page of its own, without the `page` fixture: there, these violations fail the test at
+    // teardown, which is exactly what this test shows the fixture's filter would do.
+    const probe = await context.newPage();
+    const reported: string[] = [];
+    probe.on('console', (message) => {
+      if (message.type() === 'error' && POLICY_VIOLATION.test(message.text())) {
+        reported.push(message.text());
+      }
+    });
+    await probe.goto('/');
+    await expect(
+      probe.getByRole('heading', { name: 'Okta + Angular reference app' }),
+    ).toBeVisible();
+    const outcome = await probe.evaluate(async () => {
+      // Each refusal is also reported as an event: wait for as many events as there were refusals.
+      const directives: string[] = [];
+      let refusals = Number.POSITIVE_INFINITY;
+      let allReported: () => void = () => undefined;
+      const reported = new Promise<void>((done) => (allReported = done));
+      document.addEventListener('securitypolicyviolation', (event) => {
+        directives.push(event.violatedDirective);
+        if (directives.length >= refusals) allReported();
+      });
+      const attempt = (action: () => unknown) => {
+        try {
+          action();
+          return 'allowed';
+        } catch (error) {
+          return String(error);
+        }
+      };
+      const sink = attempt(() => {
+        document.createElement('div').innerHTML = '<img src=x onerror=alert(1)>';
+      });
+      const bypass = attempt(() =>
+        (window as unknown as TrustedTypesWindow).trustedTypes.createPolicy(
+          'angular#unsafe-bypass',
+          {},
+        ),
+      );
+      refusals = [sink, bypass].filter((result) => result !== 'allowed').length;
+      if (directives.length >= refusals) allReported();
+      await reported;
+      return { sink, bypass, directives };
+    });
+    expect(outcome).toEqual({
+      sink: expect.stringMatching(/^TypeError: .*requires 'TrustedHTML' assignment/),
+      bypass: expect.stringMatching(/^TypeError: .*"angular#unsafe-bypass" disallowed/),
+      directives: ['require-trusted-types-for', 'trusted-types'],
+    });
+    await expect
+      .poll(() => reported)
+      .toEqual([
+        expect.stringMatching(/requires 'TrustedHTML' assignment/),
+        expect.stringMatching(/TrustedTypePolicy named 'angular#unsafe-bypass'/),
+      ]);
   });
 });

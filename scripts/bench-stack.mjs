@@ -43,7 +43,13 @@ export function benchStack(env = process.env) {
       DEV_PROVIDER_CLIENT_ID: CLIENT_ID,
       DEV_PROVIDER_APP_ORIGINS: appOrigin,
     },
-    apiEnv: { OKTA_ISSUER: issuer, API_PORT: String(apiPort), APP_ORIGINS: appOrigin },
+    apiEnv: {
+      OKTA_ISSUER: issuer,
+      API_CLIENT_IDS: CLIENT_ID,
+      API_REQUIRED_SCOPES: '',
+      API_PORT: String(apiPort),
+      APP_ORIGINS: appOrigin,
+    },
     // Every app setting is explicit (the app's defaults), so a developer's .env cannot change
     // what is measured.
     appEnv: {

@@ -1,10 +1,15 @@
 // Small helpers to run the servers side by side: start, wait until they answer, stop them all.
 import { spawn } from 'node:child_process';
 
+/** A child's environment: `parent`'s, with `env` laid over it (so `env` always wins). */
+export function childEnv(env, parent = process.env) {
+  return { ...parent, ...env };
+}
+
 /** Starts `command` with its output prefixed by `name`; returns the child process. */
 export function startProcess(name, command, args, env) {
   const child = spawn(command, args, {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = (stream, target) => {

@@ -1,15 +1,25 @@
 // `npm run serve:prod`: serves the production build the way a real host should: SPA fallback,
 // /config.json from the environment (one build for every environment), long caching only for
-// hashed files, and strict security headers derived from the same settings as the app.
+// hashed files, and strict security headers on every response, the CSP derived from the
+// config.json it serves. Malformed requests get a 4xx and a failing one a 500, never a crash.
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { dirname, extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSettingsOrExit } from './settings.mjs';
+import {
+  LOCKED_DOWN_POLICY,
+  contentSecurityPolicy,
+  cspSourcesFromConfig,
+  isHttpsRequest,
+  parseTrustProxy,
+  securityHeaders,
+} from './serve-headers.mjs';
+import { resolveRequestTarget } from './serve-target.mjs';
+import { loadSettingsOrExit, readEnvironment } from './settings.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(root, 'dist/okta-angular-reference/browser');
@@ -27,70 +37,73 @@ const TYPES = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** Content-Security-Policy for the app: only our own code, and only Okta + the API to talk to. */
-export function contentSecurityPolicy({ issuer, apiUrl, nonce }) {
-  const issuerOrigin = new URL(issuer).origin;
-  const apiOrigin = new URL(apiUrl).origin;
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    // Angular adds component styles at run time; the per-response nonce (ngCspNonce) allows them.
-    `style-src 'self' 'nonce-${nonce}'`,
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self' ${[...new Set([issuerOrigin, apiOrigin])].join(' ')}`,
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-    // 'self', not 'none': Angular's router needs <base href="/"> for deep links like /login/callback.
-    "base-uri 'self'",
-    `form-action 'self' ${issuerOrigin}`,
-  ].join('; ');
-}
+const REASONS = {
+  400: 'Bad request\n',
+  404: 'Not found\n',
+  405: 'Method not allowed\n',
+  414: 'URI too long\n',
+  500: 'Internal server error\n',
+};
 
 /**
  * Creates the server for the built app in `dist`, configured by `settings`: HTTPS with `tls`
- * (`{ key, cert }`), plain HTTP otherwise (for localhost, or behind a TLS-terminating proxy).
+ * (`{ key, cert }`), plain HTTP otherwise (for localhost, or behind a TLS-terminating proxy, which
+ * `trustProxy` lets us believe about the scheme). `configFile` replaces the generated config.json.
  */
-export function createAppServer(settings, dist = DIST, tls = null, configFile = null) {
+export function createAppServer(
+  settings,
+  { dist: distFolder = DIST, tls = null, configFile = null, trustProxy = false } = {},
+) {
+  // Absolute and without a trailing slash, so that "inside the folder" is a plain prefix test.
+  const dist = resolve(distFolder);
   // A deployer may write config.json themselves (APP_CONFIG_FILE); the browser validates it.
   const configJson = configFile
     ? readFileSync(configFile, 'utf8')
     : JSON.stringify(settings.runtimeConfig);
-  const handler = async (req, res) => {
-    const common = {
-      // Only over HTTPS: browsers ignore it on http, and on localhost it would pin the name to TLS.
-      ...(tls ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'X-Frame-Options': 'DENY',
-      'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
-    };
+  // The CSP allows exactly the origins of the config.json we serve, whoever wrote it.
+  const sources = cspSourcesFromConfig(configJson);
+  if (sources.problem) {
+    console.warn(
+      `Warning: the config.json served is not one the app can use (${sources.problem}); the Content-Security-Policy lets the app reach no origin but its own.`,
+    );
+  }
+
+  const handle = async (req, res) => {
+    const https = isHttpsRequest(req, { tls, trustProxy });
+    const headers = (csp = LOCKED_DOWN_POLICY) => securityHeaders({ https, csp });
+    const sendError = (status, extra = {}) => sendErrorPage(req, res, status, https, extra);
+
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...common, Allow: 'GET, HEAD' }).end();
+      sendError(405, { Allow: 'GET, HEAD' });
       return;
     }
-    const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    const target = resolveRequestTarget(req.url, dist);
+    if (target.status) {
+      sendError(target.status);
+      return;
+    }
+    const { path, file } = target;
     if (path === '/config.json') {
       send(
         res,
         200,
-        { ...common, 'Content-Type': TYPES['.json'], 'Cache-Control': 'no-store' },
+        { ...headers(), 'Content-Type': TYPES['.json'], 'Cache-Control': 'no-store' },
         configJson,
         req,
       );
       return;
     }
-    const file = normalize(join(dist, path));
-    if (file.startsWith(dist + sep) && (await isFile(file)) && !file.endsWith('index.html')) {
+    const type = extname(file).toLowerCase();
+    const found = await isFile(file);
+    if (found && type !== '.html') {
       // esbuild names: main-ABCD1234.js, chunk-9WU_U0IY.js, styles-x_Y-12ab.css
       const hashed = /-[A-Za-z0-9_-]{8}\.(js|css)$/.test(file);
       send(
         res,
         200,
         {
-          ...common,
-          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          ...headers(),
+          'Content-Type': TYPES[type] ?? 'application/octet-stream',
           'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=86400',
         },
         await readFile(file),
@@ -99,13 +112,14 @@ export function createAppServer(settings, dist = DIST, tls = null, configFile = 
       );
       return;
     }
-    if (extname(path) && path !== '/index.html') {
-      send(res, 404, { ...common, 'Content-Type': TYPES['.txt'] }, 'Not found\n', req);
+    if (!found && extname(path)) {
+      sendError(404);
       return;
     }
-    // Every other path is a client-side route: serve the app shell, never cached, with a fresh nonce.
+    // An HTML file of the build, or a client-side route (the app shell): never cached, with a
+    // fresh nonce in the page and in its CSP. HTML leaves this server by this path only.
     const nonce = randomBytes(16).toString('base64');
-    const html = (await readFile(join(dist, 'index.html'), 'utf8')).replace(
+    const html = (await readFile(found ? file : join(dist, 'index.html'), 'utf8')).replace(
       NONCE_PLACEHOLDER,
       nonce,
     );
@@ -113,20 +127,47 @@ export function createAppServer(settings, dist = DIST, tls = null, configFile = 
       res,
       200,
       {
-        ...common,
+        ...headers(contentSecurityPolicy({ ...sources, nonce })),
         'Content-Type': TYPES['.html'],
         'Cache-Control': 'no-store',
-        'Content-Security-Policy': contentSecurityPolicy({
-          issuer: settings.auth.issuer,
-          apiUrl: settings.apiUrl,
-          nonce,
-        }),
       },
       html,
       req,
     );
   };
+
+  // One failed request must never end the process: whatever a handler throws becomes a 500 for
+  // that request alone, logged with the target (quoted, so a hostile one cannot forge log lines).
+  const handler = (req, res) => {
+    handle(req, res).catch((error) => {
+      console.error(
+        `${req.method} ${JSON.stringify(String(req.url).slice(0, 200))} failed: ${error?.stack ?? error}`,
+      );
+      try {
+        if (res.headersSent) res.destroy();
+        else sendErrorPage(req, res, 500, isHttpsRequest(req, { tls, trustProxy }));
+      } catch {
+        res.destroy();
+      }
+    });
+  };
   return tls ? createTlsServer(tls, handler) : createServer(handler);
+}
+
+/** A short text answer for a 4xx or 5xx, locked down like every response that is not the app. */
+function sendErrorPage(req, res, status, https, extra = {}) {
+  send(
+    res,
+    status,
+    {
+      ...securityHeaders({ https, csp: LOCKED_DOWN_POLICY }),
+      'Content-Type': TYPES['.txt'],
+      'Cache-Control': 'no-store',
+      ...extra,
+    },
+    REASONS[status],
+    req,
+  );
 }
 
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|manifest\+json)|image\/svg)/;
@@ -168,6 +209,13 @@ async function isFile(path) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  let trustProxy;
+  try {
+    trustProxy = parseTrustProxy(readEnvironment(root).TRUST_PROXY); // the environment or .env
+  } catch (error) {
+    console.error(`Cannot start: ${error.message}`);
+    process.exit(1);
+  }
   const settings = loadSettingsOrExit(root);
   if (!(await isFile(join(DIST, 'index.html')))) {
     console.error(
@@ -181,7 +229,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     TLS_CERT_FILE && TLS_KEY_FILE
       ? { cert: readFileSync(TLS_CERT_FILE), key: readFileSync(TLS_KEY_FILE) }
       : null;
-  const server = createAppServer(settings, DIST, tls, process.env.APP_CONFIG_FILE || null);
+  const server = createAppServer(settings, {
+    dist: DIST,
+    tls,
+    configFile: process.env.APP_CONFIG_FILE || null,
+    trustProxy,
+  });
   server.on('error', (error) => {
     console.error(
       `Cannot start: ${error.code === 'EADDRINUSE' ? `port ${settings.appPort} is in use (set APP_PORT)` : error.message}.`,

@@ -1,36 +1,58 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseTrustProxy } from './serve-headers.mjs';
 import { createAppServer } from './serve.mjs';
 import { resolveSettings } from './settings.mjs';
+
+const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
+const ENV = {
+  OKTA_ISSUER: ISSUER,
+  OKTA_CLIENT_ID: '0oa1realclient',
+  API_URL: 'https://api.example.com',
+};
+const INDEX_HTML =
+  '<html><body><app-root ngCspNonce="{{ CSP_NONCE }}"></app-root><script src="main-ABCDEFGH.js" nonce="{{CSP_NONCE}}"></script></body></html>';
+const LOCKED_DOWN =
+  "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** A build folder like `ng build`'s, beside a file that must never be served. */
+function makeDist() {
+  const parent = mkdtempSync(join(tmpdir(), 'serve-'));
+  writeFileSync(join(parent, 'secret.txt'), 'SECRET-OUTSIDE-DIST\n');
+  const dist = join(parent, 'dist');
+  mkdirSync(join(dist, 'assets'), { recursive: true });
+  writeFileSync(join(dist, 'index.html'), INDEX_HTML);
+  writeFileSync(join(dist, 'other.html'), '<p nonce="{{ CSP_NONCE }}">another page</p>');
+  writeFileSync(join(dist, 'main-ABCDEFGH.js'), 'console.log(1);' + '\n// padding'.repeat(200));
+  writeFileSync(join(dist, 'favicon.ico'), 'icon');
+  return dist;
+}
+
+const listen = (server) =>
+  new Promise((done) => server.listen(0, '127.0.0.1', done)).then(
+    () => `http://127.0.0.1:${server.address().port}`,
+  );
+const close = (server) => new Promise((done) => server.close(done));
+const escape = (text) => text.replace(/[+/]/g, '\\$&');
 
 describe('production server', () => {
   let server;
   let base;
-  const settings = resolveSettings({
-    OKTA_ISSUER: 'https://dev-123456.okta.com/oauth2/default',
-    OKTA_CLIENT_ID: '0oa1realclient',
-    API_URL: 'https://api.example.com',
-  });
+  const settings = resolveSettings(ENV);
 
   before(async () => {
-    const dist = mkdtempSync(join(tmpdir(), 'dist-'));
-    mkdirSync(join(dist, 'assets'));
-    writeFileSync(
-      join(dist, 'index.html'),
-      '<html><body><app-root ngCspNonce="{{ CSP_NONCE }}"></app-root><script src="main-ABCDEFGH.js" nonce="{{CSP_NONCE}}"></script></body></html>',
-    );
-    writeFileSync(join(dist, 'main-ABCDEFGH.js'), 'console.log(1);' + '\n// padding'.repeat(200));
-    writeFileSync(join(dist, 'favicon.ico'), 'icon');
-    server = createAppServer(settings, dist);
-    await new Promise((done) => server.listen(0, '127.0.0.1', done));
-    base = `http://127.0.0.1:${server.address().port}`;
+    // A trailing slash, as a deployer might write it, must not change what is inside the folder.
+    server = createAppServer(settings, { dist: `${makeDist()}/` });
+    base = await listen(server);
   });
-  after(() => new Promise((done) => server.close(done)));
+  after(() => close(server));
 
   it('serves the app shell for client-side routes, never cached, with a fresh nonce', async () => {
     const first = await fetch(`${base}/login/callback?code=x&state=y`);
@@ -40,31 +62,82 @@ describe('production server', () => {
     const nonce = /nonce="([^"]+)"/.exec(await first.text())[1];
     assert.match(
       first.headers.get('content-security-policy'),
-      new RegExp(`'nonce-${nonce.replace(/[+/]/g, '\\$&')}'`),
+      new RegExp(`'nonce-${escape(nonce)}'`),
     );
-    assert.doesNotMatch(await second.text(), new RegExp(nonce.replace(/[+/]/g, '\\$&')));
+    assert.doesNotMatch(await second.text(), new RegExp(escape(nonce)));
   });
 
-  it('sends a strict Content-Security-Policy built from the configured issuer and API', async () => {
-    const csp = (await fetch(`${base}/`)).headers.get('content-security-policy');
-    assert.match(csp, /default-src 'self'/);
-    assert.match(csp, /script-src 'self'(;|$)/);
-    assert.match(
-      csp,
-      /connect-src 'self' https:\/\/dev-123456\.okta\.com https:\/\/api\.example\.com/,
+  it('sends a strict Content-Security-Policy built from the served configuration, with Trusted Types', async () => {
+    const response = await fetch(`${base}/`);
+    const nonce = /nonce="([^"]+)"/.exec(await response.text())[1];
+    assert.equal(
+      response.headers.get('content-security-policy'),
+      [
+        "default-src 'self'",
+        "script-src 'self'",
+        `style-src 'self' 'nonce-${nonce}'`,
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self' https://dev-123456.okta.com https://api.example.com",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self' https://dev-123456.okta.com",
+        "require-trusted-types-for 'script'",
+        'trusted-types angular',
+      ].join('; '),
     );
-    assert.match(csp, /form-action 'self' https:\/\/dev-123456\.okta\.com/);
-    assert.match(csp, /frame-ancestors 'none'/);
-    assert.match(csp, /object-src 'none'/);
-    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  });
+
+  it('sends the CSP with its nonce filled in on every HTML response, /index.html asked by name included', async () => {
+    for (const path of [
+      '/',
+      '/profile',
+      '/index.html',
+      '/index.html?x=1',
+      '//index.html',
+      '/other.html',
+    ]) {
+      const response = await fetch(`${base}${path}`);
+      const body = await response.text();
+      assert.equal(response.status, 200, path);
+      assert.match(response.headers.get('content-type'), /^text\/html/, path);
+      assert.equal(response.headers.get('cache-control'), 'no-store', path);
+      assert.doesNotMatch(body, /CSP_NONCE/, path);
+      const nonce = /nonce="([^"]+)"/.exec(body)[1];
+      assert.match(
+        response.headers.get('content-security-policy'),
+        new RegExp(
+          `^default-src 'self'.*'nonce-${escape(nonce)}'.*require-trusted-types-for 'script'`,
+        ),
+        path,
+      );
+    }
+  });
+
+  it('sends a locked-down policy on error responses and on everything that is not the app', async () => {
+    const answers = [
+      await fetch(`${base}/missing-chunk.js`),
+      await fetch(`${base}/`, { method: 'POST' }),
+      await fetch(`${base}/main-ABCDEFGH.js`),
+      await fetch(`${base}/config.json`),
+    ];
+    assert.deepEqual(
+      answers.map((response) => response.status),
+      [404, 405, 200, 200],
+    );
+    for (const response of answers) {
+      assert.equal(response.headers.get('content-security-policy'), LOCKED_DOWN, response.url);
+    }
   });
 
   it('sends the security headers on every response', async () => {
-    for (const path of ['/', '/main-ABCDEFGH.js', '/config.json']) {
+    for (const path of ['/', '/main-ABCDEFGH.js', '/config.json', '/missing.js']) {
       const response = await fetch(`${base}${path}`);
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
       assert.equal(response.headers.get('referrer-policy'), 'no-referrer', path);
       assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin', path);
+      assert.equal(response.headers.get('x-frame-options'), 'DENY', path);
     }
   });
 
@@ -103,13 +176,6 @@ describe('production server', () => {
     assert.equal((await fetch(`${base}/missing-chunk.js`)).status, 404);
   });
 
-  it('never serves files outside the build folder', async () => {
-    for (const path of ['/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/hostname']) {
-      const body = await (await fetch(`${base}${path}`)).text();
-      assert.doesNotMatch(body, /root:|^[\w.-]+\n?$/, path);
-    }
-  });
-
   it('refuses methods other than GET and HEAD', async () => {
     const response = await fetch(`${base}/`, { method: 'POST' });
     assert.equal(response.status, 405);
@@ -117,8 +183,121 @@ describe('production server', () => {
   });
 });
 
-describe('production server over HTTPS', () => {
-  it('adds Strict-Transport-Security only when it serves HTTPS', async () => {
+describe('production server: where the CSP origins come from', () => {
+  const cspOf = async (server) => {
+    const base = await listen(server);
+    try {
+      return (await fetch(`${base}/`)).headers.get('content-security-policy');
+    } finally {
+      await close(server);
+    }
+  };
+  const directive = (csp, name) => csp.split('; ').find((entry) => entry.startsWith(`${name} `));
+
+  it('lets the app connect to every API_ORIGINS entry and to the API itself', async () => {
+    const settings = resolveSettings({
+      ...ENV,
+      API_ORIGINS: 'https://orders.example.com, https://billing.example.com:8443',
+    });
+    assert.equal(
+      directive(await cspOf(createAppServer(settings, { dist: makeDist() })), 'connect-src'),
+      "connect-src 'self' https://dev-123456.okta.com https://api.example.com https://orders.example.com https://billing.example.com:8443",
+    );
+  });
+
+  it('with APP_CONFIG_FILE, derives the CSP from the file it serves, not from the environment', async () => {
+    const dist = makeDist();
+    const configFile = join(dist, '..', 'config.json');
+    const served = {
+      issuer: 'https://tenant.okta.com/oauth2/aus1',
+      clientId: '0oafilefileclient001',
+      apiUrl: 'https://api.tenant.example/v1',
+      apiOrigins: ['https://api.tenant.example', 'https://files.tenant.example'],
+    };
+    writeFileSync(configFile, JSON.stringify(served));
+    const server = createAppServer(resolveSettings(ENV), { dist, configFile });
+    const base = await listen(server);
+    try {
+      assert.deepEqual(await (await fetch(`${base}/config.json`)).json(), served);
+      const csp = (await fetch(`${base}/`)).headers.get('content-security-policy');
+      assert.equal(
+        directive(csp, 'connect-src'),
+        "connect-src 'self' https://tenant.okta.com https://api.tenant.example https://files.tenant.example",
+      );
+      assert.equal(directive(csp, 'form-action'), "form-action 'self' https://tenant.okta.com");
+      assert.doesNotMatch(csp, /dev-123456|api\.example\.com/);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('lets the app reach no other origin when the served config.json is one the app refuses', async () => {
+    const dist = makeDist();
+    const configFile = join(dist, '..', 'config.json');
+    for (const text of [
+      JSON.stringify({
+        issuer: 'https://dev-123456-admin.okta.com/oauth2/default',
+        clientId: '0oae2etestclient0001',
+        apiUrl: 'https://api.example.com',
+      }),
+      // An origin the URL parser accepts but that would add a directive to the policy.
+      JSON.stringify({ issuer: ISSUER, clientId: '0oa1realclient', apiUrl: 'https://a;sandbox' }),
+      'not json',
+    ]) {
+      writeFileSync(configFile, text);
+      const csp = await cspOf(createAppServer(resolveSettings(ENV), { dist, configFile }));
+      assert.equal(directive(csp, 'connect-src'), "connect-src 'self'", text);
+      assert.equal(directive(csp, 'form-action'), "form-action 'self'", text);
+    }
+  });
+});
+
+describe('production server: HSTS', () => {
+  const hstsOf = async (options, headers = {}) => {
+    const server = createAppServer(resolveSettings(ENV), { dist: makeDist(), ...options });
+    const base = await listen(server);
+    try {
+      return (await fetch(`${base}/`, { headers })).headers.get('strict-transport-security');
+    } finally {
+      await close(server);
+    }
+  };
+
+  it('behind a TLS-terminating proxy (TRUST_PROXY=1), sends HSTS when the proxy says https', async () => {
+    const forwarded = { 'X-Forwarded-Proto': 'https' };
+    assert.equal(
+      await hstsOf({ trustProxy: true }, forwarded),
+      'max-age=31536000; includeSubDomains',
+    );
+    // Proxies append: the last entry is the one our proxy wrote.
+    assert.equal(await hstsOf({ trustProxy: true }, { 'X-Forwarded-Proto': 'https, http' }), null);
+    assert.equal(await hstsOf({ trustProxy: true }, { 'X-Forwarded-Proto': 'http' }), null);
+    assert.equal(await hstsOf({ trustProxy: true }), null);
+  });
+
+  it('ignores X-Forwarded-Proto without TRUST_PROXY: any client can send it', async () => {
+    assert.equal(await hstsOf({}, { 'X-Forwarded-Proto': 'https' }), null);
+  });
+
+  it('reads TRUST_PROXY as 1 or 0 and refuses anything else', () => {
+    assert.equal(parseTrustProxy(undefined), false);
+    assert.equal(parseTrustProxy(''), false);
+    assert.equal(parseTrustProxy('0'), false);
+    assert.equal(parseTrustProxy('1'), true);
+    assert.throws(() => parseTrustProxy('yes'), /TRUST_PROXY must be 1 .* or 0, not "yes"/);
+  });
+
+  it('refuses to start with a TRUST_PROXY that is neither 1 nor 0', () => {
+    const serve = fileURLToPath(new URL('./serve.mjs', import.meta.url));
+    const run = spawnSync(process.execPath, [serve], {
+      env: { ...process.env, ...ENV, TRUST_PROXY: 'true' },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^Cannot start: TRUST_PROXY must be 1 .* or 0, not "true"\.\n$/);
+  });
+
+  it('adds Strict-Transport-Security when it serves HTTPS itself, never on plain HTTP', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tls-'));
     // A throwaway self-signed certificate for 127.0.0.1, made with the system's openssl.
     execFileSync(
@@ -148,7 +327,7 @@ describe('production server over HTTPS', () => {
       key: readFileSync(join(dir, 'key.pem')),
       cert: readFileSync(join(dir, 'cert.pem')),
     };
-    const server = createAppServer(settings, dir, tls);
+    const server = createAppServer(settings, { dist: dir, tls });
     await new Promise((done) => server.listen(0, '127.0.0.1', done));
     try {
       const headers = await new Promise((resolve, reject) => {
@@ -163,13 +342,179 @@ describe('production server over HTTPS', () => {
           .on('error', reject);
       });
       assert.equal(headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
-      const plain = createAppServer(settings, dir);
-      await new Promise((done) => plain.listen(0, '127.0.0.1', done));
-      const response = await fetch(`http://127.0.0.1:${plain.address().port}/`);
+      const plain = createAppServer(settings, { dist: dir });
+      const response = await fetch(`${await listen(plain)}/`);
       assert.equal(response.headers.get('strict-transport-security'), null);
-      await new Promise((done) => plain.close(done));
+      await close(plain);
     } finally {
-      await new Promise((done) => server.close(done));
+      await close(server);
     }
+  });
+});
+
+/**
+ * The server in a process of its own, as `npm run serve:prod` runs it: a request that ends the
+ * process shows up here as a refused connection on the next request, not as a test-runner error.
+ */
+async function spawnServer(dist) {
+  const serveUrl = new URL('./serve.mjs', import.meta.url).href;
+  const settingsUrl = new URL('./settings.mjs', import.meta.url).href;
+  const program = `
+    import { createAppServer } from ${JSON.stringify(serveUrl)};
+    import { resolveSettings } from ${JSON.stringify(settingsUrl)};
+    const server = createAppServer(resolveSettings(${JSON.stringify(ENV)}), { dist: ${JSON.stringify(dist)} });
+    server.listen(0, '127.0.0.1', () => console.log('listening ' + server.address().port));
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', program], {
+    cwd: join(fileURLToPath(import.meta.url), '..', '..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+  const port = await new Promise((resolve, reject) => {
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      stdout += chunk;
+      const match = /listening (\d+)/.exec(stdout);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`server exited (${code}) before listening: ${stderr}`)),
+    );
+  });
+  return {
+    port,
+    stderr: () => stderr,
+    running: () => child.exitCode === null && child.signalCode === null,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', done);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * Sends `target` byte for byte (fetch would clean it up first) and reads the whole answer.
+ * Resolves `{ status: 0 }` when the connection closes without an answer.
+ */
+function rawRequest(port, target, method = 'GET') {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', (error) =>
+      error.code === 'ECONNRESET' ? resolve({ status: 0 }) : reject(error),
+    );
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head, ...body] = text.split('\r\n\r\n');
+      const [statusLine, ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(
+        lines.map((line) => [
+          line.slice(0, line.indexOf(':')).toLowerCase(),
+          line.slice(line.indexOf(':') + 1).trim(),
+        ]),
+      );
+      resolve({
+        status: Number(statusLine.split(' ')[1] ?? 0) || 0,
+        headers,
+        body: body.join('\r\n\r\n'),
+      });
+    });
+    socket.write(
+      Buffer.from(
+        `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+        'latin1',
+      ),
+    );
+  });
+}
+
+describe('production server under malformed and hostile requests', () => {
+  // Each test gets a process of its own, so one request that ends it cannot fail the others.
+  let server;
+  let dist;
+
+  beforeEach(async () => {
+    dist = makeDist();
+    server = await spawnServer(dist);
+  });
+  afterEach(() => server.stop());
+
+  /** Asks for each target, then proves with a plain request that the same process still serves. */
+  async function expectAnswers(targets, status, method = 'GET') {
+    for (const target of targets) {
+      const label = JSON.stringify(
+        target.length > 80 ? `${target.slice(0, 40)}… (${target.length} chars)` : target,
+      );
+      const response = await rawRequest(server.port, target, method);
+      assert.equal(response.status, status, label);
+      assert.doesNotMatch(response.body ?? '', /SECRET-OUTSIDE-DIST|CSP_NONCE/, label);
+      const next = await rawRequest(server.port, '/profile');
+      assert.equal(next.status, 200, `the next request after ${label}`);
+      assert.ok(server.running(), `the server process is still running after ${label}`);
+    }
+  }
+
+  it('answers 400 to malformed percent-escapes and keeps serving', async () => {
+    await expectAnswers(['/%', '/a%zz', '/%E0%A4%A', '/%C0%AF', '/login/callback%?code=x'], 400);
+    const response = await rawRequest(server.port, '/%');
+    assert.equal(response.headers['content-security-policy'], LOCKED_DOWN);
+    assert.equal(response.headers['x-content-type-options'], 'nosniff');
+  });
+
+  it('answers 400 to encoded traversal and never leaves the build folder', async () => {
+    await expectAnswers(
+      [
+        '/%2e%2e/secret.txt',
+        '/%2E%2E/%2e%2e/etc/passwd',
+        '/..%2fsecret.txt',
+        '/..%2f..%2fetc%2fpasswd',
+        '/assets/..%2f..%2fsecret.txt',
+        '/%2e%2e%5csecret.txt',
+        '/assets/%2e%2e/%2e%2e/secret.txt',
+      ],
+      400,
+    );
+    // Encoded once more, it is a file name with "%2f" in it: not found, still inside the folder.
+    await expectAnswers(['/..%252fsecret.txt'], 404);
+  });
+
+  it('answers 400 to NUL and control bytes, encoded or raw, and keeps serving', async () => {
+    await expectAnswers(['/a%00b', '/%00.js', '/index.html%00.js', '/a%0d%0aSet-Cookie:x=1'], 400);
+    await expectAnswers(['/a\0b'], 400);
+  });
+
+  it('answers 414 to request targets over 8 KiB and 431 past the header limit, and keeps serving', async () => {
+    await expectAnswers([`/${'a'.repeat(8 * 1024)}`, `/?q=${'a'.repeat(9000)}`], 414);
+    await expectAnswers([`/${'a'.repeat(20 * 1024)}`], 431);
+  });
+
+  it('answers 400 to absolute-form and asterisk-form targets, 405 to OPTIONS *', async () => {
+    await expectAnswers(
+      ['http://evil.example/', 'https://127.0.0.1/index.html', '*', 'index.html'],
+      400,
+    );
+    await expectAnswers(['*'], 405, 'OPTIONS');
+  });
+
+  it('turns an error while handling a request into a 500 for that request only, and logs it', async () => {
+    // A real failure, not a stub: the build folder loses index.html under the running server
+    // (as when a deploy swaps dist/), so reading the app shell throws ENOENT.
+    renameSync(join(dist, 'index.html'), join(dist, 'index.moved'));
+    try {
+      const response = await rawRequest(server.port, '/profile?tab=1');
+      assert.equal(response.status, 500);
+      assert.equal(response.headers['content-security-policy'], LOCKED_DOWN);
+      assert.doesNotMatch(response.body, /ENOENT|index\.html/, 'no internals in the answer');
+      assert.equal((await rawRequest(server.port, '/favicon.ico')).status, 200);
+      assert.ok(server.running());
+      assert.match(server.stderr(), /GET "\/profile\?tab=1" failed: .*ENOENT/);
+    } finally {
+      renameSync(join(dist, 'index.moved'), join(dist, 'index.html'));
+    }
+    assert.equal((await rawRequest(server.port, '/profile')).status, 200);
   });
 });

@@ -90,6 +90,10 @@ export function resolveSettings(vars) {
   return {
     auth,
     audience: get('OKTA_AUDIENCE'),
+    /** The sample API's client allow-list (checked by the API itself): by default the app's. */
+    apiClientIds: vars.API_CLIENT_IDS ?? auth.clientId,
+    /** Undefined: each API route requires its own default scopes. */
+    apiRequiredScopes: vars.API_REQUIRED_SCOPES,
     appPort,
     appOrigin,
     apiUrl,

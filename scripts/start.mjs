@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_USERS } from '../dev-provider/accounts.mjs';
 import { startProcess, stopAll, waitForUrl } from './processes.mjs';
 import { loadSettingsOrExit } from './settings.mjs';
+import { planStart } from './start-plan.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const node = process.execPath;
 
 const settings = loadSettingsOrExit(root);
 
@@ -24,36 +24,13 @@ const { auth, devProvider } = settings;
 const children = [];
 const waits = [];
 
-if (devProvider) {
-  const provider = startProcess('provider', node, [join(root, 'dev-provider/server.mjs')], {
-    DEV_PROVIDER_PORT: String(devProvider.port),
-    DEV_PROVIDER_CLIENT_ID: devProvider.clientId,
-    DEV_PROVIDER_APP_ORIGINS: settings.appOrigin,
-    DEV_PROVIDER_AUDIENCE: settings.audience,
-    // The fault switch is for the test stack only; never inherit it from the shell here.
-    DEV_PROVIDER_FAULTS: 'off',
-  });
-  children.push(provider);
-  waits.push(waitForUrl(`${auth.issuer}/.well-known/openid-configuration`, alive(provider)));
+for (const { name, command, args, env, readyUrl, readyTimeoutMs } of planStart(settings, {
+  root,
+})) {
+  const child = startProcess(name, command, args, env);
+  children.push(child);
+  waits.push(waitForUrl(readyUrl, { ...alive(child), timeoutMs: readyTimeoutMs }));
 }
-
-const api = startProcess('api', node, [join(root, 'api/server.mjs')], {
-  OKTA_ISSUER: auth.issuer,
-  OKTA_AUDIENCE: settings.audience,
-  API_PORT: String(settings.apiPort),
-  APP_ORIGINS: settings.appOrigin,
-});
-children.push(api);
-waits.push(waitForUrl(`${settings.apiUrl}/api/health`, alive(api)));
-
-const app = startProcess(
-  'app',
-  node,
-  [join(root, 'node_modules/@angular/cli/bin/ng.js'), 'serve', '--port', String(settings.appPort)],
-  { NG_CLI_ANALYTICS: 'false' },
-);
-children.push(app);
-waits.push(waitForUrl(`${settings.appOrigin}/config.json`, { ...alive(app), timeoutMs: 300_000 }));
 
 for (const child of children) {
   child.once('exit', (code, signal) => {

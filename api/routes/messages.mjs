@@ -5,6 +5,16 @@ import { sendJson } from '../respond.mjs';
 
 const MINUTE_MS = 60_000;
 
+/**
+ * The scopes a token needs for this route unless API_REQUIRED_SCOPES says otherwise. Both are
+ * standard OpenID scopes, so Okta's default authorization server grants them with no custom scope
+ * configured, and the app asks for both by default. `openid`: a user signed in (a client
+ * credentials token cannot carry it); `email`: the scope Okta's own resource-server samples
+ * require for their /api/messages. A real API would rather define a scope of its own, such as
+ * `messages:read`, in the authorization server and require that.
+ */
+export const MESSAGES_SCOPES = Object.freeze(['openid', 'email']);
+
 export function buildMessages(claims, now = new Date()) {
   const at = (minutesAgo) => new Date(now.getTime() - minutesAgo * MINUTE_MS).toISOString();
   const caller =
@@ -35,9 +45,9 @@ function formatScopes(scp = []) {
   return names.length ? names.join(', ') : 'none';
 }
 
-export function createMessagesRoute({ requireToken }) {
+export function createMessagesRoute({ requireToken, scopes = MESSAGES_SCOPES }) {
   return async function getMessages(req, res) {
-    const claims = await requireToken(req, res);
+    const claims = await requireToken(req, res, scopes);
     if (!claims) return;
     sendJson(res, 200, { messages: buildMessages(claims) });
   };

@@ -15,6 +15,12 @@ const TOKEN_ERRORS = [
   'invalid_scope',
 ];
 
+/** The grants `tokenGrant` can scope the token faults to (the two the client uses). */
+const GRANTS = ['authorization_code', 'refresh_token'];
+
+// Faults answered before oidc-provider reads the request, so before its grant_type is known.
+const UNSCOPED_TOKEN_FAULTS = ['tokenStatus', 'tokenError'];
+
 // setTimeout's limit; a test that stalls longer has forgotten to clear its faults.
 const MAX_STALL_MS = 2 ** 31 - 1;
 
@@ -63,6 +69,8 @@ const VALIDATORS = {
   tokenResponse: oneOf('tokenResponse', ['omit-id-token']),
   tokenStatus: errorStatus('tokenStatus'),
   tokenStallMs: stallMs('tokenStallMs'),
+  tokenHold: oneOf('tokenHold', [true]),
+  tokenGrant: oneOf('tokenGrant', GRANTS),
   tokenError: oneOf('tokenError', TOKEN_ERRORS),
   discoveryIssuer: nonEmptyString('discoveryIssuer'),
   discoveryStatus: errorStatus('discoveryStatus'),
@@ -91,6 +99,12 @@ export function validateFaultSet(input) {
     );
   }
   for (const [key, value] of Object.entries(input)) VALIDATORS[key](value);
+  const unscoped = UNSCOPED_TOKEN_FAULTS.filter((key) => Object.hasOwn(input, key));
+  if (input.tokenGrant !== undefined && unscoped.length) {
+    throw new FaultSetError(
+      `tokenGrant cannot scope ${unscoped.join(' or ')}: they answer before the grant type is read.`,
+    );
+  }
   return deepFreeze(structuredClone(input));
 }
 

@@ -3,6 +3,7 @@
 // README.md, "Fault switch", documents the test API and every fault.
 import { authorizeFaults } from './authorize-faults.mjs';
 import { endpointFaults } from './endpoint-faults.mjs';
+import { createHeldAnswers } from './held-answers.mjs';
 import { providerKeystore } from './provider-keystore.mjs';
 import { createStats } from './stats.mjs';
 import { createTestApi, isTestApiUrl, TEST_API_PATH } from './test-api.mjs';
@@ -35,7 +36,8 @@ function createFaultState() {
  */
 export function createFaultSwitch({ signingKeys }) {
   const state = createFaultState();
-  const stats = createStats();
+  const held = createHeldAnswers();
+  const stats = createStats({ heldAnswers: () => held.count });
   const authorize = authorizeFaults({ state });
   let keystore;
 
@@ -49,7 +51,10 @@ export function createFaultSwitch({ signingKeys }) {
 
     countRequests: stats.countRequests,
 
-    endpointMiddleware: [tokenFaults({ state, stats, signingKeys }), ...endpointFaults({ state })],
+    endpointMiddleware: [
+      tokenFaults({ state, stats, signingKeys, held }),
+      ...endpointFaults({ state }),
+    ],
 
     testApi: {
       path: TEST_API_PATH,
@@ -57,8 +62,14 @@ export function createFaultSwitch({ signingKeys }) {
       handle: createTestApi({
         state,
         stats,
+        held,
         async rotateKeys() {
           const { kid } = await signingKeys.rotate();
+          keystore.install(signingKeys.list());
+          return { kid };
+        },
+        restoreKeys() {
+          const { kid } = signingKeys.restore();
           keystore.install(signingKeys.list());
           return { kid };
         },

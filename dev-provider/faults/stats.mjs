@@ -19,7 +19,8 @@ const NAMES = [...new Set(ENDPOINTS.values())];
 const COUNTERS = [...NAMES, ...NAMES.map((name) => `${name}Preflight`)];
 const GRANTS = ['authorization_code', 'refresh_token'];
 
-export function createStats() {
+/** `heldAnswers` reports how many /v1/token answers `tokenHold` holds now (held-answers.mjs). */
+export function createStats({ heldAnswers = () => 0 } = {}) {
   let counts;
   let grants;
   const reset = () => {
@@ -30,7 +31,11 @@ export function createStats() {
 
   return {
     reset,
-    snapshot: () => ({ ...counts, tokenGrants: { ...grants } }),
+    snapshot: () => ({
+      ...counts,
+      tokenGrants: { ...grants },
+      heldTokenAnswers: heldAnswers(),
+    }),
     /** Counts a token request by its grant_type (only the two grants the client may use). */
     countGrant(grantType) {
       if (GRANTS.includes(grantType)) grants[grantType] += 1;

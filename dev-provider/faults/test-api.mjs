@@ -20,7 +20,7 @@ export function isTestApiUrl(url) {
   return path === TEST_API_PATH || path.startsWith(`${TEST_API_PATH}/`);
 }
 
-export function createTestApi({ state, stats, rotateKeys }) {
+export function createTestApi({ state, stats, held, rotateKeys, restoreKeys }) {
   const routes = {
     '/faults': {
       GET: () => state.current,
@@ -28,11 +28,15 @@ export function createTestApi({ state, stats, rotateKeys }) {
       DELETE: () => {
         state.clear();
         stats.reset();
+        held.reset();
         return state.current;
       },
     },
     '/stats': { GET: () => stats.snapshot() },
+    '/release': { POST: () => ({ released: held.releaseAll() }) },
     '/rotate-keys': { POST: () => rotateKeys() },
+    // Apart from DELETE /faults, so that a test can clear its faults and keep its rotated key.
+    '/restore-keys': { POST: () => restoreKeys() },
   };
 
   return async function testApi(req, res) {

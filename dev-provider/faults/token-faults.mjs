@@ -1,18 +1,20 @@
 // Faults of /v1/token, for both grants the client uses (authorization_code and refresh_token):
-// tokenStatus, tokenError, idToken, idTokenSignature, tokenResponse and tokenStallMs.
+// tokenStatus, tokenError, idToken, idTokenSignature, tokenResponse, tokenStallMs and tokenHold;
+// tokenGrant limits the ones applied to oidc-provider's answer to one grant.
 import { ROUTES } from '../configuration.mjs';
 import { readForm } from '../request-body.mjs';
 import { sendFaultStatus, sendOAuthError } from './fault-response.mjs';
 import { createIdTokenForger } from './id-token.mjs';
 import { abandon, stall } from './stall.mjs';
 
-export function tokenFaults({ state, stats, signingKeys }) {
+export function tokenFaults({ state, stats, signingKeys, held }) {
   const forgeIdToken = createIdTokenForger(signingKeys);
 
   return async function tokenEndpointFaults(ctx, next) {
     if (ctx.path !== ROUTES.token || ctx.method !== 'POST') return next();
     // One fault set for the whole request, even if a test replaces it meanwhile.
     const faults = state.current;
+    let applies = true;
 
     if (faults.tokenStatus !== undefined || faults.tokenError !== undefined) {
       // Answered before oidc-provider sees the request, so the code or refresh token stays unused.
@@ -27,11 +29,15 @@ export function tokenFaults({ state, stats, signingKeys }) {
     } else {
       await next();
       // oidc-provider has parsed the form by now (lib/shared/selective_body.js).
-      stats.countGrant(ctx.oidc?.body?.grant_type);
-      await alterTokens(ctx, faults, forgeIdToken);
+      const grant = ctx.oidc?.body?.grant_type;
+      stats.countGrant(grant);
+      applies = faults.tokenGrant === undefined || faults.tokenGrant === grant;
+      if (applies) await alterTokens(ctx, faults, forgeIdToken);
     }
+    if (!applies) return;
 
-    // The request has been handled (a code is consumed); only the answer is held back.
+    // The request has been handled (a code is consumed, tokens issued); only the answer waits.
+    if (faults.tokenHold && !(await held.hold(ctx))) return abandon(ctx);
     if (faults.tokenStallMs !== undefined && !(await stall(ctx, faults.tokenStallMs))) {
       abandon(ctx);
     }

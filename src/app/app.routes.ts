@@ -1,6 +1,6 @@
 import { Routes } from '@angular/router';
 import { ADMIN_GROUP } from './admin/admin-group';
-import { authGuard, groupGuard, LoginCallback } from './auth';
+import { groupGuard, LoginCallback, requireSignIn } from './auth';
 import { Home } from './home/home';
 
 export const routes: Routes = [
@@ -10,20 +10,20 @@ export const routes: Routes = [
   { path: 'login/callback', component: LoginCallback, title: 'Signing in' },
   {
     path: 'profile',
-    canActivate: [authGuard],
+    ...requireSignIn(),
     loadComponent: () => import('./profile/profile').then((m) => m.Profile),
     title: 'Profile',
   },
   {
     path: 'messages',
-    canActivate: [authGuard],
+    ...requireSignIn(),
     loadComponent: () => import('./messages/messages').then((m) => m.Messages),
     title: 'Messages',
   },
   {
     path: 'admin',
-    // authGuard first: an anonymous visitor signs in; a signed-in non-member gets the 403 page.
-    canActivate: [authGuard, groupGuard(ADMIN_GROUP)],
+    // Sign-in first: an anonymous visitor signs in; a signed-in non-member gets the 403 page.
+    ...requireSignIn(groupGuard(ADMIN_GROUP)),
     loadComponent: () => import('./admin/admin').then((m) => m.Admin),
     title: 'Admin',
   },

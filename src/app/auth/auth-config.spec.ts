@@ -7,9 +7,10 @@ import {
   isLoopbackUrl,
   parseAuthConfig,
 } from './auth-config';
+import { TEST_CLIENT_ID, TEST_ISSUER } from './testing/auth-fixtures';
 
-const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
-const CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
+const ISSUER = TEST_ISSUER;
+const CLIENT_ID = TEST_CLIENT_ID;
 
 /** A minimal valid config.json with `overrides` applied on top. */
 function raw(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -134,7 +135,7 @@ describe('parseAuthConfig', () => {
       ).toEqual(['http://localhost:8000', 'https://api.example.com']);
     });
 
-    // See the report: rejected today with "must hold origins only" although each one is an origin.
+    // Deployers write origins both ways; each is an origin and must compare equal to the request's.
     it('accepts an origin written with its default port or in upper case, normalised', () => {
       expect(
         parseAuthConfig(
@@ -257,8 +258,8 @@ describe('parseAuthConfig', () => {
         field: 'issuer',
         message: /^issuer must not contain a query, fragment or credentials/,
       },
-      // See the report: `URL.search`/`URL.hash` are empty for a bare "?" or "#", so these pass today
-      // and leave an issuer ending in "?" or "#" that okta-auth-js turns into broken endpoint URLs.
+      // `URL.search`/`URL.hash` are empty for a bare "?" or "#", so a check of those alone would
+      // let through an issuer ending in "?" or "#", which okta-auth-js turns into broken endpoint URLs.
       {
         what: 'an empty query marker at the end of the issuer',
         input: raw({ issuer: `${ISSUER}?` }),

@@ -7,9 +7,10 @@ import {
   UrlTree,
 } from '@angular/router';
 import type { OktaAuth } from '@okta/okta-auth-js/core';
-import { authGuard } from './auth-guard';
+import { authGuard, requireSignIn } from './auth-guard';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
+import { isSignInRequired, SIGN_IN_REQUIRED } from './sign-in-required';
 import { SignInAttempts } from './sign-in-attempts';
 
 describe('authGuard', () => {
@@ -192,5 +193,41 @@ describe('authGuard', () => {
 
     expect(result).toBeInstanceOf(UrlTree);
     expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
+  });
+});
+
+describe('requireSignIn', () => {
+  const groupCheck = () => true;
+
+  it('puts authGuard first, then the given checks, in order', () => {
+    expect(requireSignIn().canActivate).toEqual([authGuard]);
+    expect(requireSignIn(groupCheck).canActivate).toEqual([authGuard, groupCheck]);
+  });
+
+  it('marks the route in its data, where SessionSync looks (not in canActivate)', () => {
+    expect(requireSignIn().data).toEqual({ [SIGN_IN_REQUIRED]: true });
+  });
+
+  it('makes the route count as requiring sign-in, also as the parent of the page shown', async () => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([
+          {
+            path: 'private',
+            data: requireSignIn().data,
+            children: [{ path: 'page', children: [] }],
+          },
+          { path: 'public', children: [] },
+        ]),
+      ],
+    });
+    const router = TestBed.inject(Router);
+
+    await router.navigateByUrl('/private/page');
+    const onPrivatePage = isSignInRequired(router.routerState.snapshot.root);
+    await router.navigateByUrl('/public');
+
+    expect(onPrivatePage).toBeTrue();
+    expect(isSignInRequired(router.routerState.snapshot.root)).toBeFalse();
   });
 });

@@ -1,8 +1,9 @@
 import { inject } from '@angular/core';
-import { CanActivateFn, Router } from '@angular/router';
+import { CanActivateFn, Route, Router } from '@angular/router';
+import { CALLBACK_PATH } from './auth-paths';
 import { OKTA_AUTH } from './okta-auth-token';
-import { CALLBACK_PATH } from './provide-okta-auth';
 import { SessionSync } from './session-sync';
+import { SIGN_IN_REQUIRED } from './sign-in-required';
 import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
 
@@ -37,3 +38,13 @@ export const authGuard: CanActivateFn = async (_route, state) => {
   }
   return false;
 };
+
+/**
+ * The route settings of a page for signed-in users: `authGuard` first, then `thenCheck` (e.g.
+ * `groupGuard(...)`, which must only ever see a signed-in user), and the route data that tells
+ * SessionSync to leave the page when the session ends. Spread it into the route:
+ * `{ path: 'profile', ...requireSignIn(), loadComponent: ... }`.
+ */
+export function requireSignIn(...thenCheck: CanActivateFn[]): Pick<Route, 'canActivate' | 'data'> {
+  return { canActivate: [authGuard, ...thenCheck], data: { [SIGN_IN_REQUIRED]: true } };
+}

@@ -7,11 +7,11 @@ import {
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { OktaAuth } from '@okta/okta-auth-js/core';
-import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { authInterceptor } from './auth-interceptor';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
+import { testAuthConfig } from './testing/auth-fixtures';
 
 const API_ORIGIN = 'http://localhost:8000';
 /** The origin of the page the tests run in (Karma's), which relative URLs resolve against. */
@@ -30,14 +30,7 @@ describe('authInterceptor', () => {
       'renewAccessToken',
     ]);
     sessionSync.renewAccessToken.and.resolveTo('access-token-456');
-    const config: AuthConfig = {
-      issuer: 'https://dev-123456.okta.com/oauth2/default',
-      clientId: '0oa1b2c3d4e5f6g7h8i9',
-      scopes: ['openid'],
-      apiOrigins,
-      tokenStorage: 'sessionStorage',
-      requestTimeoutSeconds: 15,
-    };
+    const config = testAuthConfig({ apiOrigins });
     TestBed.configureTestingModule({
       providers: [
         provideHttpClient(withInterceptors([authInterceptor])),

@@ -1,20 +1,15 @@
 import { TestBed } from '@angular/core/testing';
-import type {
-  AccessToken,
-  AuthState,
-  IDToken,
-  OktaAuth,
-  RefreshToken,
-  UserClaims,
-} from '@okta/okta-auth-js/core';
+import type { AuthState, OktaAuth, UserClaims } from '@okta/okta-auth-js/core';
 import { provideRouter, Router } from '@angular/router';
 import { BehaviorSubject } from 'rxjs';
 import { AuthSession } from './auth-session';
 import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
+import { testAccessToken, testIdToken, testRefreshToken } from './testing/auth-fixtures';
 
-type TokenManager = Pick<OktaAuth['tokenManager'], 'getTokensSync' | 'clear'>;
+type TokenManager = Pick<OktaAuth['tokenManager'], 'getTokensSync'>;
+type AuthStateManager = Pick<OktaAuth['authStateManager'], 'getAuthState' | 'updateAuthState'>;
 
 /** The slice of OktaAuth that AuthSession uses, with spies for each method. */
 interface FakeOktaAuth extends jasmine.SpyObj<
@@ -23,31 +18,13 @@ interface FakeOktaAuth extends jasmine.SpyObj<
     'signInWithRedirect' | 'signOut' | 'revokeAccessToken' | 'revokeRefreshToken' | 'getUser'
   >
 > {
-  readonly authStateManager: jasmine.SpyObj<Pick<OktaAuth['authStateManager'], 'getAuthState'>>;
+  readonly authStateManager: jasmine.SpyObj<AuthStateManager>;
   readonly tokenManager: jasmine.SpyObj<TokenManager>;
 }
 
-const token = { expiresAt: 4102444800, authorizeUrl: 'https://okta/authorize', scopes: ['openid'] };
-const idToken: IDToken = {
-  ...token,
-  idToken: 'id.token.jwt',
-  claims: { sub: '00u1abcd' },
-  issuer: 'https://dev-123456.okta.com/oauth2/default',
-  clientId: '0oa1b2c3d4e5f6g7h8i9',
-};
-const accessToken: AccessToken = {
-  ...token,
-  accessToken: 'access.token.jwt',
-  claims: { sub: '00u1abcd' },
-  tokenType: 'Bearer',
-  userinfoUrl: 'https://okta/userinfo',
-};
-const refreshToken: RefreshToken = {
-  ...token,
-  refreshToken: 'refresh-token',
-  tokenUrl: 'https://okta/token',
-  issuer: 'https://dev-123456.okta.com/oauth2/default',
-};
+const idToken = testIdToken();
+const accessToken = testAccessToken();
+const refreshToken = testRefreshToken();
 
 function signedIn(claims: UserClaims = { sub: '00u1abcd', name: 'Ada Lovelace' }): AuthState {
   return { isAuthenticated: true, idToken: { ...idToken, claims }, accessToken };
@@ -60,7 +37,7 @@ describe('AuthSession', () => {
   let managerState: AuthState | null;
   /** Stands in for OktaAuthStateService.authState$, which starts with a `{ isAuthenticated: false }` placeholder. */
   let authState$: BehaviorSubject<AuthState>;
-  let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'expectSignOut'>>;
+  let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'endSession'>>;
 
   beforeEach(() => {
     managerState = null;
@@ -78,11 +55,11 @@ describe('AuthSession', () => {
         'revokeRefreshToken',
         'getUser',
       ]),
-      authStateManager: jasmine.createSpyObj<Pick<OktaAuth['authStateManager'], 'getAuthState'>>(
-        'AuthStateManager',
-        ['getAuthState'],
-      ),
-      tokenManager: jasmine.createSpyObj<TokenManager>('TokenManager', ['getTokensSync', 'clear']),
+      authStateManager: jasmine.createSpyObj<AuthStateManager>('AuthStateManager', [
+        'getAuthState',
+        'updateAuthState',
+      ]),
+      tokenManager: jasmine.createSpyObj<TokenManager>('TokenManager', ['getTokensSync']),
     };
     oktaAuth.authStateManager.getAuthState.and.callFake(() => managerState);
     oktaAuth.signInWithRedirect.and.resolveTo();
@@ -91,9 +68,11 @@ describe('AuthSession', () => {
     oktaAuth.revokeRefreshToken.and.resolveTo({});
     oktaAuth.tokenManager.getTokensSync.and.returnValue({ idToken, accessToken, refreshToken });
 
-    sessionSync = jasmine.createSpyObj<Pick<SessionSync, 'expectSignOut'>>('SessionSync', [
-      'expectSignOut',
+    oktaAuth.authStateManager.updateAuthState.and.resolveTo({ isAuthenticated: false });
+    sessionSync = jasmine.createSpyObj<Pick<SessionSync, 'endSession'>>('SessionSync', [
+      'endSession',
     ]);
+    sessionSync.endSession.and.resolveTo();
     TestBed.configureTestingModule({
       providers: [
         // Every URL matches a component-less route, so navigations in signIn() succeed.
@@ -312,21 +291,15 @@ describe('AuthSession', () => {
   });
 
   describe('signOut', () => {
-    it('tells SessionSync, before clearing the tokens, that this tab ends the session itself', async () => {
+    it('ends the session here and in every tab (SessionSync) before revoking the tokens', async () => {
       await TestBed.inject(AuthSession).signOut();
 
-      expect(sessionSync.expectSignOut).toHaveBeenCalledBefore(oktaAuth.tokenManager.clear);
+      expect(sessionSync.endSession).toHaveBeenCalledTimes(1);
+      expect(sessionSync.endSession).toHaveBeenCalledBefore(oktaAuth.revokeAccessToken);
+      expect(sessionSync.endSession).toHaveBeenCalledBefore(oktaAuth.revokeRefreshToken);
     });
 
-    it('clears the local tokens before revoking them', async () => {
-      await TestBed.inject(AuthSession).signOut();
-
-      expect(oktaAuth.tokenManager.clear).toHaveBeenCalledTimes(1);
-      expect(oktaAuth.tokenManager.clear).toHaveBeenCalledBefore(oktaAuth.revokeAccessToken);
-      expect(oktaAuth.tokenManager.clear).toHaveBeenCalledBefore(oktaAuth.revokeRefreshToken);
-    });
-
-    it('revokes the access and refresh tokens it had before clearing', async () => {
+    it('revokes the access and refresh tokens it had before ending the session', async () => {
       await TestBed.inject(AuthSession).signOut();
 
       expect(oktaAuth.revokeAccessToken).toHaveBeenCalledOnceWith(accessToken);
@@ -338,6 +311,20 @@ describe('AuthSession', () => {
 
       expect(oktaAuth.revokeAccessToken).toHaveBeenCalledBefore(oktaAuth.signOut);
       expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledBefore(oktaAuth.signOut);
+    });
+
+    it('waits for a renewal under way to be dropped and revoked before leaving for Okta', async () => {
+      let settleRenewal: () => void = () => undefined;
+      sessionSync.endSession.and.returnValue(new Promise((resolve) => (settleRenewal = resolve)));
+
+      const signingOut = TestBed.inject(AuthSession).signOut();
+      await new Promise((resolve) => setTimeout(resolve));
+      const leftEarly = oktaAuth.signOut.calls.any();
+      settleRenewal();
+      await signingOut;
+
+      expect(leftEarly).toBeFalse();
+      expect(oktaAuth.signOut).toHaveBeenCalledTimes(1);
     });
 
     it('still redirects to Okta when revocation fails', async () => {
@@ -368,6 +355,27 @@ describe('AuthSession', () => {
       expect(oktaAuth.revokeAccessToken).toHaveBeenCalledOnceWith(accessToken);
       expect(oktaAuth.signOut).toHaveBeenCalledTimes(1);
     });
+
+    describe('with no ID token (nothing to name the Okta session with)', () => {
+      beforeEach(() =>
+        oktaAuth.tokenManager.getTokensSync.and.returnValue({ accessToken, refreshToken }),
+      );
+
+      it('still ends the session and revokes the tokens it has', async () => {
+        await TestBed.inject(AuthSession).signOut();
+
+        expect(sessionSync.endSession).toHaveBeenCalledTimes(1);
+        expect(oktaAuth.revokeAccessToken).toHaveBeenCalledOnceWith(accessToken);
+        expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledOnceWith(refreshToken);
+      });
+
+      it('does not go to /v1/logout without an id_token_hint, and updates the signed-out state', async () => {
+        await TestBed.inject(AuthSession).signOut();
+
+        expect(oktaAuth.signOut).not.toHaveBeenCalled();
+        expect(oktaAuth.authStateManager.updateAuthState).toHaveBeenCalledTimes(1);
+      });
+    });
   });
   describe('fetchUserInfo', () => {
     const differentUser =
@@ -385,8 +393,7 @@ describe('AuthSession', () => {
 
       await TestBed.inject(AuthSession).fetchUserInfo();
 
-      expect(oktaAuth.tokenManager.clear).not.toHaveBeenCalled();
-      expect(sessionSync.expectSignOut).not.toHaveBeenCalled();
+      expect(sessionSync.endSession).not.toHaveBeenCalled();
     });
 
     describe("when userinfo is for another user than the ID token's (okta-auth-js: token mismatch)", () => {
@@ -402,20 +409,12 @@ describe('AuthSession', () => {
         );
       });
 
-      it('clears the local tokens', async () => {
+      it('ends the session, here and in every tab', async () => {
         await TestBed.inject(AuthSession)
           .fetchUserInfo()
           .catch(() => undefined);
 
-        expect(oktaAuth.tokenManager.clear).toHaveBeenCalledTimes(1);
-      });
-
-      it('tells SessionSync first that this tab ends the session itself', async () => {
-        await TestBed.inject(AuthSession)
-          .fetchUserInfo()
-          .catch(() => undefined);
-
-        expect(sessionSync.expectSignOut).toHaveBeenCalledBefore(oktaAuth.tokenManager.clear);
+        expect(sessionSync.endSession).toHaveBeenCalledTimes(1);
       });
     });
 
@@ -448,8 +447,7 @@ describe('AuthSession', () => {
           .fetchUserInfo()
           .catch(() => undefined);
 
-        expect(oktaAuth.tokenManager.clear).not.toHaveBeenCalled();
-        expect(sessionSync.expectSignOut).not.toHaveBeenCalled();
+        expect(sessionSync.endSession).not.toHaveBeenCalled();
       });
     });
   });

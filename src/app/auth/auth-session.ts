@@ -2,10 +2,10 @@ import { computed, inject, Injectable } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import type { AuthState, UserClaims } from '@okta/okta-auth-js/core';
 import { filter } from 'rxjs';
-import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 import { Router } from '@angular/router';
-import { CALLBACK_PATH } from './provide-okta-auth';
+import { CALLBACK_PATH } from './auth-paths';
 import { groupsOf } from './group-guard';
+import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
@@ -60,8 +60,7 @@ export class AuthSession {
       return await this.oktaAuth.getUser();
     } catch (error) {
       if (/token mismatch/i.test((error as Error | undefined)?.message ?? '')) {
-        this.sessionSync.expectSignOut();
-        this.oktaAuth.tokenManager.clear();
+        void this.sessionSync.endSession();
         throw new Error(
           "Okta's user information was for a different user than your sign-in, so you were signed out here. Please sign in again.",
         );
@@ -83,20 +82,21 @@ export class AuthSession {
   }
 
   /**
-   * Ends the session everywhere: clears the tokens here first, revokes them (best effort), then
-   * sends the browser to Okta's `/v1/logout` so the Okta session ends too.
+   * Ends the session everywhere: clears the tokens here and in every tab first (SessionSync), revokes
+   * them (best effort), then sends the browser to Okta's `/v1/logout` so the Okta session ends too.
    *
    * okta-auth-js's own `signOut()` revokes before it clears, and throws if revocation fails,
-   * leaving the tokens stored; the order here guarantees nothing stays behind.
+   * leaving the tokens stored; the order here guarantees nothing stays behind. A renewal already
+   * under way is waited for: SessionSync drops its answer and revokes what it brought, and leaving
+   * the page earlier could cut that revocation off.
    */
   async signOut(): Promise<void> {
     const { idToken, accessToken, refreshToken } = this.oktaAuth.tokenManager.getTokensSync();
-    this.sessionSync.expectSignOut();
-    // Clearing also signs out the app's other tabs: okta-auth-js syncs token storage between them.
-    this.oktaAuth.tokenManager.clear();
+    const lateRenewal = this.sessionSync.endSession();
     await Promise.allSettled([
       refreshToken && this.oktaAuth.revokeRefreshToken(refreshToken),
       accessToken && this.oktaAuth.revokeAccessToken(accessToken),
+      lateRenewal,
     ]);
     if (idToken) {
       // With revocation done above, signOut() only builds the /v1/logout URL and redirects.

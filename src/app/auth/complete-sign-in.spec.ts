@@ -13,6 +13,8 @@ const NONCE = 'nonce-7c21';
 const NOW = 1_900_000_000;
 
 const ANOTHER_TAB = 'This sign-in was started in another tab or has expired. Please try again.';
+const FOREIGN_LINK =
+  'This sign-in link did not come from this browser, so nothing was changed. If you were signing in, finish in the tab where you started, or use Try again.';
 const STATE_MISMATCH =
   'The answer from Okta does not belong to this sign-in (state mismatch). Please try again.';
 const securityCheck = (problem: string) =>
@@ -178,6 +180,79 @@ describe('completeSignIn', () => {
       await finish(search);
 
       expect(oktaAuth.httpCache.clearStorage).toHaveBeenCalled();
+    });
+
+    it('counts as a failed sign-in (it answers this tab’s own sign-in)', async () => {
+      expect(await finish(search)).not.toEqual(jasmine.objectContaining({ foreign: true }));
+    });
+  });
+
+  // Anyone can link to /login/callback?error=…: only an answer to this tab's own sign-in (its
+  // state) is Okta's. Anything else must change nothing and show none of the link's words.
+  describe('when an error arrives that no sign-in of this tab asked for', () => {
+    const attackerText = 'Your account is locked. Call +1 555 0100 to unlock it.';
+    const forged: [string, string, () => void][] = [
+      [
+        'the state of another sign-in',
+        `?error=access_denied&error_description=${encodeURIComponent(attackerText)}&state=state-of-an-attacker`,
+        () => undefined,
+      ],
+      [
+        'no state',
+        `?error=access_denied&error_description=${encodeURIComponent(attackerText)}`,
+        () => undefined,
+      ],
+      [
+        'an empty state',
+        `?error=access_denied&error_description=${encodeURIComponent(attackerText)}&state=`,
+        () => undefined,
+      ],
+      [
+        'this tab holding no transaction',
+        `?error=access_denied&error_description=${encodeURIComponent(attackerText)}&state=${STATE}`,
+        () => oktaAuth.transactionManager.load.and.returnValue(null),
+      ],
+    ];
+    for (const [what, search, arrange] of forged) {
+      describe(`(${what})`, () => {
+        beforeEach(arrange);
+
+        it('says the link did not come from this browser, in words of its own', async () => {
+          await expectFailure(finish(search), FOREIGN_LINK);
+        });
+
+        it('reports the answer as foreign, so that it is not counted as a failed sign-in', async () => {
+          expect(await finish(search)).toEqual(jasmine.objectContaining({ foreign: true }));
+        });
+
+        it('leaves the sign-in in progress alone', async () => {
+          await finish(search);
+
+          expect(oktaAuth.transactionManager.clear).not.toHaveBeenCalled();
+        });
+
+        it('keeps the discovery documents and keys okta-auth-js cached', async () => {
+          await finish(search);
+
+          expect(oktaAuth.httpCache.clearStorage).not.toHaveBeenCalled();
+        });
+
+        it('exchanges nothing and stores nothing', async () => {
+          await finish(search);
+
+          expect(oktaAuth.token.parseFromUrl).not.toHaveBeenCalled();
+          expect(oktaAuth.handleLoginRedirect).not.toHaveBeenCalled();
+          expect(oktaAuth.tokenManager.clear).not.toHaveBeenCalled();
+        });
+      });
+    }
+
+    it('never shows the description or the code from the link', async () => {
+      const outcome = await finish(
+        `?error=${encodeURIComponent(attackerText)}&error_description=${encodeURIComponent(attackerText)}&state=state-of-an-attacker`,
+      );
+
+      expect(outcome).toEqual(jasmine.objectContaining({ message: FOREIGN_LINK }));
     });
   });
 

@@ -1,7 +1,11 @@
 import type { OktaAuth, Tokens } from '@okta/okta-auth-js/core';
 import type { AuthConfig } from './auth-config';
 import { toSafeReturnPath } from './return-path';
-import { describeSignInError, SIGN_IN_LOST_MESSAGE } from './sign-in-error';
+import {
+  describeSignInError,
+  FOREIGN_RESPONSE_MESSAGE,
+  SIGN_IN_LOST_MESSAGE,
+} from './sign-in-error';
 import { findIdTokenClaimsProblem, findIdTokenHeaderProblem } from './token-checks';
 
 /** okta-auth-js's default tolerance for clock differences, in seconds. */
@@ -9,7 +13,16 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
 
 export type SignInOutcome =
   | { readonly ok: true }
-  | { readonly ok: false; readonly message: string; readonly returnTo: string };
+  | {
+      readonly ok: false;
+      readonly message: string;
+      readonly returnTo: string;
+      /**
+       * True when the response answers no sign-in of this tab (a forged or stray link): nothing
+       * was changed, and it must not count as a failed sign-in.
+       */
+      readonly foreign?: boolean;
+    };
 
 type CallbackAuth = Pick<
   OktaAuth,
@@ -53,6 +66,11 @@ export async function completeSignIn(
   // okta-auth-js only throws on `error` when error_description is present too; handle both here.
   const errorCode = params.get('error');
   if (errorCode) {
+    // Anyone can link here with an error. Only one whose state is this tab's own sign-in came from
+    // Okta; any other must not cancel that sign-in, empty the cache, or put its words on our page.
+    if (!isThisTabsSignIn(oktaAuth, state)) {
+      return { ok: false, message: FOREIGN_RESPONSE_MESSAGE, returnTo, foreign: true };
+    }
     return fail(describeSignInError({ errorCode, errorSummary: params.get('error_description') }));
   }
   if (!params.get('code'))
@@ -100,6 +118,16 @@ export async function completeSignIn(
     return fail(describeSignInError(error));
   }
   return { ok: true };
+}
+
+/**
+ * True when `state` is that of the sign-in this tab started. With shared transaction storage off
+ * (provide-okta-auth.ts), `load` reads this tab's sessionStorage only, ignores the state it is
+ * given and changes nothing, so the state is compared here.
+ */
+function isThisTabsSignIn(oktaAuth: CallbackAuth, state: string | null): boolean {
+  if (!state) return false;
+  return oktaAuth.transactionManager.load({ state })?.state === state;
 }
 
 function isTransactionProblem(message: string): boolean {

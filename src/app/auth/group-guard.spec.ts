@@ -7,23 +7,12 @@ import {
   RouterStateSnapshot,
   UrlTree,
 } from '@angular/router';
-import type { IDToken, OktaAuth, Tokens, UserClaims } from '@okta/okta-auth-js/core';
+import type { OktaAuth, Tokens, UserClaims } from '@okta/okta-auth-js/core';
 import { FORBIDDEN_PATH, groupGuard, isInGroup } from './group-guard';
 import { OKTA_AUTH } from './okta-auth-token';
+import { TEST_SUB, testIdToken } from './testing/auth-fixtures';
 
 const REQUIRED_GROUP = new InjectionToken<string>('REQUIRED_GROUP');
-
-function idTokenWith(claims: UserClaims): IDToken {
-  return {
-    idToken: 'id.token.jwt',
-    claims,
-    issuer: 'https://dev-123456.okta.com/oauth2/default',
-    clientId: '0oa1b2c3d4e5f6g7h8i9',
-    expiresAt: 4102444800,
-    authorizeUrl: 'https://okta/authorize',
-    scopes: ['openid', 'groups'],
-  };
-}
 
 describe('groupGuard', () => {
   let tokens: Tokens;
@@ -43,7 +32,7 @@ describe('groupGuard', () => {
   });
 
   function signInWith(claims: UserClaims): void {
-    tokens = { idToken: idTokenWith(claims) };
+    tokens = { idToken: testIdToken(claims as Record<string, unknown>) };
   }
 
   /** Runs the guard; it reads neither the route nor the state. */
@@ -59,25 +48,25 @@ describe('groupGuard', () => {
   }
 
   it('lets a member of the group through', () => {
-    signInWith({ sub: '00u1abcd', groups: ['Everyone', 'Admins'] });
+    signInWith({ sub: TEST_SUB, groups: ['Everyone', 'Admins'] });
 
     expect(runGuard('Admins')).toBeTrue();
   });
 
   it('sends a signed-in non-member to the 403 page, naming the group', () => {
-    signInWith({ sub: '00u1abcd', groups: ['Everyone'] });
+    signInWith({ sub: TEST_SUB, groups: ['Everyone'] });
 
     expect(urlOf(runGuard('Admins'))).toBe(`${FORBIDDEN_PATH}?group=Admins`);
   });
 
   it('sends a user whose token has no groups claim to the 403 page', () => {
-    signInWith({ sub: '00u1abcd' });
+    signInWith({ sub: TEST_SUB });
 
     expect(urlOf(runGuard('Admins'))).toBe('/forbidden?group=Admins');
   });
 
   it('does not treat a groups claim that is a plain string as membership', () => {
-    signInWith({ sub: '00u1abcd', groups: 'Admins' });
+    signInWith({ sub: TEST_SUB, groups: 'Admins' });
 
     expect(urlOf(runGuard('Admins'))).toBe('/forbidden?group=Admins');
   });
@@ -87,27 +76,27 @@ describe('groupGuard', () => {
   });
 
   it('compares group names case-sensitively, as Okta does', () => {
-    signInWith({ sub: '00u1abcd', groups: ['admins', 'ADMINS'] });
+    signInWith({ sub: TEST_SUB, groups: ['admins', 'ADMINS'] });
 
     expect(urlOf(runGuard('Admins'))).toBe('/forbidden?group=Admins');
   });
 
   it('encodes a group name with spaces and symbols in the 403 URL', () => {
-    signInWith({ sub: '00u1abcd', groups: [] });
+    signInWith({ sub: TEST_SUB, groups: [] });
 
     expect(urlOf(runGuard('Ops & Admins'))).toBe('/forbidden?group=Ops%20%26%20Admins');
   });
 
   describe('with the group from an injection token', () => {
     it('lets a member of the provided group through', () => {
-      signInWith({ sub: '00u1abcd', groups: ['Admins'] });
+      signInWith({ sub: TEST_SUB, groups: ['Admins'] });
 
       expect(runGuard(REQUIRED_GROUP)).toBeTrue();
     });
 
     it('names the provided group on the 403 page', () => {
       TestBed.overrideProvider(REQUIRED_GROUP, { useValue: 'Auditors' });
-      signInWith({ sub: '00u1abcd', groups: ['Admins'] });
+      signInWith({ sub: TEST_SUB, groups: ['Admins'] });
 
       expect(urlOf(runGuard(REQUIRED_GROUP))).toBe('/forbidden?group=Auditors');
     });
@@ -120,7 +109,7 @@ describe('isInGroup', () => {
     ['false when it does not', { groups: ['Everyone'] }, false],
     ['false for another case of the name', { groups: ['admins'] }, false],
     ['false for a prefix of the name', { groups: ['Admin'] }, false],
-    ['false without a groups claim', { sub: '00u1abcd' }, false],
+    ['false without a groups claim', { sub: TEST_SUB }, false],
     ['false for a string claim that equals the name', { groups: 'Admins' }, false],
     ['false for a string claim that contains the name', { groups: 'Everyone,Admins' }, false],
     ['false without claims', undefined, false],

@@ -2,10 +2,11 @@
 export { AuthConfigError, parseAuthConfig } from './auth-config';
 export type { AuthConfig, TokenStorage } from './auth-config';
 export { AUTH_CONFIG } from './auth-config-token';
-export { authGuard } from './auth-guard';
+export { authGuard, requireSignIn } from './auth-guard';
+export { CALLBACK_PATH } from './auth-paths';
 export { FORBIDDEN_PATH, groupGuard, isInGroup } from './group-guard';
 export { authInterceptor } from './auth-interceptor';
 export { AuthSession } from './auth-session';
 export { LoginCallback } from './login-callback';
-export { CALLBACK_PATH, loadOktaRuntime, provideOktaAuth } from './provide-okta-auth';
+export { loadOktaRuntime, provideOktaAuth } from './provide-okta-auth';
 export type { OktaRuntime } from './provide-okta-auth';

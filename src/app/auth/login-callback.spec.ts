@@ -446,6 +446,69 @@ describe('LoginCallback', () => {
         originalUri: '/profile?tab=claims',
       });
     });
+
+    it('records the failure and its message', async () => {
+      await render();
+
+      expect(attempts.failures()).toBe(1);
+      expect(attempts.lastError()).toBe('User is not assigned to the client application.');
+    });
+  });
+
+  // Anyone can send a link to /login/callback?error=…; only this tab's state makes it Okta's.
+  describe('when a link carries an error that no sign-in of this tab asked for', () => {
+    const attackerText = 'Your account is locked. Call +1 555 0100 to unlock it.';
+    const FORGED = `?error=access_denied&error_description=${encodeURIComponent(attackerText)}&state=state-of-an-attacker`;
+
+    beforeEach(() => arriveWith(FORGED));
+
+    it('says the link did not come from this browser, without the link’s words', async () => {
+      const fixture = await render();
+
+      expect(heading(fixture)).toBe('Sign-in did not complete');
+      expect(alert(fixture)?.textContent).toBe(
+        'This sign-in link did not come from this browser, so nothing was changed. If you were signing in, finish in the tab where you started, or use Try again.',
+      );
+      expect(text(fixture)).not.toContain(attackerText);
+    });
+
+    it('removes the error and state from the address bar', async () => {
+      await render();
+
+      expect(window.location.search).toBe('');
+    });
+
+    it('leaves the sign-in in progress alone', async () => {
+      await render();
+
+      expect(oktaAuth.transactionManager.clear).not.toHaveBeenCalled();
+    });
+
+    it('records no failure and keeps no message of its own', async () => {
+      await render();
+
+      expect(attempts.failures()).toBe(0);
+      expect(attempts.lastError()).toBeNull();
+    });
+
+    it('does not stop sign-in however many such links are opened', async () => {
+      await render();
+      arriveWith(FORGED);
+      await render();
+      arriveWith(FORGED);
+      await render();
+
+      expect(attempts.mustStop()).toBeFalse();
+    });
+
+    it('keeps the failures counted before', async () => {
+      attempts.recordFailure('Okta did not answer within 15 seconds.');
+
+      await render();
+
+      expect(attempts.failures()).toBe(1);
+      expect(attempts.lastError()).toBe('Okta did not answer within 15 seconds.');
+    });
   });
 
   it('describes a known error code when Okta sends no description', async () => {
@@ -458,7 +521,9 @@ describe('LoginCallback', () => {
 
   it('shows markup in an error description as text, creating no element from it', async () => {
     const payload = '<img src=x onerror="window.hacked=1"><a href="https://evil.example">Help</a>';
-    arriveWith(`?error=server_error&error_description=${encodeURIComponent(payload)}`);
+    arriveWith(
+      `?error=server_error&error_description=${encodeURIComponent(payload)}&state=${STATE}`,
+    );
 
     const fixture = await render();
 
@@ -619,10 +684,9 @@ describe('LoginCallback', () => {
     expect(oktaAuth.handleLoginRedirect).toHaveBeenCalledTimes(1);
   });
 
-  // See the report: after a successful exchange, restoreOriginalUri navigates to the guarded page;
-  // when the guard must stop it redirects back to /login/callback, the router reuses this very
-  // LoginCallback (same route, new query), ngOnInit does not run again, and "Signing you in…"
-  // stays on screen for good instead of the explanation.
+  // After a successful exchange, restoreOriginalUri navigates to the guarded page; when the guard
+  // must stop, it redirects back to /login/callback and the router reuses this very LoginCallback
+  // (same route, new query) without running ngOnInit again, so "Signing you in…" must not stay.
   it('explains the stop when the guard sends the user back here right after a sign-in', async () => {
     const sessionSyncWithNothingToDo: Pick<SessionSync, 'ready' | 'renewIfExpired'> = {
       ready: Promise.resolve(),

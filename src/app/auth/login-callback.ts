@@ -82,7 +82,9 @@ export class LoginCallback implements OnInit {
       return;
     }
     this.returnTo = outcome.returnTo;
-    this.attempts.recordFailure(outcome.message);
+    // A link that answers no sign-in of this tab says nothing about this tab's sign-ins: counting
+    // it would let anyone trip the loop breaker with a few links.
+    if (!outcome.foreign) this.attempts.recordFailure(outcome.message);
     this.showFailure(outcome.message, this.attempts.mustStop());
   }
 

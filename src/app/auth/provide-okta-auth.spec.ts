@@ -1,23 +1,20 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 import { OktaAuth } from '@okta/okta-auth-js/core';
-import { AuthConfig, parseAuthConfig } from './auth-config';
+import { AuthConfig, parseAuthConfig, TOKEN_STORAGES } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
+import { CALLBACK_PATH } from './auth-paths';
 import { OKTA_AUTH } from './okta-auth-token';
-import {
-  CALLBACK_PATH,
-  loadOktaRuntime,
-  provideOktaAuth,
-  toOktaAuthOptions,
-} from './provide-okta-auth';
+import { loadOktaRuntime, provideOktaAuth, toOktaAuthOptions } from './provide-okta-auth';
+import { testAuthConfig } from './testing/auth-fixtures';
 
-const config: AuthConfig = parseAuthConfig({
-  issuer: 'https://dev-123456.okta.com/oauth2/default',
-  clientId: '0oa1b2c3d4e5f6g7h8i9',
-  scopes: 'openid profile email',
-  apiOrigins: ['http://localhost:8000'],
-  tokenStorage: 'memory',
-});
+const config: AuthConfig = parseAuthConfig(
+  testAuthConfig({
+    scopes: ['openid', 'profile', 'email'],
+    apiOrigins: ['http://localhost:8000'],
+    tokenStorage: 'memory',
+  }),
+);
 
 const jsonResponse = (body: string) =>
   new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } });
@@ -80,6 +77,33 @@ describe('toOktaAuthOptions', () => {
       toOktaAuthOptions({ ...config, tokenStorage: 'sessionStorage' }, 'http://localhost:4200/')
         .tokenManager?.storage,
     ).toBe('sessionStorage');
+  });
+
+  describe('the token manager options one-tab renewal depends on', () => {
+    for (const storage of TOKEN_STORAGES) {
+      it(`with ${storage}: no okta-auth-js auto-renew or auto-remove (SessionSync renews, in one tab)`, () => {
+        const tokenManager = toOktaAuthOptions(
+          { ...config, tokenStorage: storage },
+          'http://localhost:4200/',
+        ).tokenManager;
+
+        // autoRenew would renew from isAuthenticated() in every tab: with refresh-token rotation,
+        // two tabs renewing with one token get the grant revoked. autoRemove would drop an expired
+        // token before the renewing tab could renew it.
+        expect(tokenManager?.autoRenew).toBeFalse();
+        expect(tokenManager?.autoRemove).toBeFalse();
+      });
+    }
+
+    it('syncs storage between tabs only for localStorage, the one storage the tabs share', () => {
+      const syncStorage = (tokenStorage: AuthConfig['tokenStorage']) =>
+        toOktaAuthOptions({ ...config, tokenStorage }, 'http://localhost:4200/').tokenManager
+          ?.syncStorage;
+
+      expect(syncStorage('localStorage')).toBeTrue();
+      expect(syncStorage('sessionStorage')).toBeFalse();
+      expect(syncStorage('memory')).toBeFalse();
+    });
   });
 
   it('keeps the PKCE transaction out of shared (cross-tab) storage', () => {

@@ -8,13 +8,11 @@ import { Router } from '@angular/router';
 import type { OktaAuthOptions } from '@okta/okta-auth-js/core';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
+import { CALLBACK_PATH } from './auth-paths';
 import { OKTA_AUTH } from './okta-auth-token';
 import { toSafeReturnPath } from './return-path';
 import { SessionSync } from './session-sync';
 import { createTimedHttpClient } from './timed-fetch';
-
-/** The route that finishes the code exchange; register `<origin>/login/callback` in Okta. */
-export const CALLBACK_PATH = '/login/callback';
 
 /** okta-angular and okta-auth-js: the Okta chunk (see okta-runtime.ts). */
 export type OktaRuntime = typeof import('./okta-runtime');

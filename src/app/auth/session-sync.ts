@@ -1,39 +1,71 @@
 import { DestroyRef, inject, Injectable } from '@angular/core';
-import { ActivatedRouteSnapshot, Router } from '@angular/router';
-import { OKTA_AUTH } from './okta-auth-token';
-import type { AccessToken, AuthState, Token, Tokens } from '@okta/okta-auth-js/core';
+import { Router } from '@angular/router';
+import type { AccessToken, AuthState, OktaAuth, Token, Tokens } from '@okta/okta-auth-js/core';
 import { AUTH_CONFIG } from './auth-config-token';
-import { authGuard } from './auth-guard';
+import { CALLBACK_PATH } from './auth-paths';
+import { MAX_CLOCK_SKEW_SECONDS } from './complete-sign-in';
+import { OKTA_AUTH } from './okta-auth-token';
+import { SessionGenerations } from './session-generation';
+import { parseSessionMessage, SessionMessage } from './session-messages';
+import { isSignInRequired } from './sign-in-required';
 import { SignInAttempts } from './sign-in-attempts';
+import { checkTokenSet, sameJson, TokenSetSource } from './token-set-checks';
 
 /** How long a new tab waits for an open tab to hand over the session before deciding it has none. */
 export const PEER_ANSWER_MS = 250;
 /** How long a tab waits for the renewing tab's new tokens before giving up. */
 export const RENEWAL_WAIT_MS = 10_000;
+/**
+ * The renewal floor: at most MAX_RENEWALS token requests per RENEWAL_WINDOW_MS in a tab, whatever
+ * the provider answers. Normal use needs one per access-token lifetime (minus 30 s); a provider whose
+ * tokens are due again at once would otherwise get one request per event-loop turn.
+ */
+export const MAX_RENEWALS = 3;
+export const RENEWAL_WINDOW_MS = 10_000;
+/**
+ * After a failed renewal the renewing tab signs in again, once. If the session that sign-in brings
+ * fails its renewal again within this time, the tab stops and explains instead (no slow loop).
+ */
+export const RETRY_SIGN_IN_WINDOW_MS = 120_000;
 
-type SessionMessage =
-  { type: 'request-session' } | { type: 'tokens'; tokens: Tokens } | { type: 'request-renewal' };
+type TokenManager = OktaAuth['tokenManager'];
 
 /**
- * Keeps the app's tabs in one session, whatever the token storage, with one tab renewing.
+ * Keeps the app's tabs in one session, whatever the token storage, with one tab renewing, and makes
+ * sure nothing unchecked, and nothing of an ended session, is ever stored.
  *
- * - Token changes (sign-in, renewal, sign-out) reach the other tabs. With localStorage, okta-auth-js's
- *   SyncStorageService does it (the storage is shared, it relays the events). With sessionStorage
- *   and memory it cannot: it relays events but never writes the other tabs' storage, so this
- *   service sends each tab's token snapshot over its own BroadcastChannel instead.
- * - A tab opened later asks the open ones for the session, so sessionStorage does not mean
- *   "sign in again in every new tab".
- * - Exactly one tab renews: the holder of a Web Lock. okta-auth-js's autoRenew is off because it
- *   also renews from `isAuthenticated()` in every tab; with refresh-token rotation, two tabs
- *   renewing with the same token trip reuse detection and the grant is revoked.
- * - When the session ends elsewhere (sign-out, failed renewal), a tab showing a guarded page
- *   leaves it instead of calling the API with no token.
- * - When renewal fails (refresh token revoked, reused or expired; Okta down), the tokens are
- *   cleared everywhere and the renewing tab, if it shows a guarded page, sends the user to sign
- *   in once (the loop breaker in SignInAttempts applies).
- *
- * BroadcastChannel and Web Locks are same-origin only: they expose tokens to nothing that could
- * not already read the page's storage.
+ * - **Renewal is checked before anything is stored.** This service is the only renewer: it asks
+ *   okta-auth-js for new tokens (`token.renewTokens()`, which returns them), checks the whole set
+ *   (`checkTokenSet`: shape, issuer, client, endpoints, ID token header and claims against the
+ *   current ID token, OIDC Core §12.2), and only then stores it. okta-auth-js 7.14 has no hook
+ *   between receiving renewed tokens and storing them: its `tokenManager.renew()` stores whatever
+ *   came back, and `renewTokensWithRefresh()` writes a rotated refresh token straight to storage
+ *   (`tokenManager.updateRefreshToken`). `start()` routes both through this service, so whoever
+ *   starts a renewal (okta-auth-js's own services included), nothing unchecked is stored or shared.
+ *   Remove the rerouting when okta-auth-js offers such a hook.
+ * - **A renewal that fails is a failed renewal**, whatever the cause (refused by Okta, Okta down,
+ *   a failed check, too many renewals): the session ends in every tab, and the renewing tab, if it
+ *   shows a page that requires sign-in, signs in again once (the loop breaker in SignInAttempts
+ *   applies, and a second failure soon after that sign-in stops and explains).
+ * - **No renewal storm.** A token with a missing, NaN or past expiry makes okta-auth-js's expiry
+ *   timer fire at once; such a renewal fails its check. Independently, MAX_RENEWALS per
+ *   RENEWAL_WINDOW_MS is a floor no answer can get past.
+ * - **Sign-out wins every race.** An ended session moves the session generation on
+ *   (`SessionGenerations`, shared by the tabs through localStorage, and announced on the channel).
+ *   Every store path checks it: a renewal answer arriving after sign-out is dropped and what it
+ *   brought is revoked, a tokens message of an ended generation is dropped, and a tab whose
+ *   session is of an ended generation (it slept through the sign-out) neither hands it over nor
+ *   keeps it.
+ * - **Tabs share one session** (sessionStorage): each tab's changes reach the others over a
+ *   BroadcastChannel, and a tab opened later asks the open ones. With localStorage, okta-auth-js's
+ *   storage sync does it. With `memory`, tokens never cross the channel: each tab is its own
+ *   session (and renews it itself); only the end of the session is shared.
+ * - **Every message is checked** (`parseSessionMessage`, then `checkTokenSet` with this tab's
+ *   session as the one to continue); anything else is dropped without a word.
+ * - Exactly one tab renews (sessionStorage and localStorage): the holder of a Web Lock.
+ *   okta-auth-js's autoRenew is off because it also renews from `isAuthenticated()` in every tab;
+ *   with refresh-token rotation, two tabs renewing with the same token trip reuse detection.
+ * - When the session ends elsewhere, a tab showing a page that requires sign-in leaves it.
  */
 @Injectable({ providedIn: 'root' })
 export class SessionSync {
@@ -41,11 +73,15 @@ export class SessionSync {
   private readonly config = inject(AUTH_CONFIG);
   private readonly router = inject(Router);
   private readonly attempts = inject(SignInAttempts);
+  private readonly generations = new SessionGenerations(this.config.clientId);
   private channel: BroadcastChannel | null = null;
   private isLeader = false;
   private wasSignedIn = false;
   private endingHere = false;
+  /** The generation of the session this tab holds; null while it holds none. */
+  private generation: number | null = null;
   private renewal: Promise<string | null> | null = null;
+  private readonly renewalStarts: number[] = [];
   private readyPromise: Promise<void> = Promise.resolve();
   private peerAnswered: () => void = () => undefined;
   private applyingPeerTokens = false;
@@ -57,41 +93,49 @@ export class SessionSync {
   }
 
   start(): void {
+    const tokenManager = this.oktaAuth.tokenManager;
+    this.adoptStoredSession();
+    const restore = this.routeRenewalsHere(tokenManager);
     const onAuthState = (state: AuthState) => this.followAuthState(state);
     const onExpired = (key: string) => this.renewIfLeader(key);
-    const onRenewalError = () => void this.endAfterFailedRenewal();
-    const onTokensChanged = () => this.shareTokens();
+    const onTokensChanged = () => this.followTokens();
     this.oktaAuth.authStateManager.subscribe(onAuthState);
-    this.oktaAuth.tokenManager.on('expired', onExpired);
-    this.oktaAuth.tokenManager.on('error', onRenewalError);
-    if (this.sharesTokens()) {
-      this.oktaAuth.tokenManager.on('added', onTokensChanged);
-      this.oktaAuth.tokenManager.on('removed', onTokensChanged);
-    }
+    tokenManager.on('expired', onExpired);
+    tokenManager.on('added', onTokensChanged);
+    tokenManager.on('removed', onTokensChanged);
     if (typeof BroadcastChannel === 'function') {
       this.channel = new BroadcastChannel(`${this.config.clientId}-session`);
-      this.channel.onmessage = (event: MessageEvent<SessionMessage>) => this.answer(event.data);
+      this.channel.onmessage = (event: MessageEvent<unknown>) => this.answer(event.data);
     }
     const leaderKnown = this.electLeader();
     this.readyPromise = Promise.all([this.askOpenTabs(), leaderKnown]).then(() =>
       this.renewIfExpired(),
     );
     inject(DestroyRef).onDestroy(() => {
+      restore();
       this.oktaAuth.authStateManager.unsubscribe(onAuthState);
-      this.oktaAuth.tokenManager.off('expired', onExpired);
-      this.oktaAuth.tokenManager.off('error', onRenewalError);
-      this.oktaAuth.tokenManager.off('added', onTokensChanged);
-      this.oktaAuth.tokenManager.off('removed', onTokensChanged);
+      tokenManager.off('expired', onExpired);
+      tokenManager.off('added', onTokensChanged);
+      tokenManager.off('removed', onTokensChanged);
       this.channel?.close();
+      this.channel = null; // A snapshot queued before this point has nowhere to go.
     });
   }
 
   /**
-   * This tab is ending the session on purpose (sign-out, a security failure): it shows what
-   * happens next itself, so the next signed-out state must not navigate it.
+   * Ends the session on purpose (sign-out, a security failure), here and in every tab, at once:
+   * moves the session generation on, tells the other tabs, and clears this tab's tokens. This tab
+   * shows what happens next itself, so the signed-out state that follows does not navigate it.
+   *
+   * Resolves when a renewal that was already under way has settled; if its answer came after this
+   * call, it was dropped and what it brought revoked. Wait for it before leaving the page.
    */
-  expectSignOut(): void {
+  endSession(): Promise<void> {
+    const inFlight = this.renewal;
     this.endingHere = true;
+    this.post({ type: 'signed-out', generation: this.generations.next() });
+    this.clearHere();
+    return inFlight ? inFlight.then(() => undefined) : Promise.resolve();
   }
 
   /**
@@ -105,8 +149,36 @@ export class SessionSync {
     return this.renewal;
   }
 
+  /** Renews first if the tokens are past their renewal time (left from earlier, or handed over). */
+  async renewIfExpired(): Promise<void> {
+    const { accessToken, refreshToken } = this.oktaAuth.tokenManager.getTokensSync();
+    if (accessToken && refreshToken && this.oktaAuth.tokenManager.hasExpired(accessToken)) {
+      await this.renewAccessToken();
+    }
+  }
+
+  /**
+   * Sends every renewal okta-auth-js could start through renewHere(), and stops okta-auth-js from
+   * storing a rotated refresh token before the answer is checked. Returns the undo.
+   */
+  private routeRenewalsHere(tokenManager: TokenManager): () => void {
+    const { renew, updateRefreshToken } = tokenManager;
+    tokenManager.renew = async (key: string): Promise<Token | undefined> => {
+      if (!(await this.renewAccessToken())) throw new Error('The session could not be renewed.');
+      const tokens = tokenManager.getTokensSync();
+      return key === 'idToken' ? tokens.idToken : tokens.accessToken;
+    };
+    // renewHere() stores the rotated refresh token with the rest of the set, once it is checked.
+    tokenManager.updateRefreshToken = () => undefined;
+    return () => {
+      tokenManager.renew = renew;
+      tokenManager.updateRefreshToken = updateRefreshToken;
+    };
+  }
+
   private async electLeader(): Promise<void> {
-    if (!navigator.locks) {
+    // Memory: each tab has its own tokens (its own grant), so each renews them itself.
+    if (!navigator.locks || this.config.tokenStorage === 'memory') {
       this.isLeader = true; // No Web Locks: every tab renews, as okta-auth-js would.
       return;
     }
@@ -132,22 +204,46 @@ export class SessionSync {
   }
 
   private async renewHere(): Promise<string | null> {
-    try {
-      const token = await this.oktaAuth.tokenManager.renew('accessToken');
-      return token && 'accessToken' in token ? token.accessToken : null;
-    } catch {
-      return null; // The token manager's 'error' event ends the session (endAfterFailedRenewal).
+    const generation = this.generation;
+    const current = this.oktaAuth.tokenManager.getTokensSync();
+    if (generation === null || !this.isCurrent(generation)) return null;
+    if (!this.takeRenewalSlot()) {
+      void this.endAfterFailedRenewal('the app had to renew too often');
+      return null;
     }
+    let renewed: Tokens;
+    try {
+      renewed = await this.oktaAuth.token.renewTokens();
+    } catch {
+      if (this.isCurrent(generation)) void this.endAfterFailedRenewal(null);
+      return null;
+    }
+    if (!this.isCurrent(generation)) {
+      // The session ended (here or in another tab) while Okta was answering: nothing it sent may
+      // be kept, and the refresh token it issued must not outlive the sign-out.
+      await this.revoke(renewed);
+      return null;
+    }
+    const verdict = this.check(renewed, 'renewal', current);
+    if (!verdict.ok) {
+      void this.revoke(renewed);
+      void this.endAfterFailedRenewal(verdict.problem);
+      return null;
+    }
+    // A refresh token grant need not rotate the refresh token: then the current one stays.
+    this.oktaAuth.tokenManager.setTokens({ refreshToken: current.refreshToken, ...verdict.tokens });
+    return verdict.tokens.accessToken?.accessToken ?? null;
   }
 
-  /** Asks the renewing tab, then waits for its new token to arrive through okta-auth-js's sync. */
+  /** Asks the renewing tab, then waits for its new token to arrive through the channel or sync. */
   private renewInLeader(): Promise<string | null> {
-    const before = this.oktaAuth.tokenManager.getTokensSync().accessToken?.accessToken;
+    const tokenManager = this.oktaAuth.tokenManager;
+    const before = tokenManager.getTokensSync().accessToken?.accessToken;
     return new Promise((resolve) => {
       const done = (token: string | null) => {
         clearTimeout(timer);
-        this.oktaAuth.tokenManager.off('added', onAdded);
-        this.oktaAuth.tokenManager.off('removed', onRemoved);
+        tokenManager.off('added', onAdded);
+        tokenManager.off('removed', onRemoved);
         resolve(token);
       };
       const onAdded = (key: string, token: Token) => {
@@ -156,12 +252,10 @@ export class SessionSync {
       };
       // setTokens() emits `removed` for the old token before `added` for its replacement.
       const onRemoved = (key: string) =>
-        key === 'accessToken' &&
-        !this.oktaAuth.tokenManager.getTokensSync().accessToken &&
-        done(null);
+        key === 'accessToken' && !tokenManager.getTokensSync().accessToken && done(null);
       const timer = setTimeout(() => done(null), RENEWAL_WAIT_MS);
-      this.oktaAuth.tokenManager.on('added', onAdded);
-      this.oktaAuth.tokenManager.on('removed', onRemoved);
+      tokenManager.on('added', onAdded);
+      tokenManager.on('removed', onRemoved);
       this.post({ type: 'request-renewal' });
     });
   }
@@ -170,48 +264,145 @@ export class SessionSync {
     if (this.isLeader && (key === 'accessToken' || key === 'idToken')) void this.renewAccessToken();
   }
 
-  /** Renews first if the tokens are past their renewal time (left from earlier, or handed over). */
-  async renewIfExpired(): Promise<void> {
-    const { accessToken, refreshToken } = this.oktaAuth.tokenManager.getTokensSync();
-    if (accessToken && refreshToken && this.oktaAuth.tokenManager.hasExpired(accessToken)) {
-      await this.renewAccessToken();
+  /** Counts a renewal against the floor; false when the floor is reached. */
+  private takeRenewalSlot(): boolean {
+    const now = Date.now();
+    while (this.renewalStarts.length && now - this.renewalStarts[0] >= RENEWAL_WINDOW_MS) {
+      this.renewalStarts.shift();
     }
+    if (this.renewalStarts.length >= MAX_RENEWALS) return false;
+    this.renewalStarts.push(now);
+    return true;
   }
 
-  private hasTokens(): boolean {
+  private check(tokens: unknown, source: TokenSetSource, current: Tokens) {
+    return checkTokenSet(tokens, {
+      source,
+      issuer: this.config.issuer,
+      clientId: this.config.clientId,
+      current,
+      nowSeconds: Math.floor(Date.now() / 1000),
+      maxClockSkewSeconds: MAX_CLOCK_SKEW_SECONDS,
+    });
+  }
+
+  /** Whether `generation` is this tab's session and still the current one everywhere. */
+  private isCurrent(generation: number): boolean {
+    return this.generation === generation && generation === this.generations.current();
+  }
+
+  private hasSession(): boolean {
     const { accessToken, idToken } = this.oktaAuth.tokenManager.getTokensSync();
     return !!(accessToken || idToken);
   }
 
-  /** localStorage is shared by the tabs already; the other storages need us. */
-  private sharesTokens(): boolean {
-    return this.config.tokenStorage !== 'localStorage';
-  }
-
-  /** Sends this tab's tokens (or their absence) to the other tabs, once per burst of changes. */
-  private shareTokens(): void {
-    if (this.applyingPeerTokens || this.snapshotQueued) return;
-    this.snapshotQueued = true;
-    queueMicrotask(() => {
-      this.snapshotQueued = false;
-      this.post({ type: 'tokens', tokens: this.oktaAuth.tokenManager.getTokensSync() });
-    });
-  }
-
-  private applyPeerTokens(tokens: Tokens): void {
-    const mine = this.oktaAuth.tokenManager.getTokensSync();
-    if (JSON.stringify(mine) === JSON.stringify(tokens)) return;
-    this.applyingPeerTokens = true;
-    try {
-      if (tokens.accessToken || tokens.idToken) this.oktaAuth.tokenManager.setTokens(tokens);
-      else this.oktaAuth.tokenManager.clear();
-    } finally {
-      this.applyingPeerTokens = false;
+  /** At start: a session kept in storage is this tab's only if no sign-out has happened since. */
+  private adoptStoredSession(): void {
+    if (!this.hasSession()) return;
+    // sessionStorage keeps the generation with the tokens; localStorage is cleared by a sign-out
+    // in any tab, and memory keeps nothing across a reload.
+    const stored =
+      this.config.tokenStorage === 'sessionStorage'
+        ? this.generations.storedForTab()
+        : this.generations.current();
+    if (stored === this.generations.current()) {
+      this.generation = stored;
+    } else {
+      this.clearHere(); // This tab slept through the end of that session.
     }
   }
 
+  /** Tokens were added or removed: a session began or ended here, or changed (shared if need be). */
+  private followTokens(): void {
+    if (!this.hasSession()) {
+      this.setGeneration(null);
+      return;
+    }
+    // A new session here (sign-in; with localStorage, a sign-in in another tab) joins the current
+    // generation. Sessions from another tab's message were given theirs in applyPeerTokens().
+    if (this.generation === null) this.setGeneration(this.generations.current());
+    if (this.sharesTokens() && !this.applyingPeerTokens) this.shareTokens();
+  }
+
+  private setGeneration(generation: number | null): void {
+    this.generation = generation;
+    if (this.config.tokenStorage === 'sessionStorage') this.generations.storeForTab(generation);
+  }
+
+  /** Only sessionStorage needs the channel for tokens: localStorage is shared, memory is not shared. */
+  private sharesTokens(): boolean {
+    return this.config.tokenStorage === 'sessionStorage';
+  }
+
+  /** Sends this tab's session to the other tabs, once per burst of changes. */
+  private shareTokens(): void {
+    if (this.snapshotQueued) return;
+    this.snapshotQueued = true;
+    queueMicrotask(() => {
+      this.snapshotQueued = false;
+      this.postSession();
+    });
+  }
+
+  private postSession(): void {
+    const { generation } = this;
+    if (generation === null || !this.hasSession()) return;
+    if (!this.isCurrent(generation)) {
+      this.clearHere(); // A session of an ended generation is not handed to anyone.
+      return;
+    }
+    this.post({ type: 'tokens', tokens: this.oktaAuth.tokenManager.getTokensSync(), generation });
+  }
+
+  private applyPeerTokens(tokens: unknown, generation: number): void {
+    // A session from before the last sign-out (a late renewal, a tab that slept through it) is over.
+    if (generation < this.generations.current()) return;
+    const mine = this.oktaAuth.tokenManager.getTokensSync();
+    const verdict = this.check(tokens, 'another tab', mine);
+    if (!verdict.ok) return;
+    this.generations.observe(generation);
+    this.setGeneration(generation);
+    if (!sameJson(mine, verdict.tokens)) {
+      this.applyingPeerTokens = true;
+      try {
+        this.oktaAuth.tokenManager.setTokens(verdict.tokens);
+      } finally {
+        this.applyingPeerTokens = false;
+      }
+    }
+    this.peerAnswered();
+  }
+
+  /** The session ended in another tab: end it here too, without telling anyone again. */
+  private endedElsewhere(generation: number): void {
+    this.generations.observe(generation);
+    if (this.generation === null || this.generation >= generation) return;
+    // This tab's refresh token may be one the ending tab never saw: with memory each tab has its
+    // own grant, and the renewing tab may have rotated it a moment ago. Revoke it (best effort).
+    if (this.isLeader) void this.revoke(this.oktaAuth.tokenManager.getTokensSync());
+    this.clearHere();
+  }
+
+  /** Clears this tab's tokens only (the other tabs are told by the caller, if at all). */
+  private clearHere(): void {
+    this.applyingPeerTokens = true;
+    try {
+      this.oktaAuth.tokenManager.clear();
+    } finally {
+      this.applyingPeerTokens = false;
+    }
+    this.setGeneration(null);
+  }
+
+  private async revoke({ accessToken, refreshToken }: Tokens): Promise<void> {
+    await Promise.allSettled([
+      refreshToken && this.oktaAuth.revokeRefreshToken(refreshToken),
+      accessToken && this.oktaAuth.revokeAccessToken(accessToken),
+    ]);
+  }
+
   private askOpenTabs(): Promise<void> {
-    if (!this.channel || this.hasTokens() || !this.sharesTokens()) {
+    if (!this.channel || this.hasSession() || !this.sharesTokens()) {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
@@ -224,14 +415,23 @@ export class SessionSync {
     });
   }
 
-  private answer(message: SessionMessage): void {
-    if (message.type === 'request-session' && this.hasTokens() && this.sharesTokens()) {
-      this.post({ type: 'tokens', tokens: this.oktaAuth.tokenManager.getTokensSync() });
-    } else if (message.type === 'tokens' && this.sharesTokens()) {
-      this.applyPeerTokens(message.tokens);
-      if (this.hasTokens()) this.peerAnswered();
-    } else if (message.type === 'request-renewal' && this.isLeader) {
-      void this.renewAccessToken();
+  private answer(data: unknown): void {
+    const message = parseSessionMessage(data);
+    if (!message) return; // Not one of ours, or malformed: dropped.
+    switch (message.type) {
+      case 'request-session':
+        if (this.sharesTokens()) this.postSession();
+        break;
+      case 'tokens':
+        if (this.sharesTokens()) this.applyPeerTokens(message.tokens, message.generation);
+        break;
+      case 'request-renewal':
+        // With memory, no other tab holds this tab's tokens, so none can need them renewed.
+        if (this.isLeader && this.config.tokenStorage !== 'memory') void this.renewAccessToken();
+        break;
+      case 'signed-out':
+        this.endedElsewhere(message.generation);
+        break;
     }
   }
 
@@ -251,16 +451,24 @@ export class SessionSync {
     this.wasSignedIn = signedIn;
   }
 
-  private async endAfterFailedRenewal(): Promise<void> {
-    if (this.endingHere || !this.hasTokens()) return;
-    this.endingHere = true;
+  /**
+   * Ends the session everywhere after a failed renewal; `problem` is the failed check, if one
+   * failed. On a page that requires sign-in, signs in again once, back to the same page.
+   */
+  private async endAfterFailedRenewal(problem: string | null): Promise<void> {
+    if (!this.hasSession()) return;
     const returnTo = this.router.url;
     const guarded = this.isOnGuardedPage();
-    // Clearing here also clears the other tabs (okta-auth-js syncs storage), so no tab keeps
-    // calling the API with a dead token; only this one goes to Okta.
-    this.oktaAuth.tokenManager.clear();
+    void this.endSession();
     if (guarded && !this.attempts.mustStop()) {
+      if (this.retriedRecently()) {
+        // The session the last automatic sign-in brought failed too: a sign-in would not help.
+        this.attempts.recordFailure(failedRenewalMessage(problem));
+        await this.router.navigateByUrl(CALLBACK_PATH); // It shows the message, with Try again.
+        return;
+      }
       this.attempts.recordAutomaticStart();
+      this.rememberRetry();
       try {
         await this.oktaAuth.signInWithRedirect({ originalUri: returnTo });
         return; // The page is on its way to Okta.
@@ -271,12 +479,26 @@ export class SessionSync {
     this.endingHere = false;
   }
 
-  private isOnGuardedPage(): boolean {
-    let route: ActivatedRouteSnapshot | null = this.router.routerState.snapshot.root;
-    while (route) {
-      if (route.routeConfig?.canActivate?.includes(authGuard)) return true;
-      route = route.firstChild;
-    }
-    return false;
+  private retriedRecently(): boolean {
+    const at = Number(sessionStorage.getItem(this.retryKey()));
+    return Number.isFinite(at) && at > 0 && Date.now() - at < RETRY_SIGN_IN_WINDOW_MS;
   }
+
+  private rememberRetry(): void {
+    sessionStorage.setItem(this.retryKey(), String(Date.now()));
+  }
+
+  private retryKey(): string {
+    return `${this.config.clientId}-renewal-sign-in-at`;
+  }
+
+  private isOnGuardedPage(): boolean {
+    return isSignInRequired(this.router.routerState.snapshot.root);
+  }
+}
+
+function failedRenewalMessage(problem: string | null): string {
+  return problem
+    ? `Okta's renewal of your session failed a security check (${problem}), so you were signed out. Please try again.`
+    : 'Your session could not be renewed, so you were signed out. Please try again.';
 }

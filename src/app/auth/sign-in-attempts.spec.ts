@@ -191,8 +191,8 @@ describe('SignInAttempts', () => {
       expect(attempts.lastError()).toBe('The token endpoint could not be reached.');
     });
 
-    // See the report: fields of the wrong type are spread into the counts unchecked today, so
-    // lastError() returns a number and "x" + 1 + 1 = "x11" never reaches 2: the loop never stops.
+    // sessionStorage is writable by any script of the origin: spread unchecked, a string count
+    // would grow as "x" + 1 + 1 = "x11", never reach 2, and the loop breaker would never stop a loop.
     describe('holding a record whose fields have the wrong types', () => {
       beforeEach(() =>
         sessionStorage.setItem(

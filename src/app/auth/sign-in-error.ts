@@ -5,14 +5,21 @@ export interface SignInErrorLike {
   readonly message?: string;
 }
 
-/**
- * A sentence a user can act on, for any error the sign-in redirect can end with.
- * The text is rendered with interpolation, never as HTML: provider text is untrusted.
- */
 /** What the user reads when this tab holds no transaction for the callback it landed on. */
 export const SIGN_IN_LOST_MESSAGE =
   'This sign-in was started in another tab or has expired. Please try again.';
 
+/**
+ * What the user reads when the callback carries an error that answers no sign-in of this tab: a
+ * link anyone could have crafted, so none of its words are shown.
+ */
+export const FOREIGN_RESPONSE_MESSAGE =
+  'This sign-in link did not come from this browser, so nothing was changed. If you were signing in, finish in the tab where you started, or use Try again.';
+
+/**
+ * A sentence a user can act on, for any error the sign-in redirect can end with.
+ * The text is rendered with interpolation, never as HTML: provider text is untrusted.
+ */
 export function describeSignInError(error: unknown): string {
   const { errorCode, errorSummary, message } = asErrorLike(error);
   const detail = (errorSummary || message || '').trim();

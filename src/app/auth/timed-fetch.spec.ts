@@ -306,9 +306,8 @@ describe('createTimedHttpClient', () => {
       ).toBeResolved();
     });
 
-    // See the report: the deadline also covers reading the body (fetch errors the body stream with
-    // the signal's reason), but response.text() is outside the try, so the raw stream error (from
-    // real fetch, a DOMException "signal timed out") reaches the user instead of this sentence.
+    // The deadline also covers reading the body: fetch errors the body stream with the signal's
+    // reason (from real fetch, a DOMException "signal timed out"), which must not reach the user.
     it('gives up with the same message when the body stops arriving before the deadline', async () => {
       const headersThenSilence: typeof fetch = (_input, init) => {
         const signal = init?.signal;

@@ -1,23 +1,30 @@
 import {
+  base64UrlJson,
+  TEST_CLIENT_ID,
+  TEST_ISSUER,
+  TEST_NOW_SECONDS,
+  testIdTokenClaims,
+  unsignedJwt,
+} from './testing/auth-fixtures';
+import {
+  decodeJwtPayload,
   findIdTokenClaimsProblem,
   findIdTokenHeaderProblem,
+  findRenewedIdTokenClaimsProblem,
   IdTokenExpectations,
+  RenewedIdTokenExpectations,
 } from './token-checks';
 
-const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
-const CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
+const ISSUER = TEST_ISSUER;
+const CLIENT_ID = TEST_CLIENT_ID;
 const NONCE = 'n-0S6_WzA2Mj';
-const NOW = 1_900_000_000;
+const NOW = TEST_NOW_SECONDS;
 const SKEW = 300;
-
-/** Base64url without padding, as in a JWT. */
-function base64Url(json: unknown): string {
-  return btoa(JSON.stringify(json)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+const base64Url = base64UrlJson;
 
 /** A compact JWT with `header`; the payload and signature do not matter to the header check. */
 function jwtWithHeader(header: unknown): string {
-  return `${base64Url(header)}.${base64Url({ sub: '00u1abcd' })}.c2lnbmF0dXJl`;
+  return unsignedJwt({ sub: '00u1abcd' }, header);
 }
 
 describe('findIdTokenHeaderProblem', () => {
@@ -242,5 +249,109 @@ describe('findIdTokenClaimsProblem', () => {
     expect(findIdTokenClaimsProblem(lateToken, { ...expected, maxClockSkewSeconds: 30 })).toBe(
       'the ID token has expired',
     );
+  });
+});
+
+describe('findRenewedIdTokenClaimsProblem', () => {
+  /** The session's current ID token: the one a renewed token replaces. */
+  const previous = testIdTokenClaims({ nonce: NONCE });
+  const expected: RenewedIdTokenExpectations = {
+    issuer: ISSUER,
+    clientId: CLIENT_ID,
+    previous,
+    nowSeconds: NOW,
+    maxClockSkewSeconds: SKEW,
+  };
+
+  /** A refreshed ID token: issued now, no nonce (a refresh need not carry one). */
+  function renewed(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    const claims: Record<string, unknown> = {
+      ...previous,
+      iat: NOW,
+      exp: NOW + 3600,
+      ...overrides,
+    };
+    delete claims['nonce'];
+    for (const [name, value] of Object.entries(overrides)) {
+      if (value === undefined) delete claims[name];
+    }
+    return claims;
+  }
+
+  const valid: [string, Record<string, unknown>][] = [
+    ['a refreshed token without a nonce', renewed()],
+    ['a refreshed token that still carries the nonce', { ...renewed(), nonce: NONCE }],
+    ['a refreshed token without auth_time', renewed({ auth_time: undefined })],
+    ['new profile claims (name, groups)', renewed({ name: 'Ada', groups: ['Admins'] })],
+  ];
+  for (const [what, claims] of valid) {
+    it(`finds no problem with ${what}`, () => {
+      expect(findRenewedIdTokenClaimsProblem(claims, expected)).toBeNull();
+    });
+  }
+
+  const invalid: [string, Record<string, unknown>, string][] = [
+    // The sign-in rules, except the nonce.
+    [
+      'another issuer',
+      renewed({ iss: 'https://evil.example' }),
+      'the ID token comes from another issuer',
+    ],
+    [
+      'another application',
+      renewed({ aud: 'other' }),
+      'the ID token was issued to another application',
+    ],
+    ['no exp', renewed({ exp: undefined }), 'the ID token has no expiry'],
+    ['an exp that is not a number', renewed({ exp: 'soon' }), 'the ID token has no expiry'],
+    ['no iat', renewed({ iat: undefined }), 'the ID token has no issue time'],
+    ['an expired token', renewed({ exp: NOW - SKEW - 1 }), 'the ID token has expired'],
+    ['no sub', renewed({ sub: undefined }), 'the ID token names no user'],
+    // OpenID Connect Core §12.2.
+    ['another user', renewed({ sub: '00u-someone-else' }), 'the new ID token names another user'],
+    [
+      'another audience list',
+      renewed({ aud: [CLIENT_ID, 'api://default'], azp: CLIENT_ID }),
+      'the new ID token has another audience',
+    ],
+    [
+      'a new auth_time',
+      renewed({ auth_time: NOW }),
+      'the new ID token claims another sign-in (auth_time changed)',
+    ],
+  ];
+  for (const [what, claims, problem] of invalid) {
+    it(`refuses ${what}: "${problem}"`, () => {
+      expect(findRenewedIdTokenClaimsProblem(claims, expected)).toBe(problem);
+    });
+  }
+
+  it('refuses a token from another issuer than the current one, even when it is the configured one', () => {
+    const fromElsewhere = { ...previous, iss: 'https://other.example/oauth2/default' };
+
+    expect(
+      findRenewedIdTokenClaimsProblem(renewed(), { ...expected, previous: fromElsewhere }),
+    ).toBe('the new ID token comes from another issuer');
+  });
+
+  it('refuses an auth_time where the current token had none', () => {
+    const withoutAuthTime = { ...previous };
+    delete withoutAuthTime['auth_time'];
+
+    expect(
+      findRenewedIdTokenClaimsProblem(renewed(), { ...expected, previous: withoutAuthTime }),
+    ).toBe('the new ID token claims another sign-in (auth_time changed)');
+  });
+});
+
+describe('decodeJwtPayload', () => {
+  it('decodes UTF-8 claims', () => {
+    expect(decodeJwtPayload(unsignedJwt({ name: 'Zoë Ærø 山田' }))).toEqual({
+      name: 'Zoë Ærø 山田',
+    });
+  });
+
+  it('returns null for text that is not a JWT', () => {
+    expect(decodeJwtPayload('not a token')).toBeNull();
   });
 });

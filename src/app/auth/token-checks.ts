@@ -1,6 +1,6 @@
 /**
- * ID token checks that okta-auth-js 7.14 skips in the authorization code flow, from OpenID Connect
- * Core §3.1.3.7. Pure functions: each returns a problem (a short phrase) or null.
+ * ID token checks that okta-auth-js 7.14 skips in the authorization code flow (OpenID Connect Core
+ * §3.1.3.7) and on renewal (§12.2). Pure functions: each returns a problem (a short phrase) or null.
  */
 
 /** What the ID token must match for this sign-in. */
@@ -35,7 +35,53 @@ export function findIdTokenClaimsProblem(
   claims: Readonly<Record<string, unknown>>,
   expected: IdTokenExpectations,
 ): string | null {
-  const { issuer, clientId, nonce, nowSeconds, maxClockSkewSeconds: skew } = expected;
+  const { nonce } = expected;
+  return (
+    findCommonClaimsProblem(claims, expected) ??
+    (!nonce || claims['nonce'] !== nonce ? 'the ID token does not belong to this sign-in' : null)
+  );
+}
+
+/** What a renewed ID token must match: the sign-in's rules, and the session's current ID token. */
+export interface RenewedIdTokenExpectations {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** The claims of the ID token the session holds now (the one being replaced). */
+  readonly previous: Readonly<Record<string, unknown>>;
+  readonly nowSeconds: number;
+  readonly maxClockSkewSeconds: number;
+}
+
+/**
+ * Checks the claims of an ID token that replaces the session's current one (a refresh token grant,
+ * or another tab's copy of the session): every sign-in check except the nonce, which a refreshed
+ * token need not carry, plus OpenID Connect Core §12.2: `iss`, `sub` and `aud` as in the current
+ * ID token, and an `auth_time`, if present, that still names the original authentication.
+ */
+export function findRenewedIdTokenClaimsProblem(
+  claims: Readonly<Record<string, unknown>>,
+  expected: RenewedIdTokenExpectations,
+): string | null {
+  const common = findCommonClaimsProblem(claims, expected);
+  if (common) return common;
+  const { previous } = expected;
+  if (claims['iss'] !== previous['iss']) return 'the new ID token comes from another issuer';
+  if (claims['sub'] !== previous['sub']) return 'the new ID token names another user';
+  if (!sameAudience(claims['aud'], previous['aud'])) {
+    return 'the new ID token has another audience';
+  }
+  if ('auth_time' in claims && claims['auth_time'] !== previous['auth_time']) {
+    return 'the new ID token claims another sign-in (auth_time changed)';
+  }
+  return null;
+}
+
+/** The checks every ID token passes, whatever brought it: §3.1.3.7 without the nonce. */
+function findCommonClaimsProblem(
+  claims: Readonly<Record<string, unknown>>,
+  expected: Omit<IdTokenExpectations, 'nonce'>,
+): string | null {
+  const { issuer, clientId, nowSeconds, maxClockSkewSeconds: skew } = expected;
   if (claims['iss'] !== issuer) return 'the ID token comes from another issuer';
   const audience = claims['aud'];
   const audiences = Array.isArray(audience) ? audience : [audience];
@@ -49,16 +95,29 @@ export function findIdTokenClaimsProblem(
   if (typeof claims['iat'] !== 'number') return 'the ID token has no issue time';
   if (claims['exp'] + skew < nowSeconds) return 'the ID token has expired';
   if (claims['iat'] - skew > nowSeconds) return 'the ID token was issued in the future';
-  if (!nonce || claims['nonce'] !== nonce) return 'the ID token does not belong to this sign-in';
   return null;
+}
+
+function sameAudience(a: unknown, b: unknown): boolean {
+  const list = (value: unknown) => (Array.isArray(value) ? value : [value]);
+  const [left, right] = [list(a), list(b)];
+  return left.length === right.length && left.every((entry, index) => entry === right[index]);
+}
+
+/** The decoded payload of a compact JWT, or null when it is not one. */
+export function decodeJwtPayload(jwt: string): Record<string, unknown> | null {
+  return decodeJwtPart(jwt, 1);
 }
 
 function decodeJwtPart(jwt: string, index: number): Record<string, unknown> | null {
   const part = jwt.split('.')[index];
   if (!part) return null;
   try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-    const value: unknown = JSON.parse(json);
+    const bytes = Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (char) =>
+      char.charCodeAt(0),
+    );
+    // Claims are UTF-8 JSON (RFC 7519 §7.2): a user named Zoë must decode as Zoë.
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
   } catch {
     return null;

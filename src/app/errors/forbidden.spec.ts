@@ -2,6 +2,7 @@ import { signal } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
+import { ADMIN_GROUP } from '../admin/admin-group';
 import { AuthSession } from '../auth';
 import { Forbidden } from './forbidden';
 
@@ -21,6 +22,7 @@ describe('Forbidden', () => {
           withComponentInputBinding(),
         ),
         { provide: AuthSession, useValue: session },
+        { provide: ADMIN_GROUP, useValue: 'Ops & Admins' },
       ],
     });
   });
@@ -37,17 +39,17 @@ describe('Forbidden', () => {
     element.querySelector('[role="alert"]')?.textContent?.replace(/\s+/g, ' ').trim();
 
   it('says the user has no access to the page', async () => {
-    const fixture = await render('Admins');
+    const fixture = await render('Ops & Admins');
 
     expect(page(fixture).querySelector('h1')?.textContent).toBe(
       "You don't have access to this page",
     );
   });
 
-  it('names the required group in an alert', async () => {
-    const fixture = await render('Admins');
+  it('names the required group in an alert when it is the configured one', async () => {
+    const fixture = await render('Ops & Admins');
 
-    expect(page(fixture).querySelector('[role="alert"] strong')?.textContent).toBe('Admins');
+    expect(page(fixture).querySelector('[role="alert"] strong')?.textContent).toBe('Ops & Admins');
   });
 
   it('speaks of the "required" group when none is given', async () => {
@@ -59,7 +61,7 @@ describe('Forbidden', () => {
   it('names the signed-in user, who is not in the group', async () => {
     displayName.set('Ada Lovelace');
 
-    const fixture = await render('Admins');
+    const fixture = await render('Ops & Admins');
 
     expect(alertText(page(fixture))).toContain(
       'You are signed in as Ada Lovelace, who is not in it.',
@@ -67,29 +69,38 @@ describe('Forbidden', () => {
   });
 
   it('leaves the user sentence out when nobody is signed in', async () => {
-    const fixture = await render('Admins');
+    const fixture = await render('Ops & Admins');
 
     expect(alertText(page(fixture))).not.toContain('signed in as');
   });
 
-  it('shows a group name with markup as text', async () => {
-    const fixture = await render('<img src=x onerror="window.hacked=1">');
+  // Anyone can link to /forbidden?group=…: a name the configuration does not hold is not shown.
+  describe('given a group name that is not a configured group', () => {
+    const names: [string, string][] = [
+      ['words of an attacker', 'Support. Call +1 555 0100 to be added'],
+      ['markup', '<img src=x onerror="window.hacked=1">'],
+      ['a name that differs only in case', 'ops & admins'],
+    ];
+    for (const [what, name] of names) {
+      it(`shows none of it, only generic text (${what})`, async () => {
+        const fixture = await render(name);
 
-    expect(page(fixture).querySelector('img')).toBeNull();
-    expect(page(fixture).querySelector('[role="alert"] strong')?.textContent).toBe(
-      '<img src=x onerror="window.hacked=1">',
-    );
+        expect(page(fixture).textContent).not.toContain(name);
+        expect(page(fixture).querySelector('img, [role="alert"] strong')).toBeNull();
+        expect(alertText(page(fixture))).toContain('members of the required group');
+      });
+    }
   });
 
   it('links to the home page', async () => {
-    const fixture = await render('Admins');
+    const fixture = await render('Ops & Admins');
 
     const link = page(fixture).querySelector<HTMLAnchorElement>('a');
     expect(link?.textContent).toBe('Go to the home page');
     expect(link?.getAttribute('href')).toBe('/');
   });
 
-  it('takes the group from the ?group= query parameter', async () => {
+  it('names the configured group that the ?group= query parameter asks for', async () => {
     const harness = await RouterTestingHarness.create();
 
     await harness.navigateByUrl('/forbidden?group=Ops%20%26%20Admins', Forbidden);
@@ -98,5 +109,19 @@ describe('Forbidden', () => {
       'Ops & Admins',
     );
     expect(TestBed.inject(Router).url).toBe('/forbidden?group=Ops%20%26%20Admins');
+  });
+
+  it('shows no text from a ?group= query parameter that names no configured group', async () => {
+    const harness = await RouterTestingHarness.create();
+
+    await harness.navigateByUrl(
+      `/forbidden?group=${encodeURIComponent('<script>alert(1)</script>Call +1 555 0100')}`,
+      Forbidden,
+    );
+
+    const text = page(harness.fixture).textContent ?? '';
+    expect(text).not.toContain('<script>');
+    expect(text).not.toContain('555 0100');
+    expect(alertText(page(harness.fixture))).toContain('members of the required group');
   });
 });

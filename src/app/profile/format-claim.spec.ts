@@ -31,8 +31,8 @@ describe('formatClaim', () => {
     });
   }
 
-  // See the report: `new Date(value * 1000).toISOString()` throws a RangeError for numbers outside
-  // the Date range (about ±8.64e12 seconds), and the exception takes the whole Profile page down.
+  // `new Date(value * 1000).toISOString()` throws a RangeError outside the Date range (about
+  // ±8.64e12 seconds); thrown while rendering, it would take the whole Profile page down.
   for (const value of [1e20, -1e20]) {
     it(`shows an out-of-range time (${value}) as its number instead of throwing`, () => {
       let text = '';

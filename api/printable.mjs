@@ -1,0 +1,18 @@
+// Values that come from a request or a token (a claim, an Origin header) end up in log lines, so
+// anything that could forge or hide a line is replaced: C0 controls such as CR and LF, DEL, and
+// every non-ASCII character, which covers C1 controls such as U+0085 (next line) and U+009B (CSI)
+// that JSON.stringify leaves as they are.
+
+/** `value` as JSON, printable ASCII only, at most `max` characters. */
+export function printable(value, max = 100) {
+  return String(JSON.stringify(value))
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, max);
+}
+
+/** Printable ASCII only, at most `max` characters: for text that is already a message. */
+export function printableText(text, max = 300) {
+  return String(text)
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, max);
+}

@@ -1,0 +1,65 @@
+// What `npm start` runs: each server's command, environment overrides and readiness URL, derived
+// from the settings alone, so that a test can check what would start without starting anything.
+import { join } from 'node:path';
+
+/**
+ * @param {ReturnType<import('./settings.mjs').resolveSettings>} settings
+ * @param {{ root: string, node?: string }} paths the repository root and the Node binary to run
+ * @returns {{ name: string, command: string, args: string[], env: Record<string, string>,
+ *   readyUrl: string, readyTimeoutMs?: number }[]} in start order; `env` is laid over the
+ *   environment of `npm start` itself (see processes.mjs, childEnv)
+ */
+export function planStart(settings, { root, node = process.execPath }) {
+  const { auth, devProvider } = settings;
+  const servers = [];
+
+  if (devProvider) {
+    servers.push({
+      name: 'provider',
+      command: node,
+      args: [join(root, 'dev-provider/server.mjs')],
+      env: {
+        DEV_PROVIDER_PORT: String(devProvider.port),
+        DEV_PROVIDER_CLIENT_ID: devProvider.clientId,
+        DEV_PROVIDER_APP_ORIGINS: settings.appOrigin,
+        DEV_PROVIDER_AUDIENCE: settings.audience,
+        // The fault switch is for the test stack only; never inherit it from the shell here.
+        DEV_PROVIDER_FAULTS: 'off',
+      },
+      readyUrl: `${auth.issuer}/.well-known/openid-configuration`,
+    });
+  }
+
+  servers.push({
+    name: 'api',
+    command: node,
+    args: [join(root, 'api/server.mjs')],
+    env: {
+      OKTA_ISSUER: auth.issuer,
+      OKTA_AUDIENCE: settings.audience,
+      // The API accepts only the tokens of these clients: by default the app's own.
+      API_CLIENT_IDS: settings.apiClientIds,
+      ...(settings.apiRequiredScopes && { API_REQUIRED_SCOPES: settings.apiRequiredScopes }),
+      API_PORT: String(settings.apiPort),
+      APP_ORIGINS: settings.appOrigin,
+    },
+    readyUrl: `${settings.apiUrl}/api/health`,
+  });
+
+  servers.push({
+    name: 'app',
+    command: node,
+    args: [
+      join(root, 'node_modules/@angular/cli/bin/ng.js'),
+      'serve',
+      '--port',
+      String(settings.appPort),
+    ],
+    env: { NG_CLI_ANALYTICS: 'false' },
+    // ng serve's first build is slow on a small machine.
+    readyUrl: `${settings.appOrigin}/config.json`,
+    readyTimeoutMs: 300_000,
+  });
+
+  return servers;
+}

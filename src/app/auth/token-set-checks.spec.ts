@@ -1,0 +1,295 @@
+import type { Tokens } from '@okta/okta-auth-js/core';
+import {
+  TEST_CLIENT_ID,
+  TEST_ISSUER,
+  TEST_NOW_SECONDS,
+  testAccessToken,
+  testSession,
+  unsignedJwt,
+} from './testing/auth-fixtures';
+import {
+  checkTokenSet,
+  EXPIRE_EARLY_SECONDS,
+  oauthUrlsOf,
+  TokenSetExpectations,
+} from './token-set-checks';
+
+type Change = (tokens: Tokens) => Tokens;
+
+describe('checkTokenSet', () => {
+  const base: Omit<TokenSetExpectations, 'source'> = {
+    issuer: TEST_ISSUER,
+    clientId: TEST_CLIENT_ID,
+    current: testSession(),
+    nowSeconds: TEST_NOW_SECONDS,
+    maxClockSkewSeconds: 300,
+  };
+  const renewal: TokenSetExpectations = { ...base, source: 'renewal' };
+  const anotherTab: TokenSetExpectations = { ...base, source: 'another tab' };
+  const renewed = () => testSession({ accessToken: 'renewed', refreshToken: 'rotated' });
+
+  /** `renewed()` with one token's fields changed. */
+  const withField =
+    (key: keyof Tokens, change: Record<string, unknown>): Change =>
+    (tokens) =>
+      ({ ...tokens, [key]: { ...tokens[key], ...change } }) as Tokens;
+  /** `renewed()` with an ID token whose JWT and claims are `claims`. */
+  const withClaims =
+    (change: Record<string, unknown>): Change =>
+    (tokens) => {
+      const claims = JSON.parse(
+        JSON.stringify({ ...(tokens.idToken?.claims as object), ...change }),
+      ) as Record<string, unknown>;
+      return withField('idToken', { idToken: unsignedJwt(claims), claims })(tokens);
+    };
+  const without =
+    (key: keyof Tokens): Change =>
+    (tokens) => {
+      const rest = { ...tokens };
+      delete rest[key];
+      return rest;
+    };
+
+  for (const [name, expected] of [
+    ['a renewal', renewal],
+    ['another tab', anotherTab],
+  ] as const) {
+    describe(`for ${name}`, () => {
+      it('accepts a set that continues the session, and returns a clean copy', () => {
+        const verdict = checkTokenSet(renewed(), expected);
+
+        expect(verdict).toEqual({ ok: true, tokens: renewed() });
+      });
+
+      it('accepts a set without a refresh token (a grant that did not rotate it)', () => {
+        expect(checkTokenSet(without('refreshToken')(renewed()), expected).ok).toBeTrue();
+      });
+
+      it('leaves out fields okta-auth-js does not need', () => {
+        const tokens = withField('accessToken', { pendingRemove: true, extra: 'x' })(renewed());
+
+        expect(checkTokenSet(tokens, expected)).toEqual({ ok: true, tokens: renewed() });
+      });
+
+      it('accepts a first session when there is none to continue', () => {
+        expect(checkTokenSet(renewed(), { ...expected, current: {} }).ok).toBeTrue();
+      });
+
+      const refused: [string, Change | unknown, string][] = [
+        ['something that is not an object', 'tokens', 'the token set is not an object'],
+        ['an empty set', {}, 'there is no ID token'],
+        ['no ID token', without('idToken'), 'there is no ID token'],
+        ['no access token', without('accessToken'), 'there is no access token'],
+        // The ID token.
+        [
+          'an ID token that is not a string',
+          withField('idToken', { idToken: 42 }),
+          'the ID token is not a string',
+        ],
+        [
+          'an ID token without claims',
+          withField('idToken', { claims: null }),
+          'the ID token has no claims',
+        ],
+        [
+          'claims that differ from the JWT (forged groups)',
+          (tokens: Tokens) =>
+            withField('idToken', {
+              claims: { ...(tokens.idToken?.claims as object), groups: ['Admins'] },
+            })(tokens),
+          'the ID token claims differ from the token itself',
+        ],
+        [
+          'an ID token expiry that is not a number (exp "soon" in okta-auth-js)',
+          withField('idToken', { expiresAt: NaN }),
+          'the ID token has no usable expiry time',
+        ],
+        [
+          'an ID token without scopes',
+          withField('idToken', { scopes: 'openid' }),
+          'the ID token has no scopes',
+        ],
+        [
+          'an ID token with another authorize endpoint',
+          withField('idToken', { authorizeUrl: 'https://evil.example/authorize' }),
+          'the ID token names another authorize endpoint',
+        ],
+        [
+          'an ID token stored for another issuer',
+          withField('idToken', { issuer: 'https://evil.example/oauth2/default' }),
+          'the ID token is stored for another issuer',
+        ],
+        [
+          'an ID token stored for another application',
+          withField('idToken', { clientId: '0oaOTHER' }),
+          'the ID token is stored for another application',
+        ],
+        [
+          'an unsigned ID token',
+          (tokens: Tokens) =>
+            withField('idToken', {
+              idToken: unsignedJwt(tokens.idToken?.claims, { alg: 'none' }),
+            })(tokens),
+          'the ID token is signed with none, not RS256',
+        ],
+        [
+          'an ID token from another issuer',
+          withClaims({ iss: 'https://evil.example' }),
+          'the ID token comes from another issuer',
+        ],
+        [
+          'an ID token for another application',
+          withClaims({ aud: '0oaOTHER' }),
+          'the ID token was issued to another application',
+        ],
+        ['an ID token without exp', withClaims({ exp: undefined }), 'the ID token has no expiry'],
+        [
+          'an ID token for another user',
+          withClaims({ sub: '00u-other' }),
+          'the new ID token names another user',
+        ],
+        [
+          'an ID token of another sign-in',
+          withClaims({ auth_time: TEST_NOW_SECONDS }),
+          'the new ID token claims another sign-in (auth_time changed)',
+        ],
+        // The access token.
+        [
+          'an access token that is not a string',
+          withField('accessToken', { accessToken: null }),
+          'the access token is not a string',
+        ],
+        [
+          'an access token without claims',
+          withField('accessToken', { claims: 'x' }),
+          'the access token has no claims',
+        ],
+        [
+          'an access token without an expiry',
+          withField('accessToken', { expiresAt: undefined }),
+          'the access token has no usable expiry time',
+        ],
+        [
+          'an access token with an infinite expiry',
+          withField('accessToken', { expiresAt: Infinity }),
+          'the access token has no usable expiry time',
+        ],
+        [
+          'an access token without a type',
+          withField('accessToken', { tokenType: '' }),
+          'the access token has no type',
+        ],
+        [
+          'an access token without scopes',
+          withField('accessToken', { scopes: [1] }),
+          'the access token has no scopes',
+        ],
+        [
+          'an access token with another authorize endpoint',
+          withField('accessToken', { authorizeUrl: 'https://evil.example/authorize' }),
+          'the access token names another authorize endpoint',
+        ],
+        [
+          'an access token sent to another userinfo endpoint',
+          withField('accessToken', { userinfoUrl: 'https://evil.example/userinfo' }),
+          'the access token names another userinfo endpoint',
+        ],
+        // The refresh token.
+        [
+          'a refresh token that is not an object',
+          (tokens: Tokens) => ({ ...tokens, refreshToken: 'refresh' }) as unknown as Tokens,
+          'the refresh token is not an object',
+        ],
+        [
+          'a refresh token that is not a string',
+          withField('refreshToken', { refreshToken: ['x'] }),
+          'the refresh token is not a string',
+        ],
+        [
+          'a refresh token without an expiry',
+          withField('refreshToken', { expiresAt: '1' }),
+          'the refresh token has no usable expiry time',
+        ],
+        [
+          'a refresh token without scopes',
+          withField('refreshToken', { scopes: undefined }),
+          'the refresh token has no scopes',
+        ],
+        [
+          'a refresh token sent to another token endpoint',
+          withField('refreshToken', { tokenUrl: 'https://evil.example/v1/token' }),
+          'the refresh token names another token endpoint',
+        ],
+        [
+          'a refresh token with another authorize endpoint',
+          withField('refreshToken', { authorizeUrl: 'https://evil.example/v1/authorize' }),
+          'the refresh token names another authorize endpoint',
+        ],
+        [
+          'a refresh token stored for another issuer',
+          withField('refreshToken', { issuer: 'https://evil.example/oauth2/default' }),
+          'the refresh token is stored for another issuer',
+        ],
+      ];
+      for (const [what, input, problem] of refused) {
+        it(`refuses ${what}: "${problem}"`, () => {
+          const tokens = typeof input === 'function' ? (input as Change)(renewed()) : input;
+
+          expect(checkTokenSet(tokens, expected)).toEqual({ ok: false, problem });
+        });
+      }
+    });
+  }
+
+  describe('how fresh the set must be', () => {
+    const renewAt = TEST_NOW_SECONDS + EXPIRE_EARLY_SECONDS;
+
+    it('refuses a renewed access token that is due for renewal at once (a renewal storm)', () => {
+      const tokens = withField('accessToken', { expiresAt: renewAt })(renewed());
+
+      expect(checkTokenSet(tokens, renewal)).toEqual({
+        ok: false,
+        problem: 'the new access token expires at once',
+      });
+    });
+
+    it('refuses a renewed ID token that is due for renewal at once (exp in the past)', () => {
+      const tokens = withField('idToken', { expiresAt: TEST_NOW_SECONDS - 60 })(renewed());
+
+      expect(checkTokenSet(tokens, renewal)).toEqual({
+        ok: false,
+        problem: 'the new ID token expires at once',
+      });
+    });
+
+    it('accepts renewed tokens that last past the next renewal time', () => {
+      const tokens = withField('accessToken', { expiresAt: renewAt + 1 })(
+        withField('idToken', { expiresAt: renewAt + 1 })(renewed()),
+      );
+
+      expect(checkTokenSet(tokens, renewal).ok).toBeTrue();
+    });
+
+    it("accepts another tab's set that is due for renewal (the renewing tab renews it)", () => {
+      const tokens = { ...renewed(), accessToken: testAccessToken('due', { expiresAt: renewAt }) };
+
+      expect(checkTokenSet(tokens, anotherTab).ok).toBeTrue();
+    });
+  });
+});
+
+describe('oauthUrlsOf', () => {
+  it('derives the endpoints of a custom authorization server from its issuer', () => {
+    expect(oauthUrlsOf('https://dev-1.okta.com/oauth2/default')).toEqual({
+      authorize: 'https://dev-1.okta.com/oauth2/default/v1/authorize',
+      token: 'https://dev-1.okta.com/oauth2/default/v1/token',
+      userinfo: 'https://dev-1.okta.com/oauth2/default/v1/userinfo',
+    });
+  });
+
+  it("derives the org authorization server's endpoints from the org URL", () => {
+    expect(oauthUrlsOf('https://dev-1.okta.com').token).toBe(
+      'https://dev-1.okta.com/oauth2/v1/token',
+    );
+  });
+});

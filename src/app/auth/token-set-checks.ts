@@ -1,0 +1,202 @@
+import type { AccessToken, IDToken, RefreshToken, Tokens } from '@okta/okta-auth-js/core';
+import {
+  decodeJwtPayload,
+  findIdTokenHeaderProblem,
+  findRenewedIdTokenClaimsProblem,
+} from './token-checks';
+
+/**
+ * okta-auth-js's `tokenManager.expireEarlySeconds`: it reports a token as expired (and SessionSync
+ * renews it) this long before its `expiresAt`. okta-auth-js forces its default, 30, outside
+ * localhost, and the app does not change it.
+ */
+export const EXPIRE_EARLY_SECONDS = 30;
+
+/** Where a token set comes from; the one difference is how fresh it must be. */
+export type TokenSetSource =
+  /** A refresh token grant this tab just made: it must last past the next renewal time. */
+  | 'renewal'
+  /** Another tab of the app, over the BroadcastChannel: it may be due for renewal already. */
+  | 'another tab';
+
+export interface TokenSetExpectations {
+  readonly source: TokenSetSource;
+  /** The configured issuer and client id. */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** The session this tab holds now: a new set must continue it (same issuer, user, audience). */
+  readonly current: Tokens;
+  readonly nowSeconds: number;
+  readonly maxClockSkewSeconds: number;
+}
+
+export type TokenSetVerdict =
+  { readonly ok: true; readonly tokens: Tokens } | { readonly ok: false; readonly problem: string };
+
+/**
+ * The one gate for every token set that replaces or joins the session after sign-in: a renewal's
+ * answer, or another tab's copy. Returns a clean copy (known fields only) to store, or the problem.
+ *
+ * - Shape: each token the type okta-auth-js stores, with a finite `expiresAt`. A missing or NaN
+ *   expiry makes okta-auth-js's expiry timer fire at once, and each renewal would then start the
+ *   next one: a renewal storm.
+ * - Origin: issuer and client are the configured ones, and every endpoint URL a token carries is
+ *   the one okta-auth-js derives from the issuer (a refresh token's `tokenUrl` is where okta-auth-js
+ *   sends it, and an access token's `userinfoUrl` where it sends that).
+ * - The ID token: RS256 with a `kid`, `claims` equal to its payload, and the claims checks of
+ *   `findRenewedIdTokenClaimsProblem` against the session's current ID token.
+ *
+ * Signatures are verified by okta-auth-js for renewals; a message from another tab is not
+ * re-verified (whatever can post on the channel is same-origin and can write storage directly).
+ */
+export function checkTokenSet(input: unknown, expected: TokenSetExpectations): TokenSetVerdict {
+  const fail = (problem: string): TokenSetVerdict => ({ ok: false, problem });
+  if (!isPlainObject(input)) return fail('the token set is not an object');
+  const urls = oauthUrlsOf(expected.issuer);
+
+  const idToken = readIdToken(input['idToken'], urls, expected);
+  if (typeof idToken === 'string') return fail(idToken);
+  const accessToken = readAccessToken(input['accessToken'], urls);
+  if (typeof accessToken === 'string') return fail(accessToken);
+  const refreshToken =
+    input['refreshToken'] === undefined
+      ? undefined
+      : readRefreshToken(input['refreshToken'], urls, expected);
+  if (typeof refreshToken === 'string') return fail(refreshToken);
+
+  if (expected.source === 'renewal') {
+    // A renewal that is due again at once would make the next renewal start at once.
+    const renewAt = expected.nowSeconds + EXPIRE_EARLY_SECONDS;
+    if (!(accessToken.expiresAt > renewAt)) return fail('the new access token expires at once');
+    if (!(idToken.expiresAt > renewAt)) return fail('the new ID token expires at once');
+  }
+  const problem =
+    findIdTokenHeaderProblem(idToken.idToken) ??
+    findRenewedIdTokenClaimsProblem(idToken.claims as unknown as Record<string, unknown>, {
+      issuer: expected.issuer,
+      clientId: expected.clientId,
+      // A tab without a session has nothing to continue: the claims then only meet the sign-in rules.
+      previous: (expected.current.idToken?.claims ?? idToken.claims) as unknown as Record<
+        string,
+        unknown
+      >,
+      nowSeconds: expected.nowSeconds,
+      maxClockSkewSeconds: expected.maxClockSkewSeconds,
+    });
+  if (problem) return fail(problem);
+  return {
+    ok: true,
+    tokens: refreshToken ? { idToken, accessToken, refreshToken } : { idToken, accessToken },
+  };
+}
+
+interface OAuthUrls {
+  readonly authorize: string;
+  readonly token: string;
+  readonly userinfo: string;
+}
+
+/** The endpoint URLs okta-auth-js derives from the issuer (its getOAuthUrls, without overrides). */
+export function oauthUrlsOf(issuer: string): OAuthUrls {
+  const base = issuer.indexOf('/oauth2') > 0 ? issuer : `${issuer}/oauth2`;
+  return {
+    authorize: `${base}/v1/authorize`,
+    token: `${base}/v1/token`,
+    userinfo: `${base}/v1/userinfo`,
+  };
+}
+
+function readIdToken(
+  value: unknown,
+  urls: OAuthUrls,
+  { issuer, clientId }: TokenSetExpectations,
+): IDToken | string {
+  if (!isPlainObject(value)) return 'there is no ID token';
+  const { idToken, claims, expiresAt, scopes, authorizeUrl } = value;
+  if (!isText(idToken)) return 'the ID token is not a string';
+  if (!isPlainObject(claims)) return 'the ID token has no claims';
+  if (!sameJson(decodeJwtPayload(idToken), claims)) {
+    return 'the ID token claims differ from the token itself';
+  }
+  if (!isFiniteNumber(expiresAt)) return 'the ID token has no usable expiry time';
+  if (!isScopes(scopes)) return 'the ID token has no scopes';
+  if (authorizeUrl !== urls.authorize) return 'the ID token names another authorize endpoint';
+  if (value['issuer'] !== issuer) return 'the ID token is stored for another issuer';
+  if (value['clientId'] !== clientId) return 'the ID token is stored for another application';
+  return {
+    idToken,
+    claims: claims as unknown as IDToken['claims'],
+    expiresAt,
+    scopes: [...scopes],
+    authorizeUrl,
+    issuer,
+    clientId,
+  };
+}
+
+function readAccessToken(value: unknown, urls: OAuthUrls): AccessToken | string {
+  if (!isPlainObject(value)) return 'there is no access token';
+  const { accessToken, claims, expiresAt, tokenType, scopes, authorizeUrl, userinfoUrl } = value;
+  if (!isText(accessToken)) return 'the access token is not a string';
+  if (!isPlainObject(claims)) return 'the access token has no claims';
+  if (!isFiniteNumber(expiresAt)) return 'the access token has no usable expiry time';
+  if (!isText(tokenType)) return 'the access token has no type';
+  if (!isScopes(scopes)) return 'the access token has no scopes';
+  if (authorizeUrl !== urls.authorize) return 'the access token names another authorize endpoint';
+  if (userinfoUrl !== urls.userinfo) return 'the access token names another userinfo endpoint';
+  return {
+    accessToken,
+    claims: claims as unknown as AccessToken['claims'],
+    expiresAt,
+    tokenType,
+    scopes: [...scopes],
+    authorizeUrl,
+    userinfoUrl,
+  };
+}
+
+function readRefreshToken(
+  value: unknown,
+  urls: OAuthUrls,
+  expected: TokenSetExpectations,
+): RefreshToken | string {
+  if (!isPlainObject(value)) return 'the refresh token is not an object';
+  const { refreshToken, expiresAt, scopes, tokenUrl, authorizeUrl, issuer } = value;
+  if (!isText(refreshToken)) return 'the refresh token is not a string';
+  if (!isFiniteNumber(expiresAt)) return 'the refresh token has no usable expiry time';
+  if (!isScopes(scopes)) return 'the refresh token has no scopes';
+  if (tokenUrl !== urls.token) return 'the refresh token names another token endpoint';
+  if (authorizeUrl !== urls.authorize) return 'the refresh token names another authorize endpoint';
+  if (issuer !== expected.issuer) return 'the refresh token is stored for another issuer';
+  return { refreshToken, expiresAt, scopes: [...scopes], tokenUrl, authorizeUrl, issuer };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isScopes(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((scope) => typeof scope === 'string');
+}
+
+/** Deep equality of JSON values, whatever the key order. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every((key) => Object.hasOwn(right, key) && sameJson(left[key], right[key]))
+  );
+}
