@@ -1,6 +1,7 @@
 // CORS for the SPA. Only the configured app origins may read responses; every other origin gets a
 // response without Access-Control-Allow-Origin, which the browser then hides from the page.
 
+import { printable } from './printable.mjs';
 import { sendEmpty, sendError } from './respond.mjs';
 
 const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type';
@@ -44,7 +45,7 @@ export function createCors({ appOrigins, log = () => {} }) {
       const vary = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
       if (!origin) {
         log(
-          `Refused a CORS preflight from origin ${JSON.stringify(req.headers.origin)}; ` +
+          `Refused a CORS preflight from origin ${printable(req.headers.origin, 200)}; ` +
             'add it to APP_ORIGINS if the app is served from there.',
         );
         sendError(res, 403, 'forbidden', 'This origin is not allowed to call the API.', {

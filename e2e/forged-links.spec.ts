@@ -74,6 +74,33 @@ test.describe('forged links', () => {
     expect(await storedTokens(page)).toEqual(['sessionStorage:okta-token-storage']);
   });
 
+  test('forged links without an error, in the tab of a pending sign-in, neither cancel it nor trip the loop breaker', async ({
+    page,
+    faults,
+  }) => {
+    await page.goto('/profile');
+    await expect(page.getByLabel('Password')).toBeVisible();
+    const providerPage = page.url();
+    for (const link of [
+      '/login/callback?code=x&state=forged',
+      '/login/callback',
+      '/login/callback?foo=1',
+      '/login/callback?code=x',
+    ]) {
+      await page.goto(link);
+      await expect(page.getByRole('heading', { name: 'Sign-in did not complete' })).toBeVisible();
+      await expect(page.getByText('Sign-in failed twice in a row')).toHaveCount(0);
+    }
+
+    // Back to Okta's page of the sign-in this tab started: its transaction is still there.
+    await page.goto(providerPage);
+    await signInAtProvider(page, TEST_USER);
+    await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
+    await expect(page.getByText(`Signed in as ${TEST_USER.name}`)).toBeVisible();
+    await expectStableCount(faults, 'authorize', 1);
+    await expectStableCount(faults, tokenGrants('authorization_code'), 1);
+  });
+
   test('the 403 page shows no group name taken from its link', async ({ page }) => {
     const reflected = '<script>document.title="pwned"</script>Call +1 555 0100';
     await page.goto(`/forbidden?group=${encodeURIComponent(reflected)}`);

@@ -175,7 +175,8 @@ test.describe('hostile provider', () => {
       await faults.set({ callbackState });
       await page.goto(RETURN_TO);
       await signInAtProvider(page, TEST_USER);
-      await expectRefusedSignIn(page, faults, /state mismatch/);
+      // A tampered state is indistinguishable from a forged link: refused as one, nothing exchanged.
+      await expectRefusedSignIn(page, faults, /did not come from this browser/);
       expect((await faults.stats()).tokenGrants['authorization_code'] ?? 0).toBe(0);
       await faults.clear();
       await tryAgainAndSucceed(page, RETURN_TO);

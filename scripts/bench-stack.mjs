@@ -42,6 +42,8 @@ export function benchStack(env = process.env) {
       DEV_PROVIDER_PORT: String(providerPort),
       DEV_PROVIDER_CLIENT_ID: CLIENT_ID,
       DEV_PROVIDER_APP_ORIGINS: appOrigin,
+      // The fault switch is for the e2e stack only; never inherit it from the shell here.
+      DEV_PROVIDER_FAULTS: 'off',
     },
     apiEnv: {
       OKTA_ISSUER: issuer,
@@ -59,10 +61,12 @@ export function benchStack(env = process.env) {
       OKTA_TOKEN_STORAGE: 'sessionStorage',
       API_URL: apiUrl,
       APP_PORT: String(appPort),
-      // Plain HTTP on localhost, even if the developer's shell points serve.mjs at a certificate.
+      // Plain HTTP on localhost with the config.json above, even if the developer's shell or .env
+      // points serve.mjs at a certificate, a config file or a proxy (empty values blank .env's).
       TLS_CERT_FILE: '',
       TLS_KEY_FILE: '',
       APP_CONFIG_FILE: '',
+      TRUST_PROXY: '',
     },
   };
 }

@@ -21,9 +21,11 @@ async function stop(code) {
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
-// Playwright holds the write end of our stdin. If it dies without stopping us (killed, crashed),
-// the pipe closes: stop the servers rather than leave them holding the e2e ports.
-if (fstatSync(0).isFIFO()) {
+// Playwright holds the other end of our stdin (a socket pair). If it dies without stopping us
+// (killed, crashed), that closes: stop the servers rather than leave them holding the e2e ports.
+// A terminal or /dev/null as stdin is left alone.
+const stdin = fstatSync(0);
+if (stdin.isFIFO() || stdin.isSocket()) {
   process.stdin.on('end', () => void stop(0)).resume();
 }
 

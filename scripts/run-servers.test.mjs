@@ -42,7 +42,7 @@ function launch(servers) {
 }
 after(() => Promise.all(launches.map((launched) => launched.stop())));
 
-describe('run-servers', () => {
+describe('run-servers', { timeout: 30_000 }, () => {
   it('says it is ready only once every server answers, started side by side', async () => {
     const [slow, fast] = [await freePort(), await freePort()];
     const launched = launch([

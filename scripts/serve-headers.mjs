@@ -47,32 +47,40 @@ export function contentSecurityPolicy({ issuerOrigin, connectOrigins, nonce }) {
  * at all, so the policy never allows what the app itself would not use. `problem` says why.
  */
 export function cspSourcesFromConfig(configJson) {
+  let auth;
+  let apiUrl;
   try {
     const raw = JSON.parse(configJson);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw new Error('it is not a JSON object');
     }
     // The same defaults and checks as src/app/runtime-config.ts's parseRuntimeConfig.
-    const apiUrl = new URL(raw.apiUrl);
+    apiUrl = new URL(raw.apiUrl);
     if (!['http:', 'https:'].includes(apiUrl.protocol)) throw new Error('apiUrl is not http(s)');
-    const auth = parseAuthConfig({ apiOrigins: [apiUrl.origin], ...raw });
-    const issuerOrigin = hostSource(new URL(auth.issuer).origin);
-    const connectOrigins = [issuerOrigin, apiUrl.origin, ...auth.apiOrigins].map(hostSource);
-    return { issuerOrigin, connectOrigins: [...new Set(connectOrigins)], problem: null };
+    auth = parseAuthConfig({ apiOrigins: [apiUrl.origin], ...raw });
   } catch (error) {
-    return { issuerOrigin: null, connectOrigins: [], problem: error.message };
+    return noSources(`the config.json served is not one the app can use (${error.message})`);
   }
+  // A file the app accepts can still name an origin no policy can express, such as the IPv6
+  // loopback http://[::1]:3000 that auth-config.ts allows for development.
+  const origins = [new URL(auth.issuer).origin, apiUrl.origin, ...auth.apiOrigins];
+  const unwritable = origins.find((origin) => !isHostSource(origin));
+  if (unwritable) {
+    return noSources(
+      `the origin "${unwritable}" of the config.json served cannot be written into a Content-Security-Policy (CSP host-sources have no IPv6 literals; use localhost)`,
+    );
+  }
+  return { issuerOrigin: origins[0], connectOrigins: [...new Set(origins)], problem: null };
 }
 
+const noSources = (problem) => ({ issuerOrigin: null, connectOrigins: [], problem });
+
 /**
- * An origin as a CSP host-source, or a throw. URL parsing accepts hosts such as "a;b", which
- * would end the directive and start another; CSP host-sources cannot be IPv6 literals either.
+ * Whether an origin can be a CSP host-source as it is. URL parsing accepts hosts such as "a;b",
+ * which would end the directive and start another; CSP host-sources cannot be IPv6 literals either.
  */
-function hostSource(origin) {
-  if (!/^https?:\/\/[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/.test(origin)) {
-    throw new Error(`"${origin}" cannot be written into a Content-Security-Policy`);
-  }
-  return origin;
+function isHostSource(origin) {
+  return /^https?:\/\/[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/.test(origin);
 }
 
 /** `TRUST_PROXY`: 1 when a TLS-terminating proxy in front sets X-Forwarded-Proto, else 0. */
@@ -96,11 +104,29 @@ export function isHttpsRequest(req, { tls, trustProxy }) {
   return forwarded.split(',').at(-1).trim().toLowerCase() === 'https';
 }
 
-/** The headers every response carries; `csp` is the app's policy or LOCKED_DOWN_POLICY. */
-export function securityHeaders({ https, csp }) {
+const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether the request's Host names this machine (localhost, 127.0.0.1 or [::1], any port). A
+ * missing or unparsable Host counts as not local.
+ */
+export function isLoopbackRequest(req) {
+  try {
+    const { hostname } = new URL(`http://${req.headers.host}`);
+    return LOOPBACK_HOSTNAMES.has(hostname.replace(/\.$/, ''));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The headers every response carries; `csp` is the app's policy or LOCKED_DOWN_POLICY. `hsts`:
+ * only over HTTPS (browsers ignore it on http) and never for localhost, where it would pin the name,
+ * and every port on it, to TLS.
+ */
+export function securityHeaders({ hsts, csp }) {
   return {
-    // Only over HTTPS: browsers ignore it on http, and on localhost it would pin the name to TLS.
-    ...(https ? { 'Strict-Transport-Security': HSTS } : {}),
+    ...(hsts ? { 'Strict-Transport-Security': HSTS } : {}),
     'Content-Security-Policy': csp,
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',

@@ -3,18 +3,19 @@
 // hashed files, and strict security headers on every response, the CSP derived from the
 // config.json it serves. Malformed requests get a 4xx and a failing one a 500, never a crash.
 import { randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   LOCKED_DOWN_POLICY,
   contentSecurityPolicy,
   cspSourcesFromConfig,
   isHttpsRequest,
+  isLoopbackRequest,
   parseTrustProxy,
   securityHeaders,
 } from './serve-headers.mjs';
@@ -41,9 +42,71 @@ const REASONS = {
   400: 'Bad request\n',
   404: 'Not found\n',
   405: 'Method not allowed\n',
+  408: 'Request timeout\n',
   414: 'URI too long\n',
+  431: 'Request header fields too large\n',
   500: 'Internal server error\n',
 };
+
+// A GET carries no body, so a client that takes longer than this for its headers, or for the whole
+// request, is holding a connection for nothing (Node's defaults are 60 s and 300 s).
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** serve.mjs's own variables, besides the app settings that settings.mjs reads. */
+const SERVE_VARIABLES = ['TLS_CERT_FILE', 'TLS_KEY_FILE', 'APP_CONFIG_FILE', 'TRUST_PROXY'];
+
+/**
+ * `TLS_CERT_FILE` + `TLS_KEY_FILE`, `APP_CONFIG_FILE` and `TRUST_PROXY`, from the environment or
+ * `.env` like every other setting. A variable set to the empty string in the environment blanks the
+ * `.env` value (readEnvironment alone would fall back to it): the e2e stack and the bench rely on
+ * that to keep a developer's certificate or config file out of their runs. Throws one sentence.
+ */
+export function readServeOptions(root, env = process.env) {
+  const merged = readEnvironment(root, env);
+  const vars = Object.fromEntries(
+    SERVE_VARIABLES.map((name) => [name, env[name] === '' ? undefined : merged[name]]),
+  );
+  const trustProxy = parseTrustProxy(vars.TRUST_PROXY);
+  const { TLS_CERT_FILE: cert, TLS_KEY_FILE: key } = vars;
+  if (Boolean(cert) !== Boolean(key)) {
+    const [set, unset] = cert
+      ? ['TLS_CERT_FILE', 'TLS_KEY_FILE']
+      : ['TLS_KEY_FILE', 'TLS_CERT_FILE'];
+    throw new Error(
+      `${set} is set but ${unset} is not: set both to serve HTTPS, or neither for plain HTTP.`,
+    );
+  }
+  return {
+    tlsFiles: cert ? { cert, key } : null,
+    configFile: vars.APP_CONFIG_FILE ?? null,
+    trustProxy,
+  };
+}
+
+/**
+ * The encoding to send for an Accept-Encoding header (RFC 9110 §12.5.3): br or gzip, whichever has
+ * the higher q-value (br on a tie), or null. "q=0" refuses a coding, "*" stands for every coding
+ * not listed, and only exact tokens count ("x-br" is not br). A malformed q-value counts as 0.
+ */
+export function chooseEncoding(header) {
+  const weights = new Map();
+  for (const entry of String(header ?? '').split(',')) {
+    const [coding, ...parameters] = entry.split(';').map((part) => part.trim());
+    if (!coding) continue;
+    let weight = 1;
+    for (const parameter of parameters) {
+      const [name, value = ''] = parameter.split('=').map((part) => part.trim());
+      if (name.toLowerCase() !== 'q') continue;
+      weight = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value) ? Number(value) : 0;
+    }
+    weights.set(coding.toLowerCase(), weight);
+  }
+  const weightOf = (coding) => weights.get(coding) ?? weights.get('*') ?? 0;
+  const [br, gzip] = [weightOf('br'), weightOf('gzip')];
+  if (br > 0 && br >= gzip) return 'br';
+  return gzip > 0 ? 'gzip' : null;
+}
 
 /**
  * Creates the server for the built app in `dist`, configured by `settings`: HTTPS with `tls`
@@ -56,6 +119,19 @@ export function createAppServer(
 ) {
   // Absolute and without a trailing slash, so that "inside the folder" is a plain prefix test.
   const dist = resolve(distFolder);
+  // The folder's real path, for the same test on files' real paths: stat and readFile follow
+  // symlinks, so a link in the build must not lead out of it. Resolved once.
+  let realDist;
+  /** The real path of `file`, a regular file inside the build folder, or null. */
+  const fileInside = async (file) => {
+    try {
+      realDist ??= await realpath(dist);
+      const real = await realpath(file);
+      return real.startsWith(realDist + sep) && (await isFile(real)) ? real : null;
+    } catch {
+      return null;
+    }
+  };
   // A deployer may write config.json themselves (APP_CONFIG_FILE); the browser validates it.
   const configJson = configFile
     ? readFileSync(configFile, 'utf8')
@@ -64,15 +140,26 @@ export function createAppServer(
   const sources = cspSourcesFromConfig(configJson);
   if (sources.problem) {
     console.warn(
-      `Warning: the config.json served is not one the app can use (${sources.problem}); the Content-Security-Policy lets the app reach no origin but its own.`,
+      `Warning: ${sources.problem}; the Content-Security-Policy lets the app reach no origin but its own.`,
     );
   }
 
-  const handle = async (req, res) => {
-    const https = isHttpsRequest(req, { tls, trustProxy });
-    const headers = (csp = LOCKED_DOWN_POLICY) => securityHeaders({ https, csp });
-    const sendError = (status, extra = {}) => sendErrorPage(req, res, status, https, extra);
+  // HSTS goes with HTTPS, but never to localhost: with a locally trusted certificate, its
+  // includeSubDomains would pin every http://localhost:* app on the machine to https for a year.
+  const sendsHsts = (req) => isHttpsRequest(req, { tls, trustProxy }) && !isLoopbackRequest(req);
 
+  const handle = async (req, res) => {
+    const hsts = sendsHsts(req);
+    const headers = (csp = LOCKED_DOWN_POLICY) => securityHeaders({ hsts, csp });
+    const sendError = (status, extra = {}) => sendErrorPage(req, res, status, hsts, extra);
+
+    // RFC 9112 §3.2: a request with two Host headers, or an HTTP/1.1 request with none, is a 400.
+    // (Node's own check for a missing Host is off below, as its 400 has none of our headers.)
+    const hosts = req.headersDistinct.host ?? [];
+    if (hosts.length > 1 || (hosts.length === 0 && req.httpVersion !== '1.0')) {
+      sendError(400);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendError(405, { Allow: 'GET, HEAD' });
       return;
@@ -94,7 +181,7 @@ export function createAppServer(
       return;
     }
     const type = extname(file).toLowerCase();
-    const found = await isFile(file);
+    const found = await fileInside(file);
     if (found && type !== '.html') {
       // esbuild names: main-ABCD1234.js, chunk-9WU_U0IY.js, styles-x_Y-12ab.css
       const hashed = /-[A-Za-z0-9_-]{8}\.(js|css)$/.test(file);
@@ -106,9 +193,9 @@ export function createAppServer(
           'Content-Type': TYPES[type] ?? 'application/octet-stream',
           'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=86400',
         },
-        await readFile(file),
+        await readFile(found),
         req,
-        hashed ? file : null,
+        hashed ? found : null,
       );
       return;
     }
@@ -119,7 +206,7 @@ export function createAppServer(
     // An HTML file of the build, or a client-side route (the app shell): never cached, with a
     // fresh nonce in the page and in its CSP. HTML leaves this server by this path only.
     const nonce = randomBytes(16).toString('base64');
-    const html = (await readFile(found ? file : join(dist, 'index.html'), 'utf8')).replace(
+    const html = (await readFile(found ?? (await appShell()), 'utf8')).replace(
       NONCE_PLACEHOLDER,
       nonce,
     );
@@ -136,6 +223,14 @@ export function createAppServer(
     );
   };
 
+  /** index.html's real path; a throw (a 500) when it is missing or leads out of the folder. */
+  const appShell = async () => {
+    const shell = await fileInside(join(dist, 'index.html'));
+    if (shell) return shell;
+    await stat(join(dist, 'index.html')); // throws ENOENT, the usual reason, for the log
+    throw new Error('index.html is not a file inside the build folder');
+  };
+
   // One failed request must never end the process: whatever a handler throws becomes a 500 for
   // that request alone, logged with the target (quoted, so a hostile one cannot forge log lines).
   const handler = (req, res) => {
@@ -145,22 +240,62 @@ export function createAppServer(
       );
       try {
         if (res.headersSent) res.destroy();
-        else sendErrorPage(req, res, 500, isHttpsRequest(req, { tls, trustProxy }));
+        else sendErrorPage(req, res, 500, sendsHsts(req));
       } catch {
         res.destroy();
       }
     });
   };
-  return tls ? createTlsServer(tls, handler) : createServer(handler);
+  const options = {
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    requireHostHeader: false, // checked in handle(), answered with our headers
+  };
+  const server = tls
+    ? createTlsServer({ ...tls, ...options }, handler)
+    : createServer(options, handler);
+  server.on('clientError', answerClientError);
+  return server;
+}
+
+/**
+ * Requests Node's parser refuses before any handler runs (a malformed request line or header,
+ * chunked with Content-Length, headers past the size limit, a timeout) get a locked-down answer
+ * and the connection closes; Node's own answers carry none of the security headers. No HSTS: the
+ * request's Host was never read.
+ */
+function answerClientError(error, socket) {
+  // As Node's default handler: nothing to answer on a reset or closed socket, or once a response
+  // has started on it.
+  if (error.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 431
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 408
+        : 400;
+  const body = REASONS[status];
+  const headers = {
+    ...securityHeaders({ hsts: false, csp: LOCKED_DOWN_POLICY }),
+    'Content-Type': TYPES['.txt'],
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${body}`);
 }
 
 /** A short text answer for a 4xx or 5xx, locked down like every response that is not the app. */
-function sendErrorPage(req, res, status, https, extra = {}) {
+function sendErrorPage(req, res, status, hsts, extra = {}) {
   send(
     res,
     status,
     {
-      ...securityHeaders({ https, csp: LOCKED_DOWN_POLICY }),
+      ...securityHeaders({ hsts, csp: LOCKED_DOWN_POLICY }),
       'Content-Type': TYPES['.txt'],
       'Cache-Control': 'no-store',
       ...extra,
@@ -176,8 +311,7 @@ const compressedCache = new Map();
 
 /** Sends `body`, brotli- or gzip-compressed when the client accepts it and it is worth it. */
 function send(res, status, headers, body, req, cacheKey = null) {
-  const accepts = String(req.headers['accept-encoding'] ?? '');
-  const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+  const encoding = chooseEncoding(req.headers['accept-encoding']);
   let payload = typeof body === 'string' ? Buffer.from(body) : body;
   const extra = { Vary: 'Accept-Encoding' };
   if (encoding && payload.length > 1024 && COMPRESSIBLE.test(headers['Content-Type'] ?? '')) {
@@ -209,32 +343,35 @@ async function isFile(path) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  let trustProxy;
-  try {
-    trustProxy = parseTrustProxy(readEnvironment(root).TRUST_PROXY); // the environment or .env
-  } catch (error) {
-    console.error(`Cannot start: ${error.message}`);
+  const fail = (message) => {
+    console.error(`Cannot start: ${message}`);
     process.exit(1);
+  };
+  let options;
+  try {
+    options = readServeOptions(root); // the environment or .env, like every other setting
+  } catch (error) {
+    fail(error.message);
   }
   const settings = loadSettingsOrExit(root);
   if (!(await isFile(join(DIST, 'index.html')))) {
-    console.error(
-      'Cannot start: there is no production build in dist/; run "npm run build" first.',
-    );
-    process.exit(1);
+    fail('there is no production build in dist/; run "npm run build" first.');
   }
   // TLS_CERT_FILE + TLS_KEY_FILE serve HTTPS (and send HSTS); without them, plain HTTP.
-  const { TLS_CERT_FILE, TLS_KEY_FILE } = process.env;
-  const tls =
-    TLS_CERT_FILE && TLS_KEY_FILE
-      ? { cert: readFileSync(TLS_CERT_FILE), key: readFileSync(TLS_KEY_FILE) }
-      : null;
-  const server = createAppServer(settings, {
-    dist: DIST,
-    tls,
-    configFile: process.env.APP_CONFIG_FILE || null,
-    trustProxy,
-  });
+  const readSetting = (name, path) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      return fail(`cannot read ${name} "${path}" (${error.code ?? error.message}).`);
+    }
+  };
+  const { tlsFiles, configFile, trustProxy } = options;
+  const tls = tlsFiles && {
+    cert: readSetting('TLS_CERT_FILE', tlsFiles.cert),
+    key: readSetting('TLS_KEY_FILE', tlsFiles.key),
+  };
+  if (configFile) readSetting('APP_CONFIG_FILE', configFile);
+  const server = createAppServer(settings, { dist: DIST, tls, configFile, trustProxy });
   server.on('error', (error) => {
     console.error(
       `Cannot start: ${error.code === 'EADDRINUSE' ? `port ${settings.appPort} is in use (set APP_PORT)` : error.message}.`,

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +16,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseTrustProxy } from './serve-headers.mjs';
-import { createAppServer } from './serve.mjs';
+import { createAppServer, readServeOptions } from './serve.mjs';
 import { resolveSettings } from './settings.mjs';
 
 const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
@@ -40,6 +48,23 @@ const listen = (server) =>
     () => `http://127.0.0.1:${server.address().port}`,
   );
 const close = (server) => new Promise((done) => server.close(done));
+/** node:http rather than fetch, which picks the Host header itself. */
+const get = (base, path, headers = {}) =>
+  new Promise((resolve, reject) => {
+    http
+      .get(new URL(path, base), { headers, agent: false }, (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      })
+      .on('error', reject);
+  });
 const escape = (text) => text.replace(/[+/]/g, '\\$&');
 
 describe('production server', () => {
@@ -172,6 +197,31 @@ describe('production server', () => {
     assert.equal(none.headers.get('content-encoding'), null);
   });
 
+  it('reads Accept-Encoding by its tokens and q-values: q=0 refuses, unknown codings count for nothing', async () => {
+    const cases = [
+      ['br;q=0, gzip', 'gzip'],
+      ['gzip;q=0', null],
+      ['br;q=0.0, gzip;q=0', null],
+      ['x-br', null],
+      ['x-br, x-gzip;q=0', null],
+      ['gzip-ish, brotli', null],
+      ['br;q=0.5, gzip', 'gzip'],
+      ['gzip;q=0.5, br;q=0.5', 'br'],
+      ['BR', 'br'],
+      ['*', 'br'],
+      ['*;q=0, gzip', 'gzip'],
+      ['br;q=0, *', 'gzip'],
+      ['gzip ; q=1.000', 'gzip'],
+      ['br;q=2, gzip', 'gzip'],
+      ['identity', null],
+      ['', null],
+    ];
+    for (const [accept, expected] of cases) {
+      const response = await get(base, '/main-ABCDEFGH.js', { 'Accept-Encoding': accept });
+      assert.equal(response.headers['content-encoding'] ?? null, expected, accept);
+    }
+  });
+
   it('answers 404 for a missing file instead of the app shell', async () => {
     assert.equal((await fetch(`${base}/missing-chunk.js`)).status, 404);
   });
@@ -252,12 +302,121 @@ describe('production server: where the CSP origins come from', () => {
   });
 });
 
+describe('production server: start-up warnings', () => {
+  it('says an IPv6 issuer cannot be written into the CSP, not that the app cannot use it', (t) => {
+    const warn = t.mock.method(console, 'warn', () => {});
+    const dist = makeDist();
+    const configFile = join(dist, '..', 'config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        issuer: 'http://[::1]:3000/oauth2/default',
+        clientId: '0oadevspaclient00001',
+        apiUrl: 'http://localhost:8000',
+      }),
+    );
+    createAppServer(resolveSettings(ENV), { dist, configFile });
+    assert.equal(warn.mock.callCount(), 1);
+    const [message] = warn.mock.calls[0].arguments;
+    assert.doesNotMatch(message, /not one the app can use/);
+    assert.match(
+      message,
+      /"http:\/\/\[::1\]:3000" of the config\.json served cannot be written into a Content-Security-Policy/,
+    );
+  });
+
+  it('still says so when the config.json served is one the app refuses', (t) => {
+    const warn = t.mock.method(console, 'warn', () => {});
+    const dist = makeDist();
+    const configFile = join(dist, '..', 'config.json');
+    writeFileSync(configFile, 'not json');
+    createAppServer(resolveSettings(ENV), { dist, configFile });
+    assert.match(
+      warn.mock.calls[0].arguments[0],
+      /the config\.json served is not one the app can use/,
+    );
+  });
+});
+
+describe('production server: settings from the environment and .env', () => {
+  const SERVE_SETTINGS = {
+    TLS_CERT_FILE: '/certs/cert.pem',
+    TLS_KEY_FILE: '/certs/key.pem',
+    APP_CONFIG_FILE: '/deploy/config.json',
+    TRUST_PROXY: '1',
+  };
+  const rootWithEnvFile = (vars) => {
+    const root = mkdtempSync(join(tmpdir(), 'serve-root-'));
+    const lines = Object.entries(vars).map(([name, value]) => `${name}=${value}`);
+    writeFileSync(join(root, '.env'), `${lines.join('\n')}\n`);
+    return root;
+  };
+
+  it('reads TLS_CERT_FILE, TLS_KEY_FILE, APP_CONFIG_FILE and TRUST_PROXY from .env', () => {
+    assert.deepEqual(readServeOptions(rootWithEnvFile(SERVE_SETTINGS), {}), {
+      tlsFiles: { cert: '/certs/cert.pem', key: '/certs/key.pem' },
+      configFile: '/deploy/config.json',
+      trustProxy: true,
+    });
+  });
+
+  it('lets the environment win over .env, an empty value included (as e2e and the bench set them)', () => {
+    const root = rootWithEnvFile(SERVE_SETTINGS);
+    assert.deepEqual(
+      readServeOptions(root, { APP_CONFIG_FILE: '/other/config.json', TRUST_PROXY: '0' }),
+      {
+        tlsFiles: { cert: '/certs/cert.pem', key: '/certs/key.pem' },
+        configFile: '/other/config.json',
+        trustProxy: false,
+      },
+    );
+    const blank = { TLS_CERT_FILE: '', TLS_KEY_FILE: '', APP_CONFIG_FILE: '', TRUST_PROXY: '' };
+    assert.deepEqual(readServeOptions(root, blank), {
+      tlsFiles: null,
+      configFile: null,
+      trustProxy: false,
+    });
+  });
+
+  it('refuses half a TLS pair, from the environment or from .env', () => {
+    assert.throws(
+      () => readServeOptions(rootWithEnvFile({}), { TLS_CERT_FILE: '/certs/cert.pem' }),
+      /^Error: TLS_CERT_FILE is set but TLS_KEY_FILE is not: set both to serve HTTPS, or neither for plain HTTP\.$/,
+    );
+    assert.throws(
+      () => readServeOptions(rootWithEnvFile({ TLS_KEY_FILE: '/certs/key.pem' }), {}),
+      /^Error: TLS_KEY_FILE is set but TLS_CERT_FILE is not/,
+    );
+    assert.throws(
+      () => readServeOptions(rootWithEnvFile(SERVE_SETTINGS), { TLS_KEY_FILE: '' }),
+      /^Error: TLS_CERT_FILE is set but TLS_KEY_FILE is not/,
+    );
+  });
+
+  it('exits with one sentence when only one of TLS_CERT_FILE and TLS_KEY_FILE is set', () => {
+    const serve = fileURLToPath(new URL('./serve.mjs', import.meta.url));
+    const run = spawnSync(process.execPath, [serve], {
+      env: { ...process.env, ...ENV, TLS_CERT_FILE: '/certs/cert.pem', TLS_KEY_FILE: '' },
+      encoding: 'utf8',
+      // Before the check, it went on to serve plain HTTP (or to look for a build) instead.
+      timeout: 10_000,
+    });
+    assert.equal(run.status, 1);
+    assert.match(
+      run.stderr,
+      /^Cannot start: TLS_CERT_FILE is set but TLS_KEY_FILE is not: set both to serve HTTPS, or neither for plain HTTP\.\n$/,
+    );
+  });
+});
+
 describe('production server: HSTS', () => {
+  // A deployed name by default: HSTS is never sent to localhost (see the tests below).
   const hstsOf = async (options, headers = {}) => {
     const server = createAppServer(resolveSettings(ENV), { dist: makeDist(), ...options });
     const base = await listen(server);
     try {
-      return (await fetch(`${base}/`, { headers })).headers.get('strict-transport-security');
+      const response = await get(base, '/', { Host: 'app.example.test', ...headers });
+      return response.headers['strict-transport-security'] ?? null;
     } finally {
       await close(server);
     }
@@ -273,6 +432,23 @@ describe('production server: HSTS', () => {
     assert.equal(await hstsOf({ trustProxy: true }, { 'X-Forwarded-Proto': 'https, http' }), null);
     assert.equal(await hstsOf({ trustProxy: true }, { 'X-Forwarded-Proto': 'http' }), null);
     assert.equal(await hstsOf({ trustProxy: true }), null);
+  });
+
+  it('behind a proxy, sends no HSTS to localhost, 127.0.0.1 or [::1], whose pin would cover every local port', async () => {
+    const forwarded = { 'X-Forwarded-Proto': 'https' };
+    for (const host of [
+      'localhost:4200',
+      'LOCALHOST',
+      '127.0.0.1:4200',
+      '[::1]:4200',
+      'localhost.',
+    ]) {
+      assert.equal(await hstsOf({ trustProxy: true }, { ...forwarded, Host: host }), null, host);
+    }
+    assert.equal(
+      await hstsOf({ trustProxy: true }, { ...forwarded, Host: 'localhost.example.test' }),
+      'max-age=31536000; includeSubDomains',
+    );
   });
 
   it('ignores X-Forwarded-Proto without TRUST_PROXY: any client can send it', async () => {
@@ -329,19 +505,31 @@ describe('production server: HSTS', () => {
     };
     const server = createAppServer(settings, { dist: dir, tls });
     await new Promise((done) => server.listen(0, '127.0.0.1', done));
-    try {
-      const headers = await new Promise((resolve, reject) => {
+    const headersFor = (host) =>
+      new Promise((resolve, reject) => {
+        const options = {
+          host: '127.0.0.1',
+          port: server.address().port,
+          path: '/',
+          ca: tls.cert,
+          servername: '',
+          headers: { Host: host },
+          agent: false,
+        };
         https
-          .get(
-            { host: '127.0.0.1', port: server.address().port, path: '/', ca: tls.cert },
-            (res) => {
-              res.resume();
-              resolve(res.headers);
-            },
-          )
+          .get(options, (res) => {
+            res.resume();
+            resolve(res.headers);
+          })
           .on('error', reject);
       });
+    try {
+      const headers = await headersFor('app.example.test');
       assert.equal(headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+      // A trusted local certificate must not pin every http://localhost:* for a year.
+      for (const host of ['localhost:4200', '127.0.0.1', '[::1]:4200']) {
+        assert.equal((await headersFor(host))['strict-transport-security'], undefined, host);
+      }
       const plain = createAppServer(settings, { dist: dir });
       const response = await fetch(`${await listen(plain)}/`);
       assert.equal(response.headers.get('strict-transport-security'), null);
@@ -396,10 +584,10 @@ async function spawnServer(dist) {
 }
 
 /**
- * Sends `target` byte for byte (fetch would clean it up first) and reads the whole answer.
+ * Sends `bytes` as they are and reads the whole answer (fetch would clean a request up first).
  * Resolves `{ status: 0 }` when the connection closes without an answer.
  */
-function rawRequest(port, target, method = 'GET') {
+function rawExchange(port, bytes) {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks = [];
@@ -423,13 +611,16 @@ function rawRequest(port, target, method = 'GET') {
         body: body.join('\r\n\r\n'),
       });
     });
-    socket.write(
-      Buffer.from(
-        `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
-        'latin1',
-      ),
-    );
+    socket.write(Buffer.from(bytes, 'latin1'));
   });
+}
+
+/** Asks for `target` byte for byte, with one Host header and nothing else. */
+function rawRequest(port, target, method = 'GET') {
+  return rawExchange(
+    port,
+    `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+  );
 }
 
 describe('production server under malformed and hostile requests', () => {
@@ -516,5 +707,90 @@ describe('production server under malformed and hostile requests', () => {
       renameSync(join(dist, 'index.moved'), join(dist, 'index.html'));
     }
     assert.equal((await rawRequest(server.port, '/profile')).status, 200);
+  });
+});
+
+describe('production server: requests that Node itself refuses, and symlinks', () => {
+  let server;
+  let dist;
+  let port;
+
+  before(async () => {
+    dist = makeDist();
+    // A link out of the build folder (as a careless deploy script might leave), one to a directory
+    // outside, and one that stays inside.
+    symlinkSync(join(dist, '..', 'secret.txt'), join(dist, 'leak.txt'));
+    symlinkSync(join(dist, '..'), join(dist, 'parent'));
+    symlinkSync(join(dist, 'main-ABCDEFGH.js'), join(dist, 'alias.js'));
+    server = createAppServer(resolveSettings(ENV), { dist });
+    port = Number(new URL(await listen(server)).port);
+  });
+  after(() => close(server));
+
+  const assertLockedDown = (response, label) => {
+    assert.equal(response.headers['content-security-policy'], LOCKED_DOWN, label);
+    assert.equal(response.headers['x-content-type-options'], 'nosniff', label);
+    assert.equal(response.headers['x-frame-options'], 'DENY', label);
+    assert.equal(response.headers['cache-control'], 'no-store', label);
+  };
+
+  it('never follows a symlink out of the build folder', async () => {
+    for (const path of ['/leak.txt', '/parent/secret.txt']) {
+      const response = await rawRequest(port, path);
+      assert.equal(response.status, 404, path);
+      assert.doesNotMatch(response.body, /SECRET-OUTSIDE-DIST/, path);
+      assertLockedDown(response, path);
+    }
+    assert.equal((await rawRequest(port, '/alias.js')).status, 200, 'a link inside is served');
+  });
+
+  it('answers malformed requests that Node refuses with the locked-down headers, and keeps serving', async () => {
+    const malformed = {
+      'a request line with a fourth part': 'GET / HTTP/1.1 extra\r\nHost: a\r\n\r\n',
+      'a header name with a space': 'GET / HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n',
+      'chunked with a Content-Length (request smuggling)':
+        'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n',
+      'a bad chunk size': 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+    };
+    for (const [label, bytes] of Object.entries(malformed)) {
+      const response = await rawExchange(port, bytes);
+      if (response.status === 405) {
+        // The handler may answer a POST before the bad body is parsed; either way it is ours.
+        assertLockedDown(response, label);
+        continue;
+      }
+      assert.equal(response.status, 400, label);
+      assertLockedDown(response, label);
+      assert.equal(response.headers.connection, 'close', label);
+      assert.equal((await rawRequest(port, '/profile')).status, 200, `after ${label}`);
+    }
+  });
+
+  it('answers 431 past the header limit with the locked-down headers', async () => {
+    const response = await rawExchange(
+      port,
+      `GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`,
+    );
+    assert.equal(response.status, 431);
+    assertLockedDown(response);
+  });
+
+  it('answers 400 to two Host headers, or none in HTTP/1.1 (RFC 9112 §3.2)', async () => {
+    const twoHosts = await rawExchange(
+      port,
+      'GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n',
+    );
+    assert.equal(twoHosts.status, 400);
+    assertLockedDown(twoHosts);
+    const noHost = await rawExchange(port, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n');
+    assert.equal(noHost.status, 400);
+    assertLockedDown(noHost);
+    const http10 = await rawExchange(port, 'GET /profile HTTP/1.0\r\n\r\n');
+    assert.equal(http10.status, 200, 'HTTP/1.0 has no Host header to require');
+  });
+
+  it('gives a client 10 s to send its headers and 30 s for the whole request', () => {
+    assert.equal(server.headersTimeout, 10_000);
+    assert.equal(server.requestTimeout, 30_000);
   });
 });

@@ -15,8 +15,8 @@ const NOW = 1_900_000_000;
 const ANOTHER_TAB = 'This sign-in was started in another tab or has expired. Please try again.';
 const FOREIGN_LINK =
   'This sign-in link did not come from this browser, so nothing was changed. If you were signing in, finish in the tab where you started, or use Try again.';
-const STATE_MISMATCH =
-  'The answer from Okta does not belong to this sign-in (state mismatch). Please try again.';
+const NO_SIGN_IN = 'There is no sign-in to finish here. Start again from the Sign in button.';
+const GENERATION_KEY = `${CLIENT_ID}-session-generation`;
 const securityCheck = (problem: string) =>
   `Okta's answer failed a security check (${problem}), so you were not signed in. Please try again.`;
 
@@ -41,7 +41,9 @@ interface FakeOktaAuth {
   readonly transactionManager: jasmine.SpyObj<
     Pick<OktaAuth['transactionManager'], 'load' | 'clear'>
   >;
-  readonly tokenManager: jasmine.SpyObj<Pick<OktaAuth['tokenManager'], 'clear'>>;
+  readonly tokenManager: jasmine.SpyObj<Pick<OktaAuth['tokenManager'], 'clear' | 'getTokensSync'>>;
+  readonly revokeAccessToken: jasmine.Spy<OktaAuth['revokeAccessToken']>;
+  readonly revokeRefreshToken: jasmine.Spy<OktaAuth['revokeRefreshToken']>;
   /** okta-auth-js's cache of discovery documents and signing keys. */
   readonly httpCache: jasmine.SpyObj<Pick<HttpCache, 'clearStorage'>>;
   readonly storageManager: { readonly getHttpCache: () => Pick<HttpCache, 'clearStorage'> };
@@ -82,6 +84,8 @@ describe('completeSignIn', () => {
   let oktaAuth: FakeOktaAuth;
   let transaction: TransactionMeta;
   let tokens: Tokens;
+  /** SessionSync.endSession(), as the callback page passes it. */
+  let endSession: jasmine.Spy<() => Promise<void>>;
 
   beforeEach(() => {
     transaction = {
@@ -107,9 +111,12 @@ describe('completeSignIn', () => {
       transactionManager: jasmine.createSpyObj<
         Pick<OktaAuth['transactionManager'], 'load' | 'clear'>
       >('TransactionManager', ['load', 'clear']),
-      tokenManager: jasmine.createSpyObj<Pick<OktaAuth['tokenManager'], 'clear'>>('TokenManager', [
-        'clear',
-      ]),
+      tokenManager: jasmine.createSpyObj<Pick<OktaAuth['tokenManager'], 'clear' | 'getTokensSync'>>(
+        'TokenManager',
+        ['clear', 'getTokensSync'],
+      ),
+      revokeAccessToken: jasmine.createSpy<OktaAuth['revokeAccessToken']>('revokeAccessToken'),
+      revokeRefreshToken: jasmine.createSpy<OktaAuth['revokeRefreshToken']>('revokeRefreshToken'),
       getOriginalUri: jasmine.createSpy<OktaAuth['getOriginalUri']>('getOriginalUri'),
       handleLoginRedirect:
         jasmine.createSpy<OktaAuth['handleLoginRedirect']>('handleLoginRedirect'),
@@ -118,14 +125,23 @@ describe('completeSignIn', () => {
     oktaAuth.token.parseFromUrl.and.callFake(() => Promise.resolve({ tokens, state: STATE }));
     oktaAuth.getOriginalUri.and.returnValue('/profile?tab=claims');
     oktaAuth.handleLoginRedirect.and.resolveTo();
+    oktaAuth.tokenManager.getTokensSync.and.returnValue({});
+    oktaAuth.revokeAccessToken.and.resolveTo({});
+    oktaAuth.revokeRefreshToken.and.resolveTo({});
+    endSession = jasmine.createSpy('endSession').and.resolveTo();
   });
+
+  afterEach(() => localStorage.removeItem(GENERATION_KEY));
 
   /** Runs completeSignIn on the callback URL with `search`, at the fixed time NOW. */
   function finish(search: string, authConfig: AuthConfig = config): Promise<SignInOutcome> {
     // The fake implements only what completeSignIn calls; OktaAuth's real types (parseFromUrl
     // carries _getHistory & co., the managers have dozens of members) are too big to fake in full.
     const auth = oktaAuth as unknown as CallbackAuth;
-    return completeSignIn(auth, authConfig, `${CALLBACK}${search}`, () => NOW);
+    return completeSignIn(auth, authConfig, `${CALLBACK}${search}`, {
+      nowSeconds: () => NOW,
+      endSession,
+    });
   }
 
   const RESPONSE = `?code=abc123&state=${STATE}`;
@@ -303,16 +319,87 @@ describe('completeSignIn', () => {
       ['no state', '?code=abc123'],
       ['an empty state', '?code=abc123&state='],
     ]) {
-      it(`fails with a state mismatch before any exchange (${what})`, async () => {
-        await expectFailure(finish(search), STATE_MISMATCH);
+      // A tampered state from the provider and a forged link look the same: neither is this
+      // tab's sign-in, so neither may cancel it or count as its failure.
+      it(`refuses it as a link from elsewhere, before any exchange (${what})`, async () => {
+        expect(await finish(search)).toEqual(
+          jasmine.objectContaining({ ok: false, message: FOREIGN_LINK, foreign: true }),
+        );
+        expect(oktaAuth.token.parseFromUrl).not.toHaveBeenCalled();
+      });
+
+      it(`leaves the sign-in in progress and the cache alone (${what})`, async () => {
+        await finish(search);
+
+        expect(oktaAuth.transactionManager.clear).not.toHaveBeenCalled();
+        expect(oktaAuth.httpCache.clearStorage).not.toHaveBeenCalled();
+      });
+    }
+  });
+
+  describe('when a link without an error answers no sign-in of this tab', () => {
+    for (const [what, search, message] of [
+      ['a bare callback', '', NO_SIGN_IN],
+      ['an unknown parameter', '?foo=1', NO_SIGN_IN],
+      ['a code without a state', '?code=x', FOREIGN_LINK],
+      ['a code with a forged state', '?code=x&state=forged', FOREIGN_LINK],
+    ]) {
+      it(`changes nothing and reports it as foreign (${what})`, async () => {
+        expect(await finish(search)).toEqual(
+          jasmine.objectContaining({ ok: false, message, foreign: true }),
+        );
+        expect(oktaAuth.transactionManager.clear).not.toHaveBeenCalled();
+        expect(oktaAuth.httpCache.clearStorage).not.toHaveBeenCalled();
         expect(oktaAuth.token.parseFromUrl).not.toHaveBeenCalled();
       });
     }
 
-    it('clears the transaction, so the code cannot be tried again', async () => {
-      await finish('?code=abc123&state=state-of-an-attacker');
+    it('reports a code for a sign-in this tab no longer holds as foreign, in its own words', async () => {
+      oktaAuth.transactionManager.load.and.returnValue(null);
 
-      expect(oktaAuth.transactionManager.clear).toHaveBeenCalled();
+      expect(await finish(RESPONSE)).toEqual(
+        jasmine.objectContaining({ ok: false, message: ANOTHER_TAB, foreign: true }),
+      );
+      expect(oktaAuth.httpCache.clearStorage).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('when the session ends in another tab while the code is exchanged', () => {
+    beforeEach(() => {
+      tokens = {
+        idToken: idToken(),
+        accessToken: {
+          accessToken: 'pre-sign-out-access',
+          claims: { sub: '00u1abcd' },
+          expiresAt: NOW + 3600,
+          tokenType: 'Bearer',
+          scopes: ['openid'],
+          authorizeUrl: `${ISSUER}/v1/authorize`,
+          userinfoUrl: `${ISSUER}/v1/userinfo`,
+        },
+        refreshToken: {
+          refreshToken: 'pre-sign-out-refresh',
+          expiresAt: NOW + 3600,
+          scopes: ['openid'],
+          tokenUrl: `${ISSUER}/v1/token`,
+          authorizeUrl: `${ISSUER}/v1/authorize`,
+          issuer: ISSUER,
+        },
+      };
+      oktaAuth.token.parseFromUrl.and.callFake(() => {
+        localStorage.setItem(GENERATION_KEY, '1'); // The user signed out in another tab.
+        return Promise.resolve({ tokens, state: STATE });
+      });
+    });
+
+    it('stores nothing, revokes what the exchange brought, and says why', async () => {
+      const outcome = await finish(RESPONSE);
+
+      expect(outcome).toEqual(jasmine.objectContaining({ ok: false }));
+      expect((outcome as { message: string }).message).toMatch(/signed out in another tab/);
+      expect(oktaAuth.handleLoginRedirect).not.toHaveBeenCalled();
+      expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledWith(tokens.refreshToken);
+      expect(oktaAuth.revokeAccessToken).toHaveBeenCalledWith(tokens.accessToken);
     });
   });
 
@@ -539,6 +626,17 @@ describe('completeSignIn', () => {
 
       await expectFailure(finish(RESPONSE), 'Storage is full.');
       expect(oktaAuth.tokenManager.clear).toHaveBeenCalled();
+      expect(endSession).not.toHaveBeenCalled(); // Nothing was stored, so nothing was shared.
+    });
+
+    it('ends the session everywhere when the tokens were stored but the way back failed', async () => {
+      oktaAuth.handleLoginRedirect.and.callFake(async () => {
+        oktaAuth.tokenManager.getTokensSync.and.returnValue(tokens); // Stored, maybe shared.
+        throw new Error('Navigation failed.');
+      });
+
+      await expectFailure(finish(RESPONSE), 'Navigation failed.');
+      expect(endSession).toHaveBeenCalled();
     });
   });
 

@@ -1,12 +1,21 @@
 import type { OktaAuth, Tokens } from '@okta/okta-auth-js/core';
 import type { AuthConfig } from './auth-config';
 import { toSafeReturnPath } from './return-path';
+import { SessionGenerations } from './session-generation';
 import {
   describeSignInError,
   FOREIGN_RESPONSE_MESSAGE,
   SIGN_IN_LOST_MESSAGE,
 } from './sign-in-error';
 import { findIdTokenClaimsProblem, findIdTokenHeaderProblem } from './token-checks';
+
+/** What the user reads when the callback carries neither a code nor an error of this tab's. */
+export const NO_SIGN_IN_MESSAGE =
+  'There is no sign-in to finish here. Start again from the Sign in button.';
+
+/** What the user reads when the session ended in another tab while the code was exchanged. */
+export const SIGNED_OUT_MEANWHILE_MESSAGE =
+  'You signed out in another tab while this sign-in was finishing, so it was not completed. Please sign in again.';
 
 /** okta-auth-js's default tolerance for clock differences, in seconds. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -24,6 +33,13 @@ export type SignInOutcome =
       readonly foreign?: boolean;
     };
 
+export interface CompleteSignInOptions {
+  /** The current time in seconds, for the ID token checks. */
+  readonly nowSeconds?: () => number;
+  /** Ends the session in every tab (SessionSync.endSession); by default, clears this tab's tokens. */
+  readonly endSession?: () => Promise<void>;
+}
+
 type CallbackAuth = Pick<
   OktaAuth,
   | 'token'
@@ -32,6 +48,8 @@ type CallbackAuth = Pick<
   | 'storageManager'
   | 'getOriginalUri'
   | 'handleLoginRedirect'
+  | 'revokeAccessToken'
+  | 'revokeRefreshToken'
 >;
 
 /**
@@ -45,8 +63,15 @@ export async function completeSignIn(
   oktaAuth: CallbackAuth,
   config: AuthConfig,
   href: string,
-  nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+  {
+    nowSeconds = () => Math.floor(Date.now() / 1000),
+    endSession = () => Promise.resolve(oktaAuth.tokenManager.clear()),
+  }: CompleteSignInOptions = {},
 ): Promise<SignInOutcome> {
+  // Sign-out wins over an exchange under way: a session that ends while Okta answers is not
+  // replaced by a grant made before it ended.
+  const generations = new SessionGenerations(config.clientId);
+  const generation = generations.current();
   const params = new URL(href).searchParams;
   const state = params.get('state');
   // Without a (matching) state, okta-auth-js falls back to this tab's last original URI.
@@ -63,26 +88,27 @@ export async function completeSignIn(
     return { ok: false, message, returnTo };
   };
 
-  // okta-auth-js only throws on `error` when error_description is present too; handle both here.
+  // Anyone can link here, with an error, a code, or nothing. Only a response whose state is this
+  // tab's own sign-in came from Okta; any other must not cancel that sign-in, empty the cache,
+  // count as a failed sign-in, or put its words on our page. (A state the provider tampered with
+  // looks the same, and is refused the same way: its code is never exchanged.)
   const errorCode = params.get('error');
+  const code = params.get('code');
+  const transaction = thisTabsTransaction(oktaAuth, state);
+  if (!transaction) {
+    const message =
+      !errorCode && !code
+        ? NO_SIGN_IN_MESSAGE
+        : errorCode || oktaAuth.transactionManager.load()
+          ? FOREIGN_RESPONSE_MESSAGE
+          : SIGN_IN_LOST_MESSAGE;
+    return { ok: false, message, returnTo, foreign: true };
+  }
+  // okta-auth-js only throws on `error` when error_description is present too; handle both here.
   if (errorCode) {
-    // Anyone can link here with an error. Only one whose state is this tab's own sign-in came from
-    // Okta; any other must not cancel that sign-in, empty the cache, or put its words on our page.
-    if (!isThisTabsSignIn(oktaAuth, state)) {
-      return { ok: false, message: FOREIGN_RESPONSE_MESSAGE, returnTo, foreign: true };
-    }
     return fail(describeSignInError({ errorCode, errorSummary: params.get('error_description') }));
   }
-  if (!params.get('code'))
-    return fail('There is no sign-in to finish here. Start again from the Sign in button.');
-
-  const transaction = oktaAuth.transactionManager.load({ state: state ?? undefined });
-  if (!transaction) return fail(SIGN_IN_LOST_MESSAGE);
-  if (!state || transaction.state !== state) {
-    return fail(
-      'The answer from Okta does not belong to this sign-in (state mismatch). Please try again.',
-    );
-  }
+  if (!code) return fail(NO_SIGN_IN_MESSAGE);
   const nonce = transaction.nonce;
 
   let tokens: Tokens;
@@ -96,6 +122,14 @@ export async function completeSignIn(
     return fail(
       refusedByValidation && !isTransactionProblem(message) ? securityMessage(message) : message,
     );
+  }
+
+  if (generations.current() !== generation) {
+    await Promise.allSettled([
+      tokens.refreshToken && oktaAuth.revokeRefreshToken(tokens.refreshToken),
+      tokens.accessToken && oktaAuth.revokeAccessToken(tokens.accessToken),
+    ]);
+    return fail(SIGNED_OUT_MEANWHILE_MESSAGE);
   }
 
   const idToken = tokens.idToken;
@@ -114,20 +148,32 @@ export async function completeSignIn(
   try {
     await oktaAuth.handleLoginRedirect(tokens, returnTo);
   } catch (error) {
-    oktaAuth.tokenManager.clear();
+    // handleLoginRedirect stores, then navigates. Stored tokens may already be shared with the
+    // other tabs: then the session ends everywhere (a new generation, revoked), not just here.
+    const stored = oktaAuth.tokenManager.getTokensSync().idToken?.idToken === idToken.idToken;
+    if (stored) {
+      await endSession();
+      await Promise.allSettled([
+        tokens.refreshToken && oktaAuth.revokeRefreshToken(tokens.refreshToken),
+        tokens.accessToken && oktaAuth.revokeAccessToken(tokens.accessToken),
+      ]);
+    } else {
+      oktaAuth.tokenManager.clear();
+    }
     return fail(describeSignInError(error));
   }
   return { ok: true };
 }
 
 /**
- * True when `state` is that of the sign-in this tab started. With shared transaction storage off
- * (provide-okta-auth.ts), `load` reads this tab's sessionStorage only, ignores the state it is
- * given and changes nothing, so the state is compared here.
+ * The transaction of the sign-in this tab started, if `state` is its state; otherwise null. With
+ * shared transaction storage off (provide-okta-auth.ts), `load` reads this tab's sessionStorage
+ * only, ignores the state it is given and changes nothing, so the state is compared here.
  */
-function isThisTabsSignIn(oktaAuth: CallbackAuth, state: string | null): boolean {
-  if (!state) return false;
-  return oktaAuth.transactionManager.load({ state })?.state === state;
+function thisTabsTransaction(oktaAuth: CallbackAuth, state: string | null) {
+  if (!state) return null;
+  const transaction = oktaAuth.transactionManager.load({ state });
+  return transaction?.state === state ? transaction : null;
 }
 
 function isTransactionProblem(message: string): boolean {

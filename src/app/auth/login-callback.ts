@@ -4,6 +4,7 @@ import { OKTA_AUTH } from './okta-auth-token';
 import { AUTH_CONFIG } from './auth-config-token';
 import { completeSignIn } from './complete-sign-in';
 import { toSafeReturnPath } from './return-path';
+import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
 
@@ -43,6 +44,7 @@ export class LoginCallback implements OnInit {
   private readonly oktaAuth = inject(OKTA_AUTH);
   private readonly config = inject(AUTH_CONFIG);
   private readonly attempts = inject(SignInAttempts);
+  private readonly sessionSync = inject(SessionSync);
   protected readonly error = signal<string | null>(null);
   protected readonly stopped = signal(false);
   private returnTo = '/';
@@ -68,7 +70,9 @@ export class LoginCallback implements OnInit {
       );
       return;
     }
-    const outcome = await completeSignIn(this.oktaAuth, this.config, href);
+    const outcome = await completeSignIn(this.oktaAuth, this.config, href, {
+      endSession: () => this.sessionSync.endSession(),
+    });
     if (outcome.ok) {
       this.attempts.clearFailures();
       // The guard may send us straight back here (same route, so this component is reused and

@@ -1,4 +1,4 @@
-import { SessionGenerations } from './session-generation';
+import { MAX_GENERATION, SessionGenerations } from './session-generation';
 
 let testNumber = 0;
 
@@ -27,17 +27,45 @@ describe('SessionGenerations', () => {
     expect(new SessionGenerations(clientId).current()).toBe(2);
   });
 
-  it('takes a generation another tab announced when it is newer', () => {
-    generations.observe(5);
-    generations.observe(3);
+  it('takes the next generation when another tab announces it', () => {
+    generations.observe(1);
+    generations.observe(0);
 
-    expect(generations.current()).toBe(5);
+    expect(generations.current()).toBe(1);
   });
 
-  it('ignores a value in storage that is not a whole number', () => {
-    localStorage.setItem(`${clientId}-session-generation`, 'many');
+  it('ignores an announced generation beyond the next one (a forged message)', () => {
+    generations.observe(Number.MAX_SAFE_INTEGER);
+    generations.observe(5);
 
     expect(generations.current()).toBe(0);
+    expect(generations.next()).toBe(1);
+  });
+
+  for (const [what, value] of [
+    ['not a whole number', 'many'],
+    ['negative', '-1'],
+    ['beyond the counter', String(Number.MAX_SAFE_INTEGER)],
+    ['beyond the safe integers', '9007199254740993'],
+  ]) {
+    it(`treats a value in storage that is ${what} as the end of every session, and repairs it`, () => {
+      localStorage.setItem(`${clientId}-session-generation`, '3');
+      expect(generations.current()).toBe(3);
+      localStorage.setItem(`${clientId}-session-generation`, value);
+
+      const after = generations.current();
+
+      expect(after).toBe(4); // No session holds it: every one of them has ended.
+      expect(localStorage.getItem(`${clientId}-session-generation`)).toBe('4');
+      expect(generations.next()).toBe(5);
+    });
+  }
+
+  it('never moves past MAX_GENERATION, a safe integer', () => {
+    localStorage.setItem(`${clientId}-session-generation`, String(MAX_GENERATION));
+
+    expect(generations.next()).toBe(MAX_GENERATION);
+    expect(Number.isSafeInteger(generations.current())).toBeTrue();
   });
 
   it("keeps a tab's own generation in its sessionStorage, and forgets it", () => {

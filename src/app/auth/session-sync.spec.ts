@@ -128,6 +128,8 @@ function nextTask(): Promise<void> {
 }
 
 let testNumber = 0;
+/** What the guard of the `held` route answers: a navigation there waits for it. */
+let heldGuard: Promise<boolean> = Promise.resolve(true);
 
 describe('SessionSync', () => {
   let clientId: string;
@@ -158,6 +160,12 @@ describe('SessionSync', () => {
           { path: 'private', data: { [SIGN_IN_REQUIRED]: true }, children: [] },
           { path: 'public', children: [] },
           { path: 'login/callback', children: [] },
+          {
+            path: 'held',
+            data: { [SIGN_IN_REQUIRED]: true },
+            canActivate: [() => heldGuard],
+            children: [],
+          },
         ]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
         { provide: AUTH_CONFIG, useValue: testAuthConfig({ clientId, tokenStorage }) },
@@ -666,7 +674,10 @@ describe('SessionSync', () => {
 
       it('keeps the current refresh token when the grant did not rotate it', async () => {
         const { idToken } = session();
-        oktaAuth.token.renewTokens.and.resolveTo({ idToken, accessToken: testAccessToken('new') });
+        oktaAuth.token.renewTokens.and.resolveTo({
+          idToken,
+          accessToken: testAccessToken('new', { expiresAt: TEST_NOW_SECONDS + 3600 }),
+        });
         const sync = start();
         await becomeLeader();
 
@@ -873,6 +884,127 @@ describe('SessionSync', () => {
         });
       });
 
+      describe('a renewal answer that makes the checks or the store throw is a failed renewal', () => {
+        /** A renewal answer whose ID token carries a claim nested `depth` levels deep. */
+        function deeplyNested(depth: number): Tokens {
+          const tokens = session({ accessToken: 'renewed', refreshToken: 'rotated' });
+          const claimsJson = JSON.stringify(tokens.idToken?.claims).replace(
+            /}$/,
+            `,"deep":${'{"a":'.repeat(depth)}"leaf"${'}'.repeat(depth)}}`,
+          );
+          const payload = btoa(claimsJson)
+            .replace(/\+/g, '-')
+            .replace(/\//g, '_')
+            .replace(/=+$/, '');
+          const [header, , signature] = (tokens.idToken?.idToken ?? '').split('.');
+          return {
+            ...tokens,
+            idToken: {
+              ...tokens.idToken,
+              idToken: `${header}.${payload}.${signature}`,
+              claims: JSON.parse(claimsJson) as unknown,
+            },
+          } as Tokens;
+        }
+
+        it('ends the session everywhere and revokes what came when the store throws (over quota)', async () => {
+          const renewed = session({ accessToken: 'renewed', refreshToken: 'rotated' });
+          oktaAuth.token.renewTokens.and.resolveTo(renewed);
+          const sync = start();
+          await becomeLeader();
+          const setTokens = tokenManager.setTokens.bind(tokenManager);
+          spyOn(tokenManager, 'setTokens').and.callFake((tokens: Tokens) => {
+            if (tokens.accessToken?.accessToken === 'renewed') {
+              throw new Error('Unable to set storage');
+            }
+            setTokens(tokens);
+          });
+
+          expect(await sync.renewAccessToken()).toBeNull();
+          await settle();
+
+          expect(tokenManager.getTokensSync()).toEqual({});
+          expect(await nextFromTab(ofType('signed-out'))).toEqual({
+            type: 'signed-out',
+            generation: 1,
+          });
+          expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledWith(renewed.refreshToken);
+        });
+
+        it('ends the session when a claim nests deeper than the checks look (no stack overflow)', async () => {
+          oktaAuth.token.renewTokens.and.resolveTo(deeplyNested(10_000));
+          const sync = start();
+          await becomeLeader();
+
+          expect(await sync.renewAccessToken()).toBeNull();
+          await settle();
+
+          expect(tokenManager.getTokensSync()).toEqual({});
+          expect(oktaAuth.revokeRefreshToken).toHaveBeenCalled();
+        });
+
+        it('is still ready, signed out, when the renewal at start throws', async () => {
+          tokenManager.hasExpired.and.returnValue(true);
+          oktaAuth.token.renewTokens.and.resolveTo(session({ accessToken: 'renewed' }));
+          spyOn(tokenManager, 'setTokens').and.throwError(new Error('Unable to set storage'));
+
+          await expectAsync(start().ready).toBeResolved();
+
+          expect(tokenManager.getTokensSync()).toEqual({});
+        });
+      });
+
+      it('renews when only the ID token is past its renewal time', async () => {
+        tokenManager.hasExpired.and.callFake(
+          (token: Token) => token === tokenManager.tokens.idToken,
+        );
+        oktaAuth.token.renewTokens.and.resolveTo(session({ accessToken: 'renewed' }));
+
+        await start().ready;
+
+        expect(oktaAuth.token.renewTokens).toHaveBeenCalledTimes(1);
+      });
+
+      it('ends a session of an ended generation instead of renewing it (it missed the sign-out)', async () => {
+        const sync = start();
+        await becomeLeader();
+        localStorage.setItem(`${clientId}-session-generation`, '1'); // No message came.
+
+        expect(await sync.renewAccessToken()).toBeNull();
+        await settle();
+
+        expect(oktaAuth.token.renewTokens).not.toHaveBeenCalled();
+        expect(tokenManager.getTokensSync()).toEqual({});
+        expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledWith(session().refreshToken);
+      });
+
+      describe('when renewal fails during a navigation to a page that requires sign-in', () => {
+        beforeEach(() => {
+          oktaAuth.token.renewTokens.and.rejectWith(new Error('The refresh token is invalid.'));
+        });
+        afterEach(() => (heldGuard = Promise.resolve(true)));
+
+        it('leaves the sign-in to the guard, which knows where the user is going', async () => {
+          const sync = start();
+          await becomeLeader();
+          const router = TestBed.inject(Router);
+          await router.navigateByUrl('/private');
+          let letThrough: (pass: boolean) => void = () => undefined;
+          heldGuard = new Promise((resolve) => (letThrough = resolve));
+          const navigation = router.navigateByUrl('/held');
+          await settle();
+
+          await sync.renewAccessToken();
+          await settle();
+          letThrough(false);
+          await navigation;
+
+          expect(tokenManager.getTokensSync()).toEqual({});
+          expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
+          expect(TestBed.inject(SignInAttempts).mustStop()).toBeFalse();
+        });
+      });
+
       describe('when renewal fails (refresh token revoked, Okta down)', () => {
         beforeEach(() => {
           oktaAuth.token.renewTokens.and.rejectWith(
@@ -1036,6 +1168,32 @@ describe('SessionSync', () => {
         expect(await start().renewAccessToken()).toBeNull();
       });
 
+      it('renews itself, without asking anyone, once it takes over the renewal lock', async () => {
+        const sync = start();
+        await sync.ready;
+        tokenManager.hasExpired.and.returnValue(true);
+        oktaAuth.token.renewTokens.and.resolveTo(session({ accessToken: 'renewed' }));
+
+        releaseLocks.splice(0).forEach((release) => release()); // The renewing tab closed.
+        await becomeLeader();
+        await settle();
+
+        expect(oktaAuth.token.renewTokens).toHaveBeenCalledTimes(1);
+        expect(received.filter(ofType('request-renewal'))).toEqual([]);
+      });
+
+      it('finishes a renewal it was waiting for itself when the renewing tab closes', async () => {
+        oktaAuth.token.renewTokens.and.resolveTo(session({ accessToken: 'renewed' }));
+        const sync = start();
+        await sync.ready;
+        const renewal = sync.renewAccessToken();
+        await nextFromTab(ofType('request-renewal'));
+
+        releaseLocks.splice(0).forEach((release) => release()); // Its answer will never come.
+
+        expect(await renewal).toBe('renewed');
+      });
+
       it('gives up after RENEWAL_WAIT_MS when the renewing tab does not answer', async () => {
         const sync = start();
         const renewal = sync.renewAccessToken();
@@ -1123,6 +1281,26 @@ describe('SessionSync', () => {
 
         expect(tokenManager.getTokensSync()).toEqual({});
         expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledWith(session().refreshToken);
+      });
+
+      it('still follows a sign-out elsewhere after a forged sign-out with an enormous generation', async () => {
+        start();
+        await fromPeer({ type: 'signed-out', generation: Number.MAX_SAFE_INTEGER });
+        tokenManager.setTokens(session()); // Signed in again.
+
+        localStorage.setItem(`${clientId}-session-generation`, '1'); // A real sign-out elsewhere.
+        await fromPeer({ type: 'signed-out', generation: 1 });
+
+        expect(tokenManager.getTokensSync()).toEqual({});
+      });
+
+      it('ignores a session message of a generation beyond the next one', async () => {
+        tokenManager.tokens = {};
+        start();
+
+        await fromPeer({ type: 'tokens', tokens: session(), generation: 2 });
+
+        expect(tokenManager.getTokensSync()).toEqual({});
       });
 
       it('ignores a sign-out of an older generation than its session', async () => {
@@ -1249,6 +1427,21 @@ describe('SessionSync', () => {
 
         expect(router.url).toBe('/');
       });
+    });
+  });
+
+  describe('when Web Locks refuse the request', () => {
+    beforeEach(() => configure('sessionStorage'));
+
+    it('is ready all the same, and renews itself as a tab without Web Locks does', async () => {
+      spyOn(navigator.locks, 'request').and.rejectWith(new DOMException('denied', 'SecurityError'));
+      tokenManager.tokens = session();
+      tokenManager.hasExpired.and.returnValue(true);
+      oktaAuth.token.renewTokens.and.resolveTo(session({ accessToken: 'renewed' }));
+
+      await start().ready;
+
+      expect(oktaAuth.token.renewTokens).toHaveBeenCalledTimes(1);
     });
   });
 

@@ -58,7 +58,8 @@ type TokenManager = OktaAuth['tokenManager'];
  *   keeps it.
  * - **Tabs share one session** (sessionStorage): each tab's changes reach the others over a
  *   BroadcastChannel, and a tab opened later asks the open ones. With localStorage, okta-auth-js's
- *   storage sync does it. With `memory`, tokens never cross the channel: each tab is its own
+ *   storage sync does it, on its own `${clientId}-sync` channel, whose messages it applies without
+ *   these checks (a same-origin page can write localStorage directly anyway). With `memory`, tokens never cross the channel: each tab is its own
  *   session (and renews it itself); only the end of the session is shared.
  * - **Every message is checked** (`parseSessionMessage`, then `checkTokenSet` with this tab's
  *   session as the one to continue); anything else is dropped without a word.
@@ -84,6 +85,8 @@ export class SessionSync {
   private readonly renewalStarts: number[] = [];
   private readyPromise: Promise<void> = Promise.resolve();
   private peerAnswered: () => void = () => undefined;
+  /** Set while this tab waits for the renewing tab: finishes that wait by renewing here. */
+  private renewHereInstead: (() => void) | null = null;
   private applyingPeerTokens = false;
   private snapshotQueued = false;
 
@@ -108,9 +111,11 @@ export class SessionSync {
       this.channel.onmessage = (event: MessageEvent<unknown>) => this.answer(event.data);
     }
     const leaderKnown = this.electLeader();
-    this.readyPromise = Promise.all([this.askOpenTabs(), leaderKnown]).then(() =>
-      this.renewIfExpired(),
-    );
+    // Never rejects: the guard awaits it on every navigation. A renewal that throws has already
+    // ended the session (renewHere), so the tab is ready, signed out.
+    this.readyPromise = Promise.all([this.askOpenTabs(), leaderKnown])
+      .then(() => this.renewIfExpired())
+      .catch(() => undefined);
     inject(DestroyRef).onDestroy(() => {
       restore();
       this.oktaAuth.authStateManager.unsubscribe(onAuthState);
@@ -143,18 +148,23 @@ export class SessionSync {
    * null when renewal failed (the session has then ended, see endAfterFailedRenewal).
    */
   renewAccessToken(): Promise<string | null> {
-    this.renewal ??= (this.isLeader ? this.renewHere() : this.renewInLeader()).finally(() => {
-      this.renewal = null;
-    });
+    this.renewal ??= (this.isLeader ? this.renewHere() : this.renewInLeader())
+      .catch(() => null)
+      .finally(() => {
+        this.renewal = null;
+      });
     return this.renewal;
   }
 
-  /** Renews first if the tokens are past their renewal time (left from earlier, or handed over). */
+  /**
+   * Renews first if the access or the ID token is past its renewal time (left from earlier, or
+   * handed over): either one expired makes the app signed out to okta-auth-js.
+   */
   async renewIfExpired(): Promise<void> {
-    const { accessToken, refreshToken } = this.oktaAuth.tokenManager.getTokensSync();
-    if (accessToken && refreshToken && this.oktaAuth.tokenManager.hasExpired(accessToken)) {
-      await this.renewAccessToken();
-    }
+    const tokenManager = this.oktaAuth.tokenManager;
+    const { accessToken, idToken, refreshToken } = tokenManager.getTokensSync();
+    const due = [accessToken, idToken].some((token) => token && tokenManager.hasExpired(token));
+    if (refreshToken && due) await this.renewAccessToken();
   }
 
   /**
@@ -189,24 +199,53 @@ export class SessionSync {
     };
     // Find out now whether this tab leads, so that start-up renewal is not sent to a leader
     // that does not exist; otherwise wait in line, held until this tab closes.
+    // A refused request (e.g. a sandboxed frame) leaves this tab renewing for itself, as without
+    // Web Locks; otherwise `ready` would wait forever.
     const granted = await new Promise<boolean>((decided) => {
-      void navigator.locks.request(name, { ifAvailable: true }, (lock) => {
-        decided(!!lock);
-        return lock ? lead() : undefined;
-      });
+      const refused = () => {
+        this.isLeader = true;
+        decided(true);
+      };
+      try {
+        navigator.locks
+          .request(name, { ifAvailable: true }, (lock) => {
+            decided(!!lock);
+            return lock ? lead() : undefined;
+          })
+          .catch(refused);
+      } catch {
+        refused();
+      }
     });
     if (!granted) {
-      void navigator.locks.request(name, () => {
-        void this.renewIfExpired();
-        return lead();
-      });
+      navigator.locks
+        .request(name, () => {
+          // Leader first: a renewal started now must not be sent to the tab that just closed.
+          const held = lead();
+          this.takeOverRenewal();
+          return held;
+        })
+        .catch(() => undefined);
     }
+  }
+
+  /** This tab now renews: finish a renewal it was waiting for, or renew what is already due. */
+  private takeOverRenewal(): void {
+    const waiting = this.renewHereInstead;
+    if (waiting) waiting();
+    else void this.renewIfExpired();
   }
 
   private async renewHere(): Promise<string | null> {
     const generation = this.generation;
     const current = this.oktaAuth.tokenManager.getTokensSync();
-    if (generation === null || !this.isCurrent(generation)) return null;
+    if (generation === null) return null;
+    if (!this.isCurrent(generation)) {
+      // This tab missed the end of its session (bfcache, no BroadcastChannel): it is over here too.
+      if (this.isLeader) void this.revoke(current);
+      this.clearHere();
+      return null;
+    }
     if (!this.takeRenewalSlot()) {
       void this.endAfterFailedRenewal('the app had to renew too often');
       return null;
@@ -224,15 +263,26 @@ export class SessionSync {
       await this.revoke(renewed);
       return null;
     }
-    const verdict = this.check(renewed, 'renewal', current);
-    if (!verdict.ok) {
+    try {
+      const verdict = this.check(renewed, 'renewal', current);
+      if (!verdict.ok) {
+        void this.revoke(renewed);
+        void this.endAfterFailedRenewal(verdict.problem);
+        return null;
+      }
+      // A refresh token grant need not rotate the refresh token: then the current one stays.
+      this.oktaAuth.tokenManager.setTokens({
+        refreshToken: current.refreshToken,
+        ...verdict.tokens,
+      });
+      return verdict.tokens.accessToken?.accessToken ?? null;
+    } catch {
+      // An answer the checks or the store cannot take (okta-auth-js's "Unable to set storage" over
+      // the quota) is a failed renewal like any other.
       void this.revoke(renewed);
-      void this.endAfterFailedRenewal(verdict.problem);
+      void this.endAfterFailedRenewal(null);
       return null;
     }
-    // A refresh token grant need not rotate the refresh token: then the current one stays.
-    this.oktaAuth.tokenManager.setTokens({ refreshToken: current.refreshToken, ...verdict.tokens });
-    return verdict.tokens.accessToken?.accessToken ?? null;
   }
 
   /** Asks the renewing tab, then waits for its new token to arrive through the channel or sync. */
@@ -240,11 +290,20 @@ export class SessionSync {
     const tokenManager = this.oktaAuth.tokenManager;
     const before = tokenManager.getTokensSync().accessToken?.accessToken;
     return new Promise((resolve) => {
-      const done = (token: string | null) => {
+      const stop = () => {
         clearTimeout(timer);
         tokenManager.off('added', onAdded);
         tokenManager.off('removed', onRemoved);
+        this.renewHereInstead = null;
+      };
+      const done = (token: string | null) => {
+        stop();
         resolve(token);
+      };
+      // The renewing tab closed and this one took its place: nobody else will answer.
+      this.renewHereInstead = () => {
+        stop();
+        resolve(this.renewHere());
       };
       const onAdded = (key: string, token: Token) => {
         const value = (token as AccessToken).accessToken;
@@ -355,8 +414,9 @@ export class SessionSync {
   }
 
   private applyPeerTokens(tokens: unknown, generation: number): void {
-    // A session from before the last sign-out (a late renewal, a tab that slept through it) is over.
-    if (generation < this.generations.current()) return;
+    // A session from before the last sign-out (a late renewal, a tab that slept through it) is over,
+    // and one of a generation beyond the next was never sent by a tab of the app.
+    if (!this.generations.isPlausible(generation)) return;
     const mine = this.oktaAuth.tokenManager.getTokensSync();
     const verdict = this.check(tokens, 'another tab', mine);
     if (!verdict.ok) return;
@@ -376,7 +436,9 @@ export class SessionSync {
   /** The session ended in another tab: end it here too, without telling anyone again. */
   private endedElsewhere(generation: number): void {
     this.generations.observe(generation);
-    if (this.generation === null || this.generation >= generation) return;
+    if (this.generation === null) return;
+    // A session newer than this sign-out stays; one the counter has left behind does not.
+    if (this.generation >= generation && this.generation === this.generations.current()) return;
     // This tab's refresh token may be one the ending tab never saw: with memory each tab has its
     // own grant, and the renewing tab may have rotated it a moment ago. Revoke it (best effort).
     if (this.isLeader) void this.revoke(this.oktaAuth.tokenManager.getTokensSync());
@@ -459,8 +521,11 @@ export class SessionSync {
     if (!this.hasSession()) return;
     const returnTo = this.router.url;
     const guarded = this.isOnGuardedPage();
+    // During a navigation (e.g. the guard renewing before it judges), the guard signs in itself,
+    // back to where the user was going; signing in here too would count twice, to the wrong page.
+    const navigating = this.router.currentNavigation() !== null;
     void this.endSession();
-    if (guarded && !this.attempts.mustStop()) {
+    if (guarded && !navigating && !this.attempts.mustStop()) {
       if (this.retriedRecently()) {
         // The session the last automatic sign-in brought failed too: a sign-in would not help.
         this.attempts.recordFailure(failedRenewalMessage(problem));

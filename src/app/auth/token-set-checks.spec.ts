@@ -10,7 +10,9 @@ import {
 import {
   checkTokenSet,
   EXPIRE_EARLY_SECONDS,
+  MAX_TOKEN_LIFETIME_SECONDS,
   oauthUrlsOf,
+  sameJson,
   TokenSetExpectations,
 } from './token-set-checks';
 
@@ -270,11 +272,99 @@ describe('checkTokenSet', () => {
       expect(checkTokenSet(tokens, renewal).ok).toBeTrue();
     });
 
+    it('refuses a renewed ID token whose exp claim is due, though okta-auth-js computed a later expiresAt', () => {
+      // okta-auth-js stores exp - iat + now: exp = now - 200 with iat = now - 3800 looks an hour away.
+      const tokens = withClaims({ exp: TEST_NOW_SECONDS - 200, iat: TEST_NOW_SECONDS - 3800 })(
+        renewed(),
+      );
+
+      expect(checkTokenSet(tokens, renewal)).toEqual({
+        ok: false,
+        problem: 'the new ID token expires at once',
+      });
+    });
+
+    for (const [name, expected] of [
+      ['a renewal', renewal],
+      ['another tab', anotherTab],
+    ] as const) {
+      for (const key of ['idToken', 'accessToken', 'refreshToken'] as const) {
+        it(`refuses, from ${name}, a ${key} that expires more than a day from now (its timer would fire at once)`, () => {
+          const tokens = withField(key, {
+            expiresAt: TEST_NOW_SECONDS + MAX_TOKEN_LIFETIME_SECONDS + 1,
+          })(renewed());
+
+          expect(checkTokenSet(tokens, expected).ok).toBeFalse();
+        });
+      }
+    }
+
+    it('accepts tokens that expire a day from now', () => {
+      const day = { expiresAt: TEST_NOW_SECONDS + MAX_TOKEN_LIFETIME_SECONDS };
+      const tokens = withField(
+        'idToken',
+        day,
+      )(withField('accessToken', day)(withField('refreshToken', day)(renewed())));
+
+      expect(checkTokenSet(tokens, renewal).ok).toBeTrue();
+    });
+
     it("accepts another tab's set that is due for renewal (the renewing tab renews it)", () => {
       const tokens = { ...renewed(), accessToken: testAccessToken('due', { expiresAt: renewAt }) };
 
       expect(checkTokenSet(tokens, anotherTab).ok).toBeTrue();
     });
+  });
+});
+
+describe('checkTokenSet with hostile nesting', () => {
+  it('refuses, without throwing, an ID token whose claims nest 10,000 levels deep', () => {
+    // Written as text: JSON.stringify itself overflows on such a value, JSON.parse does not.
+    const depth = 10_000;
+    const claimsJson = JSON.stringify(testSession().idToken?.claims).replace(
+      /}$/,
+      `,"deep":${'{"a":'.repeat(depth)}"leaf"${'}'.repeat(depth)}}`,
+    );
+    const payload = btoa(claimsJson).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const session = testSession({ accessToken: 'renewed' });
+    const [header, , signature] = (session.idToken?.idToken ?? '').split('.');
+    const tokens = {
+      ...session,
+      idToken: {
+        ...session.idToken,
+        idToken: `${header}.${payload}.${signature}`,
+        claims: JSON.parse(claimsJson) as unknown,
+      },
+    };
+    const expected: TokenSetExpectations = {
+      source: 'renewal',
+      issuer: TEST_ISSUER,
+      clientId: TEST_CLIENT_ID,
+      current: testSession(),
+      nowSeconds: TEST_NOW_SECONDS,
+      maxClockSkewSeconds: 300,
+    };
+
+    expect(checkTokenSet(tokens, expected).ok).toBeFalse();
+  });
+});
+
+describe('sameJson', () => {
+  const nested = (depth: number): unknown => {
+    let value: unknown = 'leaf';
+    for (let level = 0; level < depth; level++) value = { a: value };
+    return value;
+  };
+
+  it('compares JSON values whatever the key order', () => {
+    expect(sameJson({ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 })).toBeTrue();
+    expect(sameJson({ a: 1 }, { a: 2 })).toBeFalse();
+  });
+
+  it('calls values nested deeper than 32 levels different instead of overflowing the stack', () => {
+    expect(() => sameJson(nested(10_000), nested(10_000))).not.toThrow();
+    expect(sameJson(nested(10_000), nested(10_000))).toBeFalse();
+    expect(sameJson(nested(30), nested(30))).toBeTrue();
   });
 });
 

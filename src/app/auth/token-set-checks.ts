@@ -12,6 +12,16 @@ import {
  */
 export const EXPIRE_EARLY_SECONDS = 30;
 
+/**
+ * No token the app stores may expire more than a day from now (Okta's longest access token
+ * lifetime). okta-auth-js sets a timer for each expiry, and a delay past 2^31 ms (24.8 days)
+ * overflows and fires at once: the token would be "expired" on arrival, a renewal storm.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+
+/** How deep `sameJson` looks; values nested deeper are called different (claims are shallow). */
+const MAX_JSON_DEPTH = 32;
+
 /** Where a token set comes from; the one difference is how fresh it must be. */
 export type TokenSetSource =
   /** A refresh token grant this tab just made: it must last past the next renewal time. */
@@ -37,9 +47,9 @@ export type TokenSetVerdict =
  * The one gate for every token set that replaces or joins the session after sign-in: a renewal's
  * answer, or another tab's copy. Returns a clean copy (known fields only) to store, or the problem.
  *
- * - Shape: each token the type okta-auth-js stores, with a finite `expiresAt`. A missing or NaN
- *   expiry makes okta-auth-js's expiry timer fire at once, and each renewal would then start the
- *   next one: a renewal storm.
+ * - Shape: each token the type okta-auth-js stores, with a finite `expiresAt` at most a day away
+ *   (MAX_TOKEN_LIFETIME_SECONDS). A missing, NaN or far-off expiry makes okta-auth-js's expiry
+ *   timer fire at once, and each renewal would then start the next one: a renewal storm.
  * - Origin: issuer and client are the configured ones, and every endpoint URL a token carries is
  *   the one okta-auth-js derives from the issuer (a refresh token's `tokenUrl` is where okta-auth-js
  *   sends it, and an access token's `userinfoUrl` where it sends that).
@@ -56,7 +66,7 @@ export function checkTokenSet(input: unknown, expected: TokenSetExpectations): T
 
   const idToken = readIdToken(input['idToken'], urls, expected);
   if (typeof idToken === 'string') return fail(idToken);
-  const accessToken = readAccessToken(input['accessToken'], urls);
+  const accessToken = readAccessToken(input['accessToken'], urls, expected);
   if (typeof accessToken === 'string') return fail(accessToken);
   const refreshToken =
     input['refreshToken'] === undefined
@@ -68,7 +78,12 @@ export function checkTokenSet(input: unknown, expected: TokenSetExpectations): T
     // A renewal that is due again at once would make the next renewal start at once.
     const renewAt = expected.nowSeconds + EXPIRE_EARLY_SECONDS;
     if (!(accessToken.expiresAt > renewAt)) return fail('the new access token expires at once');
-    if (!(idToken.expiresAt > renewAt)) return fail('the new ID token expires at once');
+    // okta-auth-js stores exp - iat + now as the ID token's expiresAt, so check exp itself too.
+    const exp = (idToken.claims as unknown as Record<string, unknown>)['exp'];
+    // (A missing or non-numeric exp is refused by the claims checks below.)
+    if (!(idToken.expiresAt > renewAt) || (typeof exp === 'number' && !(exp > renewAt))) {
+      return fail('the new ID token expires at once');
+    }
   }
   const problem =
     findIdTokenHeaderProblem(idToken.idToken) ??
@@ -109,8 +124,9 @@ export function oauthUrlsOf(issuer: string): OAuthUrls {
 function readIdToken(
   value: unknown,
   urls: OAuthUrls,
-  { issuer, clientId }: TokenSetExpectations,
+  expected: TokenSetExpectations,
 ): IDToken | string {
+  const { issuer, clientId } = expected;
   if (!isPlainObject(value)) return 'there is no ID token';
   const { idToken, claims, expiresAt, scopes, authorizeUrl } = value;
   if (!isText(idToken)) return 'the ID token is not a string';
@@ -118,7 +134,7 @@ function readIdToken(
   if (!sameJson(decodeJwtPayload(idToken), claims)) {
     return 'the ID token claims differ from the token itself';
   }
-  if (!isFiniteNumber(expiresAt)) return 'the ID token has no usable expiry time';
+  if (!isUsableExpiry(expiresAt, expected)) return 'the ID token has no usable expiry time';
   if (!isScopes(scopes)) return 'the ID token has no scopes';
   if (authorizeUrl !== urls.authorize) return 'the ID token names another authorize endpoint';
   if (value['issuer'] !== issuer) return 'the ID token is stored for another issuer';
@@ -134,12 +150,16 @@ function readIdToken(
   };
 }
 
-function readAccessToken(value: unknown, urls: OAuthUrls): AccessToken | string {
+function readAccessToken(
+  value: unknown,
+  urls: OAuthUrls,
+  expected: TokenSetExpectations,
+): AccessToken | string {
   if (!isPlainObject(value)) return 'there is no access token';
   const { accessToken, claims, expiresAt, tokenType, scopes, authorizeUrl, userinfoUrl } = value;
   if (!isText(accessToken)) return 'the access token is not a string';
   if (!isPlainObject(claims)) return 'the access token has no claims';
-  if (!isFiniteNumber(expiresAt)) return 'the access token has no usable expiry time';
+  if (!isUsableExpiry(expiresAt, expected)) return 'the access token has no usable expiry time';
   if (!isText(tokenType)) return 'the access token has no type';
   if (!isScopes(scopes)) return 'the access token has no scopes';
   if (authorizeUrl !== urls.authorize) return 'the access token names another authorize endpoint';
@@ -163,7 +183,7 @@ function readRefreshToken(
   if (!isPlainObject(value)) return 'the refresh token is not an object';
   const { refreshToken, expiresAt, scopes, tokenUrl, authorizeUrl, issuer } = value;
   if (!isText(refreshToken)) return 'the refresh token is not a string';
-  if (!isFiniteNumber(expiresAt)) return 'the refresh token has no usable expiry time';
+  if (!isUsableExpiry(expiresAt, expected)) return 'the refresh token has no usable expiry time';
   if (!isScopes(scopes)) return 'the refresh token has no scopes';
   if (tokenUrl !== urls.token) return 'the refresh token names another token endpoint';
   if (authorizeUrl !== urls.authorize) return 'the refresh token names another authorize endpoint';
@@ -179,17 +199,26 @@ function isText(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
+/** A finite expiry no more than MAX_TOKEN_LIFETIME_SECONDS away. */
+function isUsableExpiry(value: unknown, { nowSeconds }: TokenSetExpectations): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value <= nowSeconds + MAX_TOKEN_LIFETIME_SECONDS
+  );
 }
 
 function isScopes(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((scope) => typeof scope === 'string');
 }
 
-/** Deep equality of JSON values, whatever the key order. */
-export function sameJson(a: unknown, b: unknown): boolean {
+/**
+ * Deep equality of JSON values, whatever the key order. Values nested deeper than MAX_JSON_DEPTH
+ * are called different: a hostile claim nested thousands deep would otherwise overflow the stack.
+ */
+export function sameJson(a: unknown, b: unknown, depth = 0): boolean {
   if (a === b) return true;
+  if (depth > MAX_JSON_DEPTH) return false;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const left = a as Record<string, unknown>;
@@ -197,6 +226,6 @@ export function sameJson(a: unknown, b: unknown): boolean {
   const keys = Object.keys(left);
   return (
     keys.length === Object.keys(right).length &&
-    keys.every((key) => Object.hasOwn(right, key) && sameJson(left[key], right[key]))
+    keys.every((key) => Object.hasOwn(right, key) && sameJson(left[key], right[key], depth + 1))
   );
 }

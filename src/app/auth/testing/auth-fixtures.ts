@@ -114,10 +114,12 @@ export function testSession(
   const claims = JSON.parse(
     JSON.stringify(testIdTokenClaims({ aud: clientId, ...options.claims })),
   ) as Record<string, unknown>;
+  // An hour from TEST_NOW_SECONDS: the checks refuse an expiry more than a day away.
+  const expiresAt = TEST_NOW_SECONDS + 3600;
   return {
-    idToken: { ...testIdToken(claims), clientId },
-    accessToken: testAccessToken(options.accessToken),
-    refreshToken: testRefreshToken(options.refreshToken),
+    idToken: { ...testIdToken(claims), clientId, expiresAt },
+    accessToken: testAccessToken(options.accessToken, { expiresAt }),
+    refreshToken: { ...testRefreshToken(options.refreshToken), expiresAt },
   };
 }
 
