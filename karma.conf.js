@@ -19,7 +19,10 @@ export default function (config) {
     // A spec without an expectation passes whatever the code does: fail it instead.
     client: { jasmine: { random: true, failSpecWithNoExpectations: true }, clearContext: false },
     jasmineHtmlReporter: { suppressAll: true },
-    reporters: ['progress'],
+    // One dot per spec and the failures in full: 'progress' redraws a line per spec, which a log
+    // (npm test, CI) keeps as a thousand lines of terminal escapes.
+    reporters: ['dots'],
+    colors: Boolean(process.stdout.isTTY),
     browsers: ['ChromeHeadlessCI'],
     customLaunchers: {
       ChromeHeadlessCI: {

@@ -112,6 +112,7 @@ export function e2eStack(index: number) {
         APP_CONFIG_FILE: '',
         TLS_CERT_FILE: '',
         TLS_KEY_FILE: '',
+        TRUST_PROXY: '',
         ...env,
       } as Record<string, string>,
     })),

@@ -9,8 +9,11 @@ export { ProviderFaults } from './provider-faults';
 export { expect } from '@playwright/test';
 export { E2E, OTHER_USER, TEST_USER } from './environment';
 
-/** Where page screenshots go; `npm run screenshots` points this at docs/screenshots for the README. */
-const SCREENSHOT_DIR = process.env['SCREENSHOT_DIR'] ?? 'test-results/screenshots';
+/**
+ * Where page screenshots go: `npm run screenshots` points this at docs/screenshots for the README.
+ * Unset (as in `npm test`), no screenshot is taken: each costs a full-page render and PNG encoding.
+ */
+const SCREENSHOT_DIR = process.env['SCREENSHOT_DIR'];
 
 /**
  * Console errors that mean the page broke its policy. Chromium words Trusted Types violations
@@ -98,8 +101,9 @@ export async function storedTokens(page: Page): Promise<string[]> {
   });
 }
 
-/** Saves a full-page screenshot named after the page, for the README. */
+/** Saves a full-page screenshot named after the page, for the README (see SCREENSHOT_DIR). */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOT_DIR) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
  * @property {string[]} run command and arguments
  * @property {string[]} [needs] steps that must have passed first; if one failed, this is skipped
  * @property {string[]} [after] steps that must have ended first, whether they passed or not
+ * @property {boolean} [live] stream the output as it comes (one live step at a time)
  * @property {(output: string) => ({ passed: number, failed: number } | null)} [count]
  * @property {() => void} [before] called just before the step starts
  *
@@ -21,17 +22,18 @@ import { spawn } from 'node:child_process';
 
 /**
  * Starts every step as soon as what it waits for has ended, at most `maxRunning` at a time, in
- * plan order. A step's output is held back and written whole when it ends, so two steps never
- * interleave; a step that runs alone, with nothing left that could start beside it, streams its
- * output as it comes. Resolves to the results in plan order.
+ * plan order. A live step streams its output as it comes; every other step's output is held back
+ * and written whole when it ends (between two lines of the live step's output, never inside one),
+ * so two steps never interleave. Resolves to the results in plan order.
  *
  * @param {Step[]} steps
  * @returns {Promise<StepResult[]>}
  */
 export function runSteps(
   steps,
-  { maxRunning = 2, cwd = process.cwd(), out = process.stdout } = {},
+  { maxRunning = Infinity, cwd = process.cwd(), out = process.stdout } = {},
 ) {
+  const output = createOutput(out);
   const results = new Map();
   const running = new Set();
   const waitsFor = (step) => [...(step.needs ?? []), ...(step.after ?? [])];
@@ -51,13 +53,7 @@ export function runSteps(
         if (!waitsFor(step).every((name) => results.has(name))) continue;
         if (running.size >= maxRunning) break;
         running.add(step);
-        const live =
-          running.size === 1 &&
-          steps.every(
-            (other) =>
-              other === step || results.has(other.name) || waitsFor(other).includes(step.name),
-          );
-        void runStep(step, { live, cwd, out }).then((result) => {
+        void runStep(step, { cwd, output }).then((result) => {
           running.delete(step);
           results.set(step.name, result);
           startReady();
@@ -69,41 +65,78 @@ export function runSteps(
   });
 }
 
-async function runStep(step, { live, cwd, out }) {
-  step.before?.();
-  const header = `\n=== ${step.name}: ${step.run.slice(1).join(' ')}`;
-  if (live) out.write(`${header}\n`);
-  const started = Date.now();
-  const { code, output } = await runCommand(step.run, { live, cwd, out });
-  const seconds = (Date.now() - started) / 1000;
-  if (!live) {
-    out.write(`${header} (${seconds.toFixed(1)} s, beside other steps)\n`);
-    out.write(output.endsWith('\n') || !output ? output : `${output}\n`);
-  }
-  return { name: step.name, ok: code === 0, counts: step.count?.(output) ?? null, seconds };
+/**
+ * The one stream the steps write to: the live step's chunks go straight through; a finished
+ * step's block waits until the live output is at the start of a line.
+ */
+function createOutput(out) {
+  let live = null;
+  let atLineStart = true;
+  const queued = [];
+  const flush = () => {
+    while (atLineStart && queued.length) out.write(queued.shift());
+  };
+  return {
+    /** Makes `step` the live one if none is; returns whether it is. */
+    claimLive(step) {
+      live ??= step;
+      return live === step;
+    },
+    writeLive(chunk) {
+      const text = String(chunk);
+      if (!text) return;
+      out.write(text);
+      atLineStart = text.endsWith('\n');
+      flush();
+    },
+    releaseLive(step) {
+      if (live !== step) return;
+      if (!atLineStart) out.write('\n');
+      live = null;
+      atLineStart = true;
+      flush();
+    },
+    writeBlock(text) {
+      queued.push(text);
+      flush();
+    },
+  };
 }
 
-/** Runs a command; `live` copies its output through as it comes, else it is only collected. */
-function runCommand([command, ...args], { live, cwd, out }) {
+async function runStep(step, { cwd, output }) {
+  step.before?.();
+  const header = `\n=== ${step.name}: ${step.run.slice(1).join(' ')}`;
+  const live = Boolean(step.live) && output.claimLive(step);
+  if (live) output.writeLive(`${header}\n`);
+  const started = Date.now();
+  const { code, text } = await runCommand(step.run, live ? output : null, cwd);
+  const seconds = (Date.now() - started) / 1000;
+  if (live) {
+    output.releaseLive(step);
+  } else {
+    const body = text.endsWith('\n') || !text ? text : `${text}\n`;
+    output.writeBlock(`${header} (${seconds.toFixed(1)} s, beside other steps)\n${body}`);
+  }
+  return { name: step.name, ok: code === 0, counts: step.count?.(text) ?? null, seconds };
+}
+
+/** Runs a step's command; with `live`, copies its output through as it comes. */
+function runCommand([command, ...args], live, cwd) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0' },
     });
-    let output = '';
-    for (const stream of [child.stdout, child.stderr]) {
-      stream.on('data', (chunk) => {
-        output += chunk;
-        if (live) out.write(chunk);
-      });
-    }
-    child.on('error', (error) => {
-      const message = `${command}: ${error.message}\n`;
-      output += message;
-      if (live) out.write(message);
-    });
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    let text = '';
+    const collect = (chunk) => {
+      text += chunk;
+      live?.writeLive(chunk);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', (error) => collect(`${command}: ${error.message}\n`));
+    child.on('close', (code) => resolve({ code: code ?? 1, text }));
   });
 }
 

@@ -32,7 +32,7 @@ describe('runSteps', () => {
        poll();`,
     );
     const maker = node('maker', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, '')`);
-    const results = await runSteps([waiter, maker], { maxRunning: 2, out: collector() });
+    const results = await runSteps([waiter, maker], { out: collector() });
     assert.deepEqual(
       results.map(({ name, ok }) => ({ name, ok })),
       [
@@ -49,7 +49,7 @@ describe('runSteps', () => {
         name,
         `let i = 0; const t = setInterval(() => { console.log('${name} line ' + i); if (++i === 5) clearInterval(t); }, 10);`,
       );
-    await runSteps([chatty('a'), chatty('b')], { maxRunning: 2, out });
+    await runSteps([chatty('a'), chatty('b')], { out });
     for (const name of ['a', 'b']) {
       const block = [0, 1, 2, 3, 4].map((i) => `${name} line ${i}`).join('\n');
       assert.ok(out.text.includes(block), `${name}'s lines are not together:\n${out.text}`);
@@ -70,12 +70,12 @@ describe('runSteps', () => {
     assert.deepEqual(summaryLines(results, 1).slice(-1), ['tests: 0 passed, 2 failed']);
   });
 
-  it('runs a step that comes after a failed one, alone, with its output as it comes', async () => {
+  it('runs a step that comes after a failed one, and streams a live step', async () => {
     const out = collector();
     const results = await runSteps(
       [
         node('lint', "console.log('lint says no'); process.exit(1)"),
-        node('e2e', "console.log('e2e runs')", { after: ['lint'] }),
+        node('e2e', "console.log('e2e runs')", { after: ['lint'], live: true }),
       ],
       { out },
     );
@@ -88,16 +88,36 @@ describe('runSteps', () => {
     assert.doesNotMatch(out.text, /=== e2e: .*beside other steps/);
   });
 
+  it("writes a finished step's block between the live step's lines, never inside one", async () => {
+    const out = collector();
+    await runSteps(
+      [
+        node(
+          'e2e',
+          "process.stdout.write('half a'); setTimeout(() => console.log(' line'), 500);",
+          { live: true },
+        ),
+        node('lint', "console.log('lint block')"),
+      ],
+      { out },
+    );
+    assert.match(out.text, /\n=== e2e: .*\nhalf a line\n/);
+    assert.match(out.text, /half a line\n\n=== lint: .*beside other steps\)\nlint block\n$/);
+  });
+
   it('never runs more than maxRunning steps at once', async () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'run-steps-')), 'marker');
+    // "waiter" fails if "maker" runs while it is still running.
     const waiter = node(
       'waiter',
-      `const { existsSync } = require('node:fs');
-       setTimeout(() => process.exit(existsSync(${JSON.stringify(marker)}) ? 1 : 0), 300);`,
+      `setTimeout(() => process.exit(require('node:fs').existsSync(${JSON.stringify(marker)}) ? 1 : 0), 300)`,
     );
     const maker = node('maker', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, '')`);
     const results = await runSteps([waiter, maker], { maxRunning: 1, out: collector() });
-    assert.equal(results[0].ok, true, 'maker ran while waiter was still running');
+    assert.deepEqual(
+      results.map(({ ok }) => ok),
+      [true, true],
+    );
   });
 
   it('fails a step whose command cannot start, saying why', async () => {

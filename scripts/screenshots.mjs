@@ -1,5 +1,5 @@
 // `npm run screenshots`: runs the e2e suite with page screenshots going to docs/screenshots, the
-// folder the README shows. (A plain `npm test` keeps them in test-results/ so the tree stays clean.)
+// folder the README shows. (A plain `npm test` takes none: they cost time and nothing checks them.)
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,24 +1,25 @@
 // `npm test`: every check in one command — lint, formatting, unit tests (Karma), Node tests
 // (sample API, embedded provider, scripts), the production build, then e2e (Playwright).
 // Runs them all even when one fails, prints the counts per kind, and exits non-zero on any failure.
-// The steps before e2e run side by side, each one's output printed whole when it ends
-// (run-steps.mjs); e2e runs alone at the end and streams its output.
-import { readFileSync, rmSync } from 'node:fs';
+// The steps before e2e run side by side, each printing its output whole when it ends; e2e then runs
+// alone and streams its output (run-steps.mjs).
+import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium } from './chromium.mjs';
 import { runSteps, summaryLines } from './run-steps.mjs';
+import { countKarma, countNodeTest, countPlaywright } from './test-counts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const E2E_REPORT = join(root, 'test-results/e2e-results.json');
 
 /**
- * The steps, in the order they start; the slowest of the early ones (unit, build) go first.
- * e2e needs the build, and runs after everything else has ended: its tests measure time ("within
- * 2 seconds") and its two workers already keep both cores busy, so sharing them would make it
- * flaky rather than faster.
+ * The steps, in the order they start. The five before e2e share the cores (about 60 s of CPU time
+ * in all). e2e needs the build and runs after all of them: its workers keep both cores busy, and
+ * its timed tests ("within 2 seconds") must not share them. Run beside e2e, even at a low priority,
+ * the others slowed it down more than they saved and starved their own timed tests.
  */
 const plan = [
   { name: 'unit', run: [bin('ng'), 'test'], count: countKarma },
@@ -42,9 +43,10 @@ const plan = [
   {
     name: 'e2e',
     run: [bin('playwright'), 'test'],
-    count: countPlaywright,
+    count: () => countPlaywright(E2E_REPORT),
     needs: ['build'],
     after: ['unit', 'node', 'lint', 'format'],
+    live: true,
     before: () => rmSync(E2E_REPORT, { force: true }),
   },
 ];
@@ -61,6 +63,7 @@ try {
 }
 
 const started = Date.now();
+// One step per core: more would only share the same CPU time and stretch the Node tests' timeouts.
 const results = await runSteps(plan, {
   maxRunning: Math.max(2, availableParallelism()),
   cwd: root,
@@ -68,24 +71,3 @@ const results = await runSteps(plan, {
 results.sort((a, b) => SUMMARY_ORDER.indexOf(a.name) - SUMMARY_ORDER.indexOf(b.name));
 console.log(`\n${summaryLines(results, (Date.now() - started) / 1000).join('\n')}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
-
-function countKarma(output) {
-  const total = [...output.matchAll(/TOTAL: (?:(\d+) FAILED, )?(\d+) SUCCESS/g)].pop();
-  if (!total)
-    return { passed: 0, failed: /TOTAL: (\d+) FAILED/.exec(output) ? Number(RegExp.$1) : 0 };
-  return { passed: Number(total[2]), failed: Number(total[1] ?? 0) };
-}
-
-function countNodeTest(output) {
-  const pick = (label) => Number(new RegExp(`^ℹ ${label} (\\d+)`, 'm').exec(output)?.[1] ?? 0);
-  return { passed: pick('pass'), failed: pick('fail') };
-}
-
-function countPlaywright() {
-  try {
-    const { stats } = JSON.parse(readFileSync(E2E_REPORT, 'utf8'));
-    return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
-  } catch {
-    return null;
-  }
-}
