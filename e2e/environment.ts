@@ -48,7 +48,13 @@ export function e2eStack(index: number) {
     /** The same build against the short-lived provider on another port: no rebuild needed. */
     shortLived: {
       offset: 4,
-      env: { OKTA_ISSUER: shortIssuer, API_URL: `http://localhost:${apiPort + 1}` },
+      env: {
+        OKTA_ISSUER: shortIssuer,
+        API_URL: `http://localhost:${apiPort + 1}`,
+        // Tests here hold a renewal's answer at the provider while the user acts; a loaded machine
+        // must not turn that into the app's request timeout (the stall tests use the main variant).
+        OKTA_REQUEST_TIMEOUT_SECONDS: '15',
+      },
     },
     /** A deployer's hand-written config.json with a bad issuer: the app must say so. */
     brokenConfig: { offset: 5, env: { APP_CONFIG_FILE: 'e2e/config/admin-console-issuer.json' } },

@@ -35,8 +35,8 @@ async function storedRefreshToken(page: Page): Promise<string> {
 /**
  * Sign-out racing a renewal. The provider holds the answer to the refresh token grant (`tokenHold`:
  * the grant is made, so a new refresh token exists, but its answer waits) until the test releases
- * it, after the sign-out. The app gives up on a request after 3 seconds, so each test releases the
- * answer well within that.
+ * it, after the sign-out. The short-lived variant gives up on a request after 15 seconds, so each
+ * test releases the answer well within that, even on a loaded machine.
  */
 test.describe('sign-out races', () => {
   test.describe.configure({ timeout: 60_000 });
@@ -55,6 +55,9 @@ test.describe('sign-out races', () => {
     await page.goto(`${app}${path}`);
     await signInAtProvider(page, TEST_USER, E2E.shortIssuer);
     await expect(page.getByText(`Signed in as ${TEST_USER.name}`)).toBeVisible();
+    // The header shows the session while the callback is still on its way to the page; a sign-out
+    // before that navigation ends would meet the page's guard (a new sign-in), not this race.
+    await expect(page).toHaveURL(`${app}${path}`);
     return storedRefreshToken(page);
   }
 
