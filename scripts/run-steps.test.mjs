@@ -90,14 +90,20 @@ describe('runSteps', () => {
 
   it("writes a finished step's block between the live step's lines, never inside one", async () => {
     const out = collector();
+    // "lint" finishes only once "e2e" has written its half line, whatever the machine's load.
+    const marker = JSON.stringify(join(mkdtempSync(join(tmpdir(), 'run-steps-')), 'half-written'));
     await runSteps(
       [
         node(
           'e2e',
-          "process.stdout.write('half a'); setTimeout(() => console.log(' line'), 500);",
+          `process.stdout.write('half a', () => require('node:fs').writeFileSync(${marker}, ''));` +
+            "setTimeout(() => console.log(' line'), 500);",
           { live: true },
         ),
-        node('lint', "console.log('lint block')"),
+        node(
+          'lint',
+          `const wait = () => require('node:fs').existsSync(${marker}) ? console.log('lint block') : setTimeout(wait, 10); wait();`,
+        ),
       ],
       { out },
     );
