@@ -46,6 +46,11 @@ class FakeTokenManager {
     this.tokens = { ...this.tokens, refreshToken: token };
   };
   updateRefreshToken = this.originalUpdateRefreshToken;
+  /** okta-auth-js's own removeRefreshToken(), called when a refresh is refused. */
+  readonly originalRemoveRefreshToken = () => {
+    this.tokens = { ...this.tokens, refreshToken: undefined };
+  };
+  removeRefreshToken = this.originalRemoveRefreshToken;
   private readonly listeners = new Map<string, Set<Listener>>();
 
   on(event: string, listener: Listener): void {
@@ -371,6 +376,7 @@ describe('SessionSync', () => {
         expect(authState.subscriberCount()).toBe(0);
         expect(tokenManager.renew).toBe(tokenManager.originalRenew);
         expect(tokenManager.updateRefreshToken).toBe(tokenManager.originalUpdateRefreshToken);
+        expect(tokenManager.removeRefreshToken).toBe(tokenManager.originalRemoveRefreshToken);
         configure(); // afterEach injects SignInAttempts.
       });
     });
@@ -755,6 +761,14 @@ describe('SessionSync', () => {
         start();
 
         tokenManager.updateRefreshToken(session({ refreshToken: 'unchecked' }).refreshToken);
+
+        expect(tokenManager.getTokensSync().refreshToken).toEqual(session().refreshToken);
+      });
+
+      it('keeps a late refused refresh from removing the refresh token of the session stored by then', async () => {
+        start();
+
+        tokenManager.removeRefreshToken();
 
         expect(tokenManager.getTokensSync().refreshToken).toEqual(session().refreshToken);
       });

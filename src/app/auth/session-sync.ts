@@ -172,7 +172,7 @@ export class SessionSync {
    * storing a rotated refresh token before the answer is checked. Returns the undo.
    */
   private routeRenewalsHere(tokenManager: TokenManager): () => void {
-    const { renew, updateRefreshToken } = tokenManager;
+    const { renew, updateRefreshToken, removeRefreshToken } = tokenManager;
     tokenManager.renew = async (key: string): Promise<Token | undefined> => {
       if (!(await this.renewAccessToken())) throw new Error('The session could not be renewed.');
       const tokens = tokenManager.getTokensSync();
@@ -180,9 +180,14 @@ export class SessionSync {
     };
     // renewHere() stores the rotated refresh token with the rest of the set, once it is checked.
     tokenManager.updateRefreshToken = () => undefined;
+    // okta-auth-js removes the stored refresh token when a refresh is refused (invalid_grant). A
+    // refusal that arrives late must not touch the session stored by then; a refusal in time ends
+    // the whole session anyway (endAfterFailedRenewal).
+    tokenManager.removeRefreshToken = () => undefined;
     return () => {
       tokenManager.renew = renew;
       tokenManager.updateRefreshToken = updateRefreshToken;
+      tokenManager.removeRefreshToken = removeRefreshToken;
     };
   }
 
