@@ -183,3 +183,19 @@ export async function tryAgainAndSucceed(page: Page, returnTo: string): Promise<
   await expect(signedIn).toBeVisible();
   await expect(page).toHaveURL((url) => `${url.pathname}${url.search}` === returnTo);
 }
+
+/**
+ * For a describe block on the short-lived-token provider: its fault switch, reset before and after
+ * each test, and the page's clock installed, so that tests can move time to a renewal.
+ */
+export function useShortLivedProvider(): ProviderFaults {
+  const faults = new ProviderFaults(E2E.shortIssuer);
+  test.beforeEach(async ({ page }) => {
+    await faults.reset();
+    await page.clock.install();
+  });
+  test.afterEach(async () => {
+    await faults.reset();
+  });
+  return faults;
+}

@@ -3,7 +3,7 @@ import {
   E2E,
   expect,
   expectStableCount,
-  ProviderFaults,
+  useShortLivedProvider,
   signInAtProvider,
   storedTokens,
   test,
@@ -23,16 +23,7 @@ const returnTo = `${app}/messages?from=renewal`;
 test.describe('renewal checks', () => {
   test.describe.configure({ timeout: 60_000 });
   const RENEWAL_WINDOW_MS = 4_000;
-  let faults: ProviderFaults;
-
-  test.beforeEach(async ({ page }) => {
-    faults = new ProviderFaults(E2E.shortIssuer);
-    await faults.reset();
-    await page.clock.install();
-  });
-  test.afterEach(async () => {
-    await faults.reset();
-  });
+  const faults = useShortLivedProvider();
 
   async function signIn(page: Page): Promise<void> {
     await page.goto(returnTo);

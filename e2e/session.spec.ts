@@ -4,7 +4,7 @@ import {
   expect,
   expectStableCount,
   OTHER_USER,
-  ProviderFaults,
+  useShortLivedProvider,
   screenshot,
   signInAtProvider,
   storedTokens,
@@ -41,12 +41,7 @@ async function outliveAccessToken(page: Page): Promise<void> {
 }
 
 test.describe('session lifetime', () => {
-  let faults: ProviderFaults;
-  test.beforeEach(async ({ page }) => {
-    faults = new ProviderFaults(E2E.shortIssuer);
-    await faults.reset();
-    await page.clock.install();
-  });
+  const faults = useShortLivedProvider();
 
   test('renews the access token in the background and the API keeps working past its lifetime', async ({
     page,

@@ -2,7 +2,7 @@ import { BrowserContext, Page } from '@playwright/test';
 import {
   E2E,
   expect,
-  ProviderFaults,
+  useShortLivedProvider,
   signInAtProvider,
   storedTokens,
   test,
@@ -40,16 +40,7 @@ async function storedRefreshToken(page: Page): Promise<string> {
  */
 test.describe('sign-out races', () => {
   test.describe.configure({ timeout: 60_000 });
-  let faults: ProviderFaults;
-
-  test.beforeEach(async ({ page }) => {
-    faults = new ProviderFaults(E2E.shortIssuer);
-    await faults.reset();
-    await page.clock.install();
-  });
-  test.afterEach(async () => {
-    await faults.reset();
-  });
+  const faults = useShortLivedProvider();
 
   async function signIn(page: Page, path: string): Promise<string> {
     await page.goto(`${app}${path}`);
