@@ -4,6 +4,13 @@
 export const DEFAULT_AUDIENCE = 'api://default';
 export const DEFAULT_PORT = 8000;
 export const DEFAULT_APP_ORIGINS = ['http://localhost:4200'];
+/** API_DPOP: only DPoP-bound tokens (`required`), or unbound Bearer tokens too (`allowed`). */
+export const DPOP_MODES = Object.freeze(['required', 'allowed']);
+export const DEFAULT_DPOP_MODE = 'required';
+export const DEFAULT_DPOP_IAT_WINDOW_SECONDS = 60;
+// Beyond this, a proof could be replayed elsewhere for longer, and the replay cache would have to
+// remember each one for as long.
+const MAX_DPOP_IAT_WINDOW_SECONDS = 600;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1']);
 
@@ -153,6 +160,65 @@ export function parseOrigins(value) {
   );
 }
 
+export function parseDpopMode(value) {
+  if (value === undefined || value === '') return DEFAULT_DPOP_MODE;
+  const mode = value.trim().toLowerCase();
+  if (!DPOP_MODES.includes(mode)) {
+    throw new ConfigError(`API_DPOP must be required or allowed, got "${value}".`);
+  }
+  return mode;
+}
+
+export function parseDpopNonce(value) {
+  if (value === undefined || value === '') return false;
+  const setting = value.trim().toLowerCase();
+  if (setting !== 'on' && setting !== 'off') {
+    throw new ConfigError(`API_DPOP_NONCE must be on or off, got "${value}".`);
+  }
+  return setting === 'on';
+}
+
+export function parseDpopIatWindow(value) {
+  if (value === undefined || value === '') return DEFAULT_DPOP_IAT_WINDOW_SECONDS;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value.trim()) || seconds < 1 || seconds > MAX_DPOP_IAT_WINDOW_SECONDS) {
+    throw new ConfigError(
+      `API_DPOP_IAT_WINDOW_SECONDS must be a whole number from 1 to ${MAX_DPOP_IAT_WINDOW_SECONDS}, got "${value}".`,
+    );
+  }
+  return seconds;
+}
+
+// The URL the app calls the API at (the app's API_URL). A DPoP proof names the URL it was made for
+// (htu), and the API compares it with this URL plus the request path: never with one built from the
+// request's Host header, which the sender chooses. Undefined means http://localhost:<port>, the
+// address server.mjs announces, which is only known once it listens.
+export function parsePublicUrl(value) {
+  if (value === undefined || value === '') return undefined;
+  let url;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError(`API_PUBLIC_URL must be a URL, got "${value}".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`API_PUBLIC_URL must be an https URL, got "${value}".`);
+  }
+  // The app refuses an http API_URL elsewhere too: the token would cross the network in the clear.
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new ConfigError(
+      `API_PUBLIC_URL must use https unless it is on localhost or 127.0.0.1, got "${value}".`,
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(
+      `API_PUBLIC_URL must not contain credentials, a query or a fragment, got "${value}".`,
+    );
+  }
+  // The request path is appended to it, so a trailing slash would double the first one.
+  return url.href.replace(/\/+$/, '');
+}
+
 export function loadConfig(env) {
   return {
     issuer: parseIssuer(env.OKTA_ISSUER),
@@ -161,5 +227,9 @@ export function loadConfig(env) {
     requiredScopes: parseScopes(env.API_REQUIRED_SCOPES),
     port: parsePort(env.API_PORT),
     appOrigins: parseOrigins(env.APP_ORIGINS),
+    dpop: parseDpopMode(env.API_DPOP),
+    dpopNonces: parseDpopNonce(env.API_DPOP_NONCE),
+    dpopIatWindowSeconds: parseDpopIatWindow(env.API_DPOP_IAT_WINDOW_SECONDS),
+    publicUrl: parsePublicUrl(env.API_PUBLIC_URL),
   };
 }

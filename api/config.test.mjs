@@ -5,9 +5,13 @@ import {
   ConfigError,
   loadConfig,
   parseClientIds,
+  parseDpopIatWindow,
+  parseDpopMode,
+  parseDpopNonce,
   parseIssuer,
   parseOrigins,
   parsePort,
+  parsePublicUrl,
   parseScopes,
 } from './config.mjs';
 
@@ -25,7 +29,65 @@ describe('Configuration from the environment', () => {
       requiredScopes: undefined,
       port: 8000,
       appOrigins: ['http://localhost:4200'],
+      // Only DPoP-bound tokens, no nonces, and proofs name http://localhost:<port>.
+      dpop: 'required',
+      dpopNonces: false,
+      dpopIatWindowSeconds: 60,
+      publicUrl: undefined,
     });
+  });
+
+  test('reads API_DPOP, API_DPOP_NONCE, API_DPOP_IAT_WINDOW_SECONDS and API_PUBLIC_URL', () => {
+    const config = loadConfig({
+      OKTA_ISSUER: ISSUER,
+      OKTA_CLIENT_ID: '0oa1spaclient',
+      API_DPOP: ' Allowed ',
+      API_DPOP_NONCE: 'ON',
+      API_DPOP_IAT_WINDOW_SECONDS: '120',
+      API_PUBLIC_URL: 'HTTPS://API.Example.com:443/v1//',
+    });
+    assert.equal(config.dpop, 'allowed');
+    assert.equal(config.dpopNonces, true);
+    assert.equal(config.dpopIatWindowSeconds, 120);
+    assert.equal(config.publicUrl, 'https://api.example.com/v1');
+    assert.equal(parseDpopNonce('off'), false);
+    assert.equal(parseDpopMode('required'), 'required');
+    assert.equal(parsePublicUrl('http://127.0.0.1:8000'), 'http://127.0.0.1:8000');
+  });
+
+  test('rejects a DPoP setting that is not one of its values, naming it', () => {
+    for (const value of ['optional', 'off', 'true', 'bearer']) {
+      assert.throws(() => parseDpopMode(value), { name: 'ConfigError', message: /API_DPOP / });
+    }
+    for (const value of ['true', 'yes', '1', 'required']) {
+      assert.throws(() => parseDpopNonce(value), {
+        name: 'ConfigError',
+        message: /API_DPOP_NONCE/,
+      });
+    }
+    for (const value of ['0', '601', '1.5', '-5', 'sixty', '1e2']) {
+      assert.throws(() => parseDpopIatWindow(value), {
+        name: 'ConfigError',
+        message: /API_DPOP_IAT_WINDOW_SECONDS/,
+      });
+    }
+  });
+
+  test('rejects an API_PUBLIC_URL that proofs could not match or that sends tokens in the clear', () => {
+    for (const value of [
+      'api.example.com',
+      'ftp://api.example.com',
+      'http://api.example.com',
+      'https://user:pw@api.example.com',
+      'https://api.example.com/?x=1',
+      'https://api.example.com/#x',
+    ]) {
+      assert.throws(
+        () => parsePublicUrl(value),
+        { name: 'ConfigError', message: /API_PUBLIC_URL/ },
+        value,
+      );
+    }
   });
 
   test('API_CLIENT_IDS, comma-separated, wins over OKTA_CLIENT_ID', () => {

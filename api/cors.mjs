@@ -4,7 +4,10 @@
 import { printable } from './printable.mjs';
 import { sendEmpty, sendError } from './respond.mjs';
 
-const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type';
+// DPoP carries the proof (RFC 9449 §4.1); neither it nor Authorization is CORS-safelisted.
+const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type, DPoP';
+// The app reads the challenge (an expired token, a nonce to use) and the nonce the API hands out.
+const EXPOSED_RESPONSE_HEADERS = 'WWW-Authenticate, DPoP-Nonce';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 export function createCors({ appOrigins, log = () => {} }) {
@@ -34,7 +37,7 @@ export function createCors({ appOrigins, log = () => {} }) {
       const origin = allowedOriginOf(req);
       if (origin) {
         res.setHeader('Access-Control-Allow-Origin', origin);
-        res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate');
+        res.setHeader('Access-Control-Expose-Headers', EXPOSED_RESPONSE_HEADERS);
       }
     },
 

@@ -3,8 +3,20 @@
 
 import http from 'node:http';
 
-import { DEFAULT_APP_ORIGINS, DEFAULT_AUDIENCE, parseIssuer, validateOrigins } from './config.mjs';
+import {
+  DEFAULT_APP_ORIGINS,
+  DEFAULT_AUDIENCE,
+  DEFAULT_DPOP_IAT_WINDOW_SECONDS,
+  DEFAULT_DPOP_MODE,
+  parseDpopMode,
+  parseIssuer,
+  parsePublicUrl,
+  validateOrigins,
+} from './config.mjs';
 import { createCors } from './cors.mjs';
+import { createDpopNonces } from './dpop-nonces.mjs';
+import { createDpopVerifier } from './dpop-proof.mjs';
+import { createMemoryReplayCache } from './replay-cache.mjs';
 import { createRequireToken } from './require-token.mjs';
 import { sendEmpty, sendError, setSecurityHeaders } from './respond.mjs';
 import { getHealth } from './routes/health.mjs';
@@ -12,7 +24,11 @@ import { createMessagesRoute } from './routes/messages.mjs';
 
 /**
  * `clientIds` (required): the clients whose access tokens are accepted. `requiredScopes`, when
- * given, replaces the scopes each protected route requires by default.
+ * given, replaces the scopes each protected route requires by default. `dpop`: `required` (only
+ * DPoP-bound tokens with a proof) or `allowed` (unbound Bearer tokens too); `dpopNonces`: whether
+ * proofs must carry a nonce from this API; `publicUrl`: the URL the app calls the API at (default
+ * http://localhost:<the port it listens on>); `replayCache`: where used proofs are remembered
+ * (replay-cache.mjs; one in memory by default). See api/README.md.
  */
 export function createApiServer({
   issuer,
@@ -20,14 +36,30 @@ export function createApiServer({
   clientIds,
   requiredScopes,
   appOrigins = DEFAULT_APP_ORIGINS,
+  dpop = DEFAULT_DPOP_MODE,
+  dpopNonces = false,
+  dpopIatWindowSeconds = DEFAULT_DPOP_IAT_WINDOW_SECONDS,
+  publicUrl,
+  replayCache = createMemoryReplayCache(),
   log = () => {},
 }) {
-  // Validated here as well as in server.mjs: whether plain http is tolerated for the issuer, and
-  // whose tokens are accepted, are security decisions that in-process callers must not skip.
+  // Validated here as well as in server.mjs: whether plain http is tolerated for the issuer, whose
+  // tokens are accepted, and whether bearer tokens are, are security decisions that in-process
+  // callers must not skip.
+  const configuredUrl = publicUrl === undefined ? undefined : parsePublicUrl(publicUrl);
+  // The port is the one the socket listens on, never one taken from the request.
+  const publicUrlOf = () => configuredUrl ?? `http://localhost:${server.address().port}`;
   const requireToken = createRequireToken({
     issuer: parseIssuer(issuer),
     audience,
     clientIds: validateClientIds(clientIds),
+    dpop: parseDpopMode(dpop),
+    dpopVerifier: createDpopVerifier({
+      replayCache,
+      nonces: dpopNonces ? createDpopNonces() : undefined,
+      iatWindowSeconds: dpopIatWindowSeconds,
+    }),
+    publicUrl: publicUrlOf,
     log,
   });
   const cors = createCors({ appOrigins: validateOrigins([...appOrigins]), log });
@@ -67,7 +99,7 @@ export function createApiServer({
     await handler(req, res);
   }
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
       // Details go to the log only; callers get a generic message, never a stack trace.
       log(`Unexpected error for ${req.method} ${pathOf(req.url)}: ${err?.stack ?? err}`);
@@ -78,6 +110,7 @@ export function createApiServer({
       }
     });
   });
+  return server;
 }
 
 function validateClientIds(clientIds) {

@@ -13,6 +13,8 @@ before(async () => {
   api = await startApi({
     issuer: issuer.issuer,
     audience: AUDIENCE,
+    // Bearer tokens keep these tests about CORS; dpop.test.mjs checks the DPoP headers' CORS.
+    dpop: 'allowed',
     appOrigins: [APP_ORIGIN, SECOND_APP_ORIGIN],
   });
 });

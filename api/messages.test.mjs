@@ -17,19 +17,23 @@ import {
   startFakeIssuer,
 } from './test-support.mjs';
 
+// These tests check the access token itself, sent as a Bearer token: with API_DPOP=allowed, as for
+// an app run with OKTA_DPOP=false, so the error is in the Bearer challenge and the DPoP one follows
+// (dpop.test.mjs covers DPoP). The checks are the same for a DPoP-bound token.
+const DPOP_CHALLENGE = 'DPoP algs="RS256 RS384 RS512 ES256 ES384 ES512"';
 const INVALID_TOKEN_CHALLENGE =
-  /^Bearer realm="api", error="invalid_token", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]+"$/;
+  /^Bearer realm="api", error="invalid_token", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]+", DPoP algs="[^"]+"$/;
 const INVALID_REQUEST_CHALLENGE =
-  /^Bearer realm="api", error="invalid_request", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]+"$/;
+  /^Bearer realm="api", error="invalid_request", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]+", DPoP algs="[^"]+"$/;
 const INSUFFICIENT_SCOPE_CHALLENGE =
-  /^Bearer realm="api", error="insufficient_scope", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]+", scope="[\x21\x23-\x5b\x5d-\x7e ]+"$/;
+  /^Bearer realm="api", error="insufficient_scope", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]+", scope="[\x21\x23-\x5b\x5d-\x7e ]+", DPoP algs="[^"]+"$/;
 
 let issuer;
 let api;
 
 before(async () => {
   issuer = await startFakeIssuer();
-  api = await startApi({ issuer: issuer.issuer, audience: AUDIENCE });
+  api = await startApi({ issuer: issuer.issuer, audience: AUDIENCE, dpop: 'allowed' });
 });
 
 after(async () => {
@@ -91,7 +95,7 @@ describe('GET /api/messages with a valid access token', () => {
   });
 
   test('fetches the signing keys once and serves later tokens from the cache', async () => {
-    const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE });
+    const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE, dpop: 'allowed' });
     try {
       const fetchesBefore = issuer.keyRequests;
       for (let i = 0; i < 3; i += 1) {
@@ -109,7 +113,7 @@ describe('GET /api/messages with a valid access token', () => {
   test('accepts a token signed with a newly rotated key once the 30 s refetch cooldown is over', async (t) => {
     // A fake clock for jose's cache timestamps and the tokens' iat/exp alike.
     t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
-    const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE });
+    const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE, dpop: 'allowed' });
     const get = async (key) =>
       request(freshApi.baseUrl, '/api/messages', {
         headers: bearer(await issuer.mintToken({ key })),
@@ -136,11 +140,11 @@ describe('GET /api/messages with a valid access token', () => {
 });
 
 describe('GET /api/messages without a token', () => {
-  test('is 401 with a bare Bearer challenge and no error code', async () => {
+  test('is 401 with bare DPoP and Bearer challenges and no error code', async () => {
     const response = await getMessages({});
 
     assert.equal(response.status, 401);
-    assert.equal(response.headers['www-authenticate'], 'Bearer realm="api"');
+    assert.equal(response.headers['www-authenticate'], `${DPOP_CHALLENGE}, Bearer realm="api"`);
     assert.equal(response.body.error, 'unauthorized');
     assert.equal(typeof response.body.message, 'string');
   });
@@ -167,7 +171,7 @@ describe('GET /api/messages rejects, with 401 invalid_token,', () => {
   });
 
   test('a flood of made-up kids, while fetching the keys at most once per 30 s', async () => {
-    const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE });
+    const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE, dpop: 'allowed' });
     try {
       const fetchesBefore = issuer.keyRequests;
       for (let i = 0; i < 12; i += 1) {
@@ -186,7 +190,7 @@ describe('GET /api/messages rejects, with 401 invalid_token,', () => {
   test('a flood of junk kids, while a valid token from an allowed client is still accepted', async () => {
     // The reviewer's repro: ten unsigned junk tokens, each with a kid of its own, are enough to
     // spend a per-minute budget of key fetches, after which a good token must still pass.
-    const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE });
+    const freshApi = await startApi({ issuer: issuer.issuer, audience: AUDIENCE, dpop: 'allowed' });
     const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
     try {
       for (let i = 0; i < 10; i += 1) {
@@ -300,6 +304,7 @@ describe('GET /api/messages only accepts tokens issued to the allowed clients', 
     const twoApps = await startApi({
       issuer: issuer.issuer,
       audience: AUDIENCE,
+      dpop: 'allowed',
       clientIds: [CLIENT_ID, '0oa-second-app'],
     });
     try {
@@ -343,7 +348,10 @@ describe('GET /api/messages needs its scopes', () => {
       assert.equal(response.body.error, 'insufficient_scope');
       assert.equal(typeof response.body.message, 'string');
       assert.match(response.headers['www-authenticate'], INSUFFICIENT_SCOPE_CHALLENGE);
-      assert.match(response.headers['www-authenticate'], / scope="openid email"$/);
+      assert.match(
+        response.headers['www-authenticate'],
+        / scope="openid email", DPoP algs="[^"]+"$/,
+      );
     }
   });
 
@@ -358,6 +366,7 @@ describe('GET /api/messages needs its scopes', () => {
     const custom = await startApi({
       issuer: issuer.issuer,
       audience: AUDIENCE,
+      dpop: 'allowed',
       requiredScopes: ['messages:read'],
     });
     try {
@@ -367,7 +376,10 @@ describe('GET /api/messages needs its scopes', () => {
         });
       const denied = await get(['openid', 'profile', 'email']);
       assert.equal(denied.status, 403);
-      assert.match(denied.headers['www-authenticate'], / scope="messages:read"$/);
+      assert.match(
+        denied.headers['www-authenticate'],
+        / scope="messages:read", DPoP algs="[^"]+"$/,
+      );
       assert.equal((await get(['openid', 'messages:read'])).status, 200);
     } finally {
       await custom.close();
@@ -376,7 +388,7 @@ describe('GET /api/messages needs its scopes', () => {
 });
 
 describe('GET /api/messages answers credential errors as RFC 6750 §3 says', () => {
-  test('another scheme, or no scheme, gets the bare Bearer challenge with no error code', async () => {
+  test('another scheme, or no scheme, gets the bare challenges with no error code', async () => {
     const token = await issuer.mintToken();
     const otherSchemes = [
       '',
@@ -386,12 +398,17 @@ describe('GET /api/messages answers credential errors as RFC 6750 §3 says', () 
       `Token ${token}`,
       `XBearer ${token}`,
       `Bearerx ${token}`,
-      `DPoP ${token}`,
+      `DPoPx ${token}`,
+      `XDPoP ${token}`,
     ];
     for (const authorization of otherSchemes) {
       const response = await getMessages({ Authorization: authorization });
       assert.equal(response.status, 401, authorization);
-      assert.equal(response.headers['www-authenticate'], 'Bearer realm="api"', authorization);
+      assert.equal(
+        response.headers['www-authenticate'],
+        `${DPOP_CHALLENGE}, Bearer realm="api"`,
+        authorization,
+      );
       assert.equal(response.body.error, 'unauthorized', authorization);
     }
   });
@@ -437,7 +454,7 @@ describe('GET /api/messages when the issuer cannot be reached', () => {
     const port = await listen(unused);
     await close(unused);
     const unreachable = `http://localhost:${port}/oauth2/default`;
-    const offlineApi = await startApi({ issuer: unreachable, audience: AUDIENCE });
+    const offlineApi = await startApi({ issuer: unreachable, audience: AUDIENCE, dpop: 'allowed' });
     try {
       const token = await issuer.mintToken({ claims: { iss: unreachable } });
       const response = await request(offlineApi.baseUrl, '/api/messages', {

@@ -1,7 +1,9 @@
-// Bearer-token check for protected routes (RFC 6750). Signature, expiry, issuer and audience are
-// verified with jose against the issuer's published keys; the checks around it cover what a
-// resource server must decide for itself: which clients' tokens it takes, and which scopes each
-// route needs. Errors are answered as RFC 6750 §3 says.
+// Access-token check for protected routes: DPoP-bound tokens with a proof (RFC 9449 §7.1), and,
+// with API_DPOP=allowed, unbound Bearer tokens (RFC 6750). Signature, expiry, issuer and audience
+// are verified with jose against the issuer's published keys; the checks around it cover what a
+// resource server must decide for itself: which clients' tokens it takes, that a bound token comes
+// with a proof by its key (dpop-proof.mjs) and is never accepted as a bearer token, and which
+// scopes each route needs. Errors are answered as RFC 6750 §3 and RFC 9449 §7.1 say.
 //
 // Not @okta/jwt-verifier: it looks keys up through jwks-rsa, whose cache is per kid and whose fetch
 // budget (10 a minute) is shared by every caller, so ten junk tokens with made-up kids left a valid
@@ -11,17 +13,20 @@
 
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 
+import { DPOP_ALGORITHMS, DpopProofError, DpopReplayCheckError } from './dpop-proof.mjs';
 import { printable, printableText } from './printable.mjs';
 import { sendError } from './respond.mjs';
 
 const REALM = 'api';
+const ALGS = DPOP_ALGORITHMS.join(' ');
 
-// RFC 6750 §2.1: "Bearer" 1*SP b64token. The scheme is case-insensitive (RFC 9110 §11.1).
-const BEARER_CREDENTIALS = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
-// The Bearer scheme, well-formed or not: "Bearer" not followed by another token character, so
-// "Bearer", "Bearer a b" and 'Bearer"t' are malformed Bearer credentials, while "Bearerx t" and
-// "XBearer t" are some other scheme (RFC 9110 §5.6.2 tchar).
-const BEARER_SCHEME = /^Bearer(?![!#$%&'*+.^_`|~0-9A-Za-z-])/i;
+// RFC 6750 §2.1 and RFC 9449 §7.1: the scheme, 1*SP, then one b64token / token68 (the same
+// characters). The scheme is case-insensitive (RFC 9110 §11.1).
+const CREDENTIALS = /^(?:Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*)$/i;
+// The Bearer or DPoP scheme, well-formed or not: the name not followed by another token character,
+// so "Bearer", "DPoP a b" and 'Bearer"t' are malformed credentials of that scheme, while
+// "Bearerx t" and "XDPoP t" are some other scheme (RFC 9110 §5.6.2 tchar).
+const SCHEME = /^(Bearer|DPoP)(?![!#$%&'*+.^_`|~0-9A-Za-z-])/i;
 
 // A signed JWT in compact form: three non-empty base64url segments. Anything else is refused
 // before it reaches the key lookup.
@@ -37,6 +42,10 @@ const KEY_FETCH_TIMEOUT_MS = 5_000;
 // jose errors that mean "no trusted key has this kid" rather than "the keys could not be fetched".
 const TOKEN_KEY_ERRORS = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys];
 
+// The schemes each API_DPOP mode accepts, in the order the challenges list them: DPoP first, since
+// a client that can do both should.
+const SCHEMES = { required: ['dpop'], allowed: ['dpop', 'bearer'] };
+
 /** The issuer's keys could not be fetched or read: the token may be fine. */
 class KeyFetchError extends Error {
   name = 'KeyFetchError';
@@ -44,22 +53,48 @@ class KeyFetchError extends Error {
 
 // Fixed sentences: what went wrong in detail goes to the log only, never to the caller.
 const DESCRIPTIONS = {
-  noCredentials: 'Send an access token: Authorization: Bearer <token>.',
-  malformedHeader: 'The Authorization header must be the Bearer scheme followed by one token',
+  noCredentials: {
+    required: 'Send an access token with a proof: Authorization: DPoP <token> and DPoP: <proof>.',
+    allowed:
+      'Send an access token: Authorization: DPoP <token> with a DPoP proof, or Bearer <token>.',
+  },
+  malformedHeader:
+    'The Authorization header must be the DPoP or Bearer scheme followed by one token',
   repeatedHeader: 'Send one Authorization header',
   malformedToken: 'The access token is not a signed JWT',
   expired: 'The access token has expired',
   invalid: 'The access token is not valid for this API',
   insufficientScope: 'The access token lacks a scope this endpoint needs',
+  boundAsBearer:
+    'The access token is bound to a DPoP key, send it with the DPoP scheme and a proof',
+  dpopRequired:
+    'This API accepts only DPoP-bound access tokens, sent with the DPoP scheme and a proof',
+  notBound:
+    'The access token is not bound to a DPoP key, so the DPoP scheme cannot be used with it',
+  proofWithBearer: 'A DPoP proof goes with the DPoP scheme, not with Bearer',
+  badBinding: 'The access token is bound to something this API cannot check',
 };
 
 /**
  * Returns `requireToken(req, res, scopes)`: it resolves to the token's verified claims, or answers
  * the request itself (400, 401, 403 or 503) and resolves to null. `clientIds` lists the clients
  * whose tokens are accepted (the `cid` claim); `scopes` are those the calling route needs, every
- * one of them in the token's `scp`.
+ * one of them in the token's `scp`. `dpop` is `required` (only DPoP-bound tokens, with a proof) or
+ * `allowed` (unbound Bearer tokens too); `dpopVerifier` checks the proofs (dpop-proof.mjs), and
+ * `publicUrl()` is the URL the app calls the API at, to which the request path is appended for the
+ * proof's htu.
  */
-export function createRequireToken({ issuer, audience, clientIds, log = () => {} }) {
+export function createRequireToken({
+  issuer,
+  audience,
+  clientIds,
+  dpop,
+  dpopVerifier,
+  publicUrl,
+  log = () => {},
+}) {
+  if (!Object.hasOwn(SCHEMES, dpop)) throw new TypeError('dpop must be required or allowed.');
+  const acceptedSchemes = SCHEMES[dpop];
   // Okta publishes a custom authorization server's keys at ${issuer}/v1/keys. Plain http is only
   // possible for a loopback issuer, which config.mjs checks.
   const keySet = createRemoteJWKSet(new URL(`${issuer}/v1/keys`), {
@@ -80,19 +115,29 @@ export function createRequireToken({ issuer, audience, clientIds, log = () => {}
   const allowedClients = new Set(clientIds);
 
   return async function requireToken(req, res, scopes) {
-    const credentials = readBearerCredentials(req);
+    const credentials = readCredentials(req);
+    // Which challenge carries the error: the scheme the request used, when that scheme is
+    // accepted, otherwise DPoP (accepted in both modes).
+    const schemeFor = (scheme) => (acceptedSchemes.includes(scheme) ? scheme : 'dpop');
+    const respond = (status, error, description, options = {}) =>
+      answer(res, { status, error, description, acceptedSchemes, ...options });
+
     if (credentials.missing) {
-      // §3.1: no credentials, or another scheme, gets a challenge without an error code.
-      sendError(res, 401, 'unauthorized', DESCRIPTIONS.noCredentials, {
-        'WWW-Authenticate': `Bearer realm="${REALM}"`,
+      // §3.1: no credentials, or another scheme, gets the challenges without an error code.
+      sendError(res, 401, 'unauthorized', DESCRIPTIONS.noCredentials[dpop], {
+        'WWW-Authenticate': acceptedSchemes.map((scheme) => challenge(scheme)).join(', '),
       });
       return null;
     }
     if (credentials.malformed) {
-      return answer(res, 400, 'invalid_request', credentials.malformed);
+      return respond(400, 'invalid_request', credentials.malformed, {
+        scheme: schemeFor(credentials.scheme),
+      });
     }
-    const { token } = credentials;
-    if (!COMPACT_JWS.test(token)) return rejectToken(res, DESCRIPTIONS.malformedToken);
+    const { scheme, token } = credentials;
+    const rejectToken = (description, rejectScheme = schemeFor(scheme)) =>
+      respond(401, 'invalid_token', description, { scheme: rejectScheme });
+    if (!COMPACT_JWS.test(token)) return rejectToken(DESCRIPTIONS.malformedToken);
 
     let claims;
     try {
@@ -117,23 +162,81 @@ export function createRequireToken({ issuer, audience, clientIds, log = () => {}
       }
       log(`Rejected access token: ${describe(err)}`);
       const expired = err instanceof errors.JWTExpired;
-      return rejectToken(res, expired ? DESCRIPTIONS.expired : DESCRIPTIONS.invalid);
+      return rejectToken(expired ? DESCRIPTIONS.expired : DESCRIPTIONS.invalid);
     }
 
     const problem = claimProblem(claims, allowedClients);
     if (problem) {
       log(`Rejected access token: ${problem}`);
-      return rejectToken(res, DESCRIPTIONS.invalid);
+      return rejectToken(DESCRIPTIONS.invalid);
+    }
+
+    const caller = printable(claims.sub);
+    const binding = bindingOf(claims);
+    if (binding.problem) {
+      log(`Rejected access token of ${caller}: ${binding.problem}`);
+      return rejectToken(DESCRIPTIONS.badBinding, 'dpop');
+    }
+    const proofs = req.headersDistinct.dpop ?? [];
+
+    if (scheme === 'bearer') {
+      // RFC 9449 §7.2: a bound token sent as a bearer token is what a stolen one looks like; taking
+      // it would make the binding worthless.
+      if (binding.jkt) {
+        log(`Refused the DPoP-bound access token of ${caller} sent as Bearer (a stolen token?)`);
+        return rejectToken(DESCRIPTIONS.boundAsBearer, 'dpop');
+      }
+      if (dpop === 'required') {
+        log(`Refused the unbound access token of ${caller}: API_DPOP is required`);
+        return rejectToken(DESCRIPTIONS.dpopRequired, 'dpop');
+      }
+      if (proofs.length > 0) {
+        log(`Refused the access token of ${caller}: a DPoP proof came with the Bearer scheme`);
+        return respond(400, 'invalid_request', DESCRIPTIONS.proofWithBearer, { scheme });
+      }
+    } else {
+      if (!binding.jkt) {
+        log(`Refused the access token of ${caller}: sent with the DPoP scheme, but not bound`);
+        return rejectToken(DESCRIPTIONS.notBound);
+      }
+      try {
+        const { nonce } = await dpopVerifier.verify({
+          proofs,
+          method: req.method,
+          url: `${publicUrl()}${pathOf(req.url)}`,
+          accessToken: token,
+          jkt: binding.jkt,
+        });
+        // §9: a server may hand out its next nonce with any answer.
+        if (nonce) res.setHeader('DPoP-Nonce', nonce);
+      } catch (err) {
+        if (err instanceof DpopReplayCheckError) {
+          log(err.message);
+          sendError(
+            res,
+            503,
+            'temporarily_unavailable',
+            'The API could not check the DPoP proof for reuse. Try again shortly.',
+            { 'Retry-After': '5' },
+          );
+          return null;
+        }
+        if (!(err instanceof DpopProofError)) throw err;
+        log(`Refused the DPoP proof for the access token of ${caller}: ${err.reason}`);
+        return respond(401, err.error, err.message, {
+          scheme: 'dpop',
+          headers: err.nonce ? { 'DPoP-Nonce': err.nonce } : {},
+        });
+      }
     }
 
     const missing = scopes.filter((scope) => !claims.scp.includes(scope));
     if (missing.length > 0) {
-      log(
-        `Refused access token of ${printable(claims.sub)}: it lacks the scopes ${missing.join(' ')}`,
-      );
+      log(`Refused access token of ${caller}: it lacks the scopes ${missing.join(' ')}`);
       // §3.1: the scope attribute lists every scope the resource needs, not only the missing ones.
-      return answer(res, 403, 'insufficient_scope', DESCRIPTIONS.insufficientScope, {
-        scope: scopes.join(' '),
+      return respond(403, 'insufficient_scope', DESCRIPTIONS.insufficientScope, {
+        scheme,
+        attributes: { scope: scopes.join(' ') },
       });
     }
     return claims;
@@ -142,13 +245,32 @@ export function createRequireToken({ issuer, audience, clientIds, log = () => {}
 
 // Node keeps only the first of repeated Authorization headers in req.headers, so the repeats are
 // counted on headersDistinct: two headers are two ways of sending a token (§3.1, invalid_request).
-function readBearerCredentials(req) {
+// `scheme` is "bearer" or "dpop" when the (first) header names one of them.
+function readCredentials(req) {
   const headers = req.headersDistinct.authorization ?? [];
-  if (headers.length > 1) return { malformed: DESCRIPTIONS.repeatedHeader };
   const header = headers[0]?.trim() ?? '';
-  if (!BEARER_SCHEME.test(header)) return { missing: true };
-  const token = BEARER_CREDENTIALS.exec(header)?.[1];
-  return token ? { token } : { malformed: DESCRIPTIONS.malformedHeader };
+  const scheme = SCHEME.exec(header)?.[1].toLowerCase();
+  if (headers.length > 1) return { malformed: DESCRIPTIONS.repeatedHeader, scheme };
+  if (!scheme) return { missing: true };
+  const token = CREDENTIALS.exec(header)?.[1];
+  return token ? { scheme, token } : { malformed: DESCRIPTIONS.malformedHeader, scheme };
+}
+
+// RFC 7800 §3.1 and RFC 9449 §6.1: a token bound to a DPoP key says so with cnf.jkt, the key's
+// SHA-256 thumbprint. A cnf this API cannot check (a certificate binding, RFC 8705, or a jkt that
+// is not a thumbprint) refuses the token, rather than letting it pass as a bearer token.
+function bindingOf(claims) {
+  const { cnf } = claims;
+  if (cnf === undefined) return {};
+  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) {
+    return { problem: 'its cnf claim is not an object' };
+  }
+  if (typeof cnf.jkt !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(cnf.jkt)) {
+    return {
+      problem: `its cnf claim has no SHA-256 jkt (members: ${printable(Object.keys(cnf))})`,
+    };
+  }
+  return { jkt: cnf.jkt };
 }
 
 // Checked here, not left to the library, so that the rules are visible in one place: a token must
@@ -169,21 +291,40 @@ function claimProblem(claims, allowedClients) {
   return undefined;
 }
 
-function rejectToken(res, description) {
-  return answer(res, 401, 'invalid_token', description);
+// A challenge for `scheme`, with the error attributes when given: Bearer with its realm (RFC 6750
+// §3), DPoP with the algorithms it takes for proofs (RFC 9449 §7.1).
+function challenge(scheme, errorAttributes = []) {
+  const own = scheme === 'dpop' ? `DPoP algs="${ALGS}"` : `Bearer realm="${REALM}"`;
+  return [own, ...errorAttributes].join(', ');
 }
 
 // Sends `error` both in the challenge (for OAuth clients) and in the JSON body (for the app), and
-// resolves requireToken to null.
-function answer(res, status, error, description, attributes = {}) {
-  const challenge = [
-    `realm="${REALM}"`,
+// resolves requireToken to null. The error goes in the challenge of `scheme`; the other accepted
+// scheme follows without one, so a client knows it may use that too.
+function answer(
+  res,
+  { status, error, description, scheme, acceptedSchemes, attributes = {}, headers = {} },
+) {
+  const errorAttributes = [
     `error="${error}"`,
     `error_description="${quotable(description)}"`,
     ...Object.entries(attributes).map(([name, value]) => `${name}="${quotable(value)}"`),
-  ].join(', ');
-  sendError(res, status, error, description, { 'WWW-Authenticate': `Bearer ${challenge}` });
+  ];
+  const challenges = [
+    challenge(scheme, errorAttributes),
+    ...acceptedSchemes.filter((other) => other !== scheme).map((other) => challenge(other)),
+  ];
+  sendError(res, status, error, description, {
+    ...headers,
+    'WWW-Authenticate': challenges.join(', '),
+  });
   return null;
+}
+
+// Parsed by hand, like the router: new URL() would read a request target like //evil.test/x as a
+// host. The query is not part of a proof's htu.
+function pathOf(requestTarget = '') {
+  return requestTarget.split(/[?#]/, 1)[0];
 }
 
 // RFC 6750 §3 limits attribute values to printable ASCII without " and \.

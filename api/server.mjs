@@ -1,5 +1,6 @@
 // Entry point: node api/server.mjs with OKTA_ISSUER and API_CLIENT_IDS or OKTA_CLIENT_ID (required),
-// OKTA_AUDIENCE, API_REQUIRED_SCOPES, API_PORT and APP_ORIGINS in the environment. See api/README.md.
+// OKTA_AUDIENCE, API_REQUIRED_SCOPES, API_PORT, APP_ORIGINS, API_DPOP, API_DPOP_NONCE,
+// API_DPOP_IAT_WINDOW_SECONDS and API_PUBLIC_URL in the environment. See api/README.md.
 
 import process from 'node:process';
 
@@ -28,6 +29,10 @@ const server = createApiServer({
   clientIds: config.clientIds,
   requiredScopes: config.requiredScopes,
   appOrigins: config.appOrigins,
+  dpop: config.dpop,
+  dpopNonces: config.dpopNonces,
+  dpopIatWindowSeconds: config.dpopIatWindowSeconds,
+  publicUrl: config.publicUrl,
   log: (message) => console.warn(message),
 });
 
@@ -45,7 +50,8 @@ server.listen(config.port, HOST, () => {
   const { port } = server.address();
   console.log(
     `Sample API ready at http://localhost:${port} ` +
-      `(issuer ${config.issuer}, audience ${config.audience}, clients ${config.clientIds.join(',')})`,
+      `(issuer ${config.issuer}, audience ${config.audience}, clients ${config.clientIds.join(',')}, ` +
+      `DPoP ${config.dpop}${config.dpopNonces ? ' with nonces' : ''})`,
   );
 });
 

@@ -1,12 +1,21 @@
 // Shared by the *.test.mjs files: a fake Okta authorization server that only serves a JWKS, a token
-// minter with Okta-shaped claims, and a small HTTP client with full control over headers.
+// minter with Okta-shaped claims, DPoP client keys that sign proofs, and a small HTTP client with
+// full control over headers.
 
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 
-import { SignJWT, base64url, exportJWK, exportSPKI, generateKeyPair } from 'jose';
+import {
+  SignJWT,
+  base64url,
+  calculateJwkThumbprint,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+} from 'jose';
 
 import { createApiServer } from './create-api.mjs';
+import { accessTokenHash } from './dpop-proof.mjs';
 
 export const APP_ORIGIN = 'http://localhost:4200';
 export const AUDIENCE = 'api://default';
@@ -155,3 +164,47 @@ export function request(baseUrl, path, { method = 'GET', headers = {} } = {}) {
 }
 
 export const bearer = (token) => ({ Authorization: `Bearer ${token}` });
+
+// A DPoP client key, like the app's (okta-auth-js makes an RS256 key; ES256 is the other common
+// choice). `proof()` signs a proof as okta-auth-js does; every part can be overridden: a claim or
+// header member set to undefined is left out.
+export async function createDpopKey(alg = 'RS256') {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const jkt = await calculateJwkThumbprint(jwk, 'sha256');
+  return {
+    alg,
+    jwk,
+    jkt,
+    privateKey,
+    proof({ method = 'GET', url, accessToken, claims = {}, header = {}, key = privateKey } = {}) {
+      const payload = JSON.parse(
+        JSON.stringify({
+          htm: method,
+          htu: url,
+          iat: Math.floor(Date.now() / 1000),
+          jti: randomBytes(16).toString('hex'),
+          ...(accessToken !== undefined && { ath: accessTokenHash(accessToken) }),
+          ...claims,
+        }),
+      );
+      const protectedHeader = JSON.parse(JSON.stringify({ alg, typ: 'dpop+jwt', jwk, ...header }));
+      return new SignJWT(payload).setProtectedHeader(protectedHeader).sign(key);
+    },
+  };
+}
+
+// A proof signed with no key at all, or with an HMAC key, neither of which jose's SignJWT makes
+// with a jwk header: built by hand.
+export function unsignedProof(header, payload, signature = '') {
+  const encode = (value) => base64url.encode(JSON.stringify(value));
+  return `${encode(header)}.${encode(payload)}.${signature}`;
+}
+
+export function hmacProof(header, payload, secret) {
+  const encode = (value) => base64url.encode(JSON.stringify(value));
+  const input = `${encode(header)}.${encode(payload)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+export const dpop = (token, proof) => ({ Authorization: `DPoP ${token}`, DPoP: proof });

@@ -10,7 +10,8 @@ import { findUserById } from './accounts.mjs';
 /**
  * oidc-provider's `formats.customizers.jwt`: Okta's claim set. `scp` is an array of the granted
  * scopes, `cid` the client id, `uid` the user id and `sub` the user's login (Okta puts the username
- * in an access token's `sub`, and the user id in the ID token's).
+ * in an access token's `sub`, and the user id in the ID token's). A DPoP-bound token keeps its
+ * `cnf`, as Okta's do.
  */
 export function shapeAccessToken(ctx, token, jwt) {
   const { payload } = jwt;
@@ -25,6 +26,8 @@ export function shapeAccessToken(ctx, token, jwt) {
     uid: token.accountId,
     scp: token.scope ? token.scope.split(' ') : [],
     sub: findUserById(token.accountId)?.email ?? payload.sub,
+    // The DPoP binding (RFC 9449 §6.1): the thumbprint of the key whose proofs the token needs.
+    ...(payload.cnf && { cnf: payload.cnf }),
   };
 }
 

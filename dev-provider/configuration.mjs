@@ -19,6 +19,9 @@ export const ROUTES = Object.freeze({
   introspection: '/v1/introspect',
 });
 
+/** Okta's dpop_signing_alg_values_supported: the algorithms a DPoP proof may be signed with. */
+const DPOP_SIGNING_ALGS = Object.freeze(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512']);
+
 /** Where the hosted sign-in page lives, under the issuer (see interactions.mjs). */
 export const INTERACTION_PREFIX = '/interaction/';
 
@@ -37,6 +40,7 @@ export function buildConfiguration({
   issuer,
   signingJwk,
   cookieKeys,
+  dpopNonceSecret,
   accounts,
   extraParams,
 }) {
@@ -73,6 +77,8 @@ export function buildConfiguration({
     pkce: { required: () => true },
 
     jwks: { keys: [signingJwk] },
+    // Okta's dpop_signing_alg_values_supported (also advertised in discovery).
+    enabledJWA: { dPoPSigningAlgValues: [...DPOP_SIGNING_ALGS] },
     routes: ROUTES,
 
     scopes: ['openid', 'offline_access'],
@@ -85,8 +91,17 @@ export function buildConfiguration({
 
     features: {
       devInteractions: { enabled: false },
-      // Not part of an Okta SPA integration's defaults; left off to keep the surface small.
-      dPoP: { enabled: false },
+      // DPoP (RFC 9449) at the token endpoint: a proof binds the access token (`cnf.jkt`,
+      // token_type DPoP) and, the client being public, the refresh token to its key
+      // (lib/helpers/set_rt_bindings.js). Whether a proof is required, optional or ignored is
+      // dpop.mjs's business, before oidc-provider sees the request.
+      dPoP: {
+        enabled: true,
+        nonceSecret: dpopNonceSecret,
+        // Okta challenges every first proof with use_dpop_nonce (RFC 9449 §8). oidc-provider only
+        // checks proofs at the token endpoint here: okta-compat.mjs answers userinfo itself.
+        requireNonce: () => true,
+      },
       pushedAuthorizationRequests: { enabled: false },
       // These three are answered by okta-compat.mjs (oidc-provider refuses JWT access tokens
       // there); enabled so that discovery advertises them.

@@ -7,7 +7,7 @@ import { createAccounts } from './accounts.mjs';
 import { trackAccessTokens } from './access-tokens.mjs';
 import { buildConfiguration } from './configuration.mjs';
 import { interactions } from './interactions.mjs';
-import { generateCookieKeys } from './keys.mjs';
+import { generateCookieKeys, generateDpopNonceSecret } from './keys.mjs';
 import { appOriginCors, oktaCompat } from './okta-compat.mjs';
 import { DEFAULTS } from './settings.mjs';
 import { createSigningKeys } from './signing-keys.mjs';
@@ -76,6 +76,7 @@ async function createProvider({ settings, issuer, middleware }) {
     issuer,
     signingJwk: signingKeys.current.privateJwk,
     cookieKeys: generateCookieKeys(),
+    dpopNonceSecret: generateDpopNonceSecret(),
     accounts,
     extraParams: faultSwitch?.extraParams,
   });
@@ -96,6 +97,8 @@ async function createProvider({ settings, issuer, middleware }) {
   });
 
   faultSwitch?.attach(provider);
+  // The fault switch may stand in for another Okta app setting, without a restart.
+  const dpopMode = () => faultSwitch?.dpopMode() ?? settings.dpop;
 
   const accessTokens = trackAccessTokens(provider, {
     issuer,
@@ -110,7 +113,7 @@ async function createProvider({ settings, issuer, middleware }) {
     ...(faultSwitch ? [faultSwitch.countRequests] : []),
     appOriginCors(settings.appOrigins),
     ...(faultSwitch?.endpointMiddleware ?? []),
-    ...oktaCompat({ provider, settings, issuer, accessTokens }),
+    ...oktaCompat({ provider, settings, issuer, accessTokens, dpopMode }),
     interactions({ provider, accounts, issuerPath: ISSUER_PATH }),
   ]) {
     provider.use(fn);

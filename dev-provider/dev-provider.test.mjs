@@ -34,11 +34,14 @@ describe('dev provider, as @okta/okta-auth-js sees it', { timeout: 30_000 }, () 
   let keys;
 
   before(async () => {
+    // Bearer tokens, as an Okta app that does not require DPoP issues them without a proof;
+    // dpop.test.mjs covers DPoP-bound tokens.
     provider = await startDevProvider({
       port: 0,
       clientId: CLIENT.id,
       appOrigins: [APP],
       password: PASSWORD,
+      dpop: 'optional',
     });
     ({ issuer } = provider);
     keys = createLocalJWKSet(await (await fetch(`${issuer}/v1/keys`)).json());

@@ -22,6 +22,7 @@ import {
   authorizeUrl,
   basicClientId,
   createBrowser,
+  createDpopKey,
   exchangeCode,
   navigate,
   pkcePair,
@@ -37,7 +38,14 @@ const PASSWORD = 'Fault-Passw0rd!';
 const [ADA] = DEMO_USERS;
 const USER = { username: ADA.email, password: PASSWORD };
 const SCOPE = 'openid profile email offline_access';
-const OPTIONS = { port: 0, clientId: CLIENT.id, appOrigins: [APP], password: PASSWORD };
+// Token requests without DPoP proofs, unless a test says otherwise (dpop.test.mjs covers DPoP).
+const OPTIONS = {
+  port: 0,
+  clientId: CLIENT.id,
+  appOrigins: [APP],
+  password: PASSWORD,
+  dpop: 'optional',
+};
 
 /** A JSON call to the test API (as the Playwright process makes it: no Origin). */
 async function callTestApi(baseUrl, method, path, { body, headers = {} } = {}) {
@@ -303,6 +311,7 @@ describe('fault switch on', { timeout: 30_000 }, () => {
       logoutPreflight: 0,
       introspectPreflight: 0,
       tokenGrants: { authorization_code: 1, refresh_token: 2 },
+      dpopNonceChallenges: 0,
       heldTokenAnswers: 0,
     });
 
@@ -765,6 +774,99 @@ describe('fault switch on', { timeout: 30_000 }, () => {
       await waitForHeldAnswers(1);
       await api('DELETE', '/faults');
       assert.equal((await renewal).response.status, 200);
+    });
+  });
+
+  describe('dpopMode: the DPoP setting of the Okta app, changed without a restart', () => {
+    const MISSING_PROOF = {
+      error: 'invalid_dpop_proof',
+      error_description: 'The DPoP proof JWT header is missing.',
+    };
+
+    async function exchangeWith(dpop) {
+      const { code, verifier } = await callback();
+      return exchangeCode(issuer, { client: CLIENT, code, verifier, dpop });
+    }
+
+    test('required refuses a token request without a proof, as Okta does', async () => {
+      // This provider starts with DPoP optional.
+      assert.equal((await exchangeWith()).body.token_type, 'Bearer');
+      await setFaults({ dpopMode: 'required' });
+      const refused = await exchangeWith();
+      assert.equal(refused.response.status, 400);
+      assert.deepEqual(refused.body, MISSING_PROOF);
+      const bound = await exchangeWith(await createDpopKey());
+      assert.equal(bound.body.token_type, 'DPoP');
+    });
+
+    test('off issues Bearer tokens even with a proof, until the faults are cleared', async () => {
+      await setFaults({ dpopMode: 'off' });
+      const ignored = await exchangeWith(await createDpopKey());
+      assert.equal(ignored.response.status, 200, JSON.stringify(ignored.body));
+      assert.equal(ignored.challenge, undefined);
+      assert.equal(ignored.body.token_type, 'Bearer');
+      assert.equal(decodeJwt(ignored.body.access_token).cnf, undefined);
+
+      await api('DELETE', '/faults');
+      const bound = await exchangeWith(await createDpopKey());
+      assert.equal(bound.body.token_type, 'DPoP', 'back to the setting: optional');
+    });
+
+    test('optional overrides a provider started with DPoP required', async () => {
+      const strict = await startDevProvider({ ...OPTIONS, dpop: 'required', faults: true });
+      try {
+        const strictApi = (body) => callTestApi(strict.testApiUrl, 'PUT', '/faults', { body });
+        const exchangeAt = async () => {
+          const { code, verifier } = await signIn(createBrowser(), {
+            issuer: strict.issuer,
+            client: CLIENT,
+            user: USER,
+            scope: SCOPE,
+          });
+          return exchangeCode(strict.issuer, { client: CLIENT, code, verifier });
+        };
+        assert.deepEqual((await exchangeAt()).body, MISSING_PROOF);
+        assert.equal((await strictApi({ dpopMode: 'optional' })).status, 200);
+        assert.equal((await exchangeAt()).body.token_type, 'Bearer');
+      } finally {
+        await strict.close();
+      }
+    });
+
+    test('refuses a mode that is not required, optional or off', async () => {
+      for (const dpopMode of ['sometimes', 'REQUIRED', true, null]) {
+        const response = await api('PUT', '/faults', { body: { dpopMode } });
+        assert.equal(response.status, 400, String(dpopMode));
+        assert.match(response.body.error, /dpopMode must be one of "required", "optional", "off"/);
+      }
+    });
+
+    test('a nonce challenge is not a grant: only the retry is counted, faulted and held', async () => {
+      const dpop = await createDpopKey();
+      await setFaults({ dpopMode: 'required' });
+      const signedIn = await exchangeWith(dpop);
+      assert.equal(signedIn.challenge.body.error, 'use_dpop_nonce');
+      assert.deepEqual((await stats()).tokenGrants, { authorization_code: 1, refresh_token: 0 });
+      assert.equal((await stats()).dpopNonceChallenges, 1);
+
+      await setFaults({ dpopMode: 'required', tokenGrant: 'refresh_token', tokenHold: true });
+      const renewal = refresh(issuer, {
+        client: CLIENT,
+        refreshToken: signedIn.body.refresh_token,
+        dpop,
+      });
+      for (let waited = 0; (await stats()).heldTokenAnswers !== 1; waited += 10) {
+        assert.ok(waited < 5_000, 'the retried renewal was never held');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.deepEqual(await api('POST', '/release').then(({ body }) => body), { released: 1 });
+      const { response, challenge } = await renewal;
+      assert.equal(challenge.body.error, 'use_dpop_nonce', 'the challenge was answered at once');
+      assert.equal(response.status, 200);
+      const counted = await stats();
+      assert.deepEqual(counted.tokenGrants, { authorization_code: 1, refresh_token: 1 });
+      assert.equal(counted.dpopNonceChallenges, 2);
+      assert.equal(counted.token, 4);
     });
   });
 

@@ -21,3 +21,8 @@ export async function generateSigningKey() {
 export function generateCookieKeys() {
   return [randomBytes(32).toString('base64url')];
 }
+
+/** The secret oidc-provider derives its DPoP-Nonce values from (features.dPoP.nonceSecret). */
+export function generateDpopNonceSecret() {
+  return randomBytes(32);
+}

@@ -17,7 +17,14 @@ const [, GRACE] = DEMO_USERS;
 let provider;
 
 before(async () => {
-  provider = await startDevProvider({ port: 0, clientId: CLIENT_ID, appOrigins: [APP] });
+  // okta-auth-js keeps its DPoP key pair in IndexedDB, which Node lacks: the SDK runs without
+  // DPoP here, against an app where DPoP is optional. dpop.test.mjs covers DPoP.
+  provider = await startDevProvider({
+    port: 0,
+    clientId: CLIENT_ID,
+    appOrigins: [APP],
+    dpop: 'optional',
+  });
 });
 
 after(() => provider?.close());

@@ -1,9 +1,17 @@
 // Koa middleware, run before oidc-provider's router, for the places where Okta and oidc-provider
 // differ in a way @okta/okta-auth-js notices. Paths are relative to the issuer (create-server.mjs
 // mounts the provider there, and runs `appOriginCors` first, then `oktaCompat`).
+import {
+  createDpopVerifier,
+  DPOP_ALGORITHMS,
+  DpopProofError,
+  DpopReplayCheckError,
+} from '../api/dpop-proof.mjs';
+import { createMemoryReplayCache } from '../api/replay-cache.mjs';
 import { ROUTES } from './configuration.mjs';
 import { claimsForScopes, findUserById } from './accounts.mjs';
 import { isJwt } from './access-tokens.mjs';
+import { tokenEndpointDpop } from './dpop.mjs';
 import { BodyError, readForm } from './request-body.mjs';
 
 /** The endpoints the SPA calls with fetch: discovery, keys, token, userinfo, revoke, introspect. */
@@ -17,10 +25,20 @@ const CORS_PATHS = new Set([
   ROUTES.introspection,
 ]);
 
-export function oktaCompat({ provider, settings, issuer, accessTokens }) {
-  const context = { provider, settings, issuer, accessTokens };
+/**
+ * Where okta-auth-js reads response headers: the DPoP-Nonce challenge of the token endpoint (and,
+ * per RFC 9449 §9, of resource servers) and WWW-Authenticate errors. A browser hides any response
+ * header that Access-Control-Expose-Headers does not name.
+ */
+const DPOP_NONCE_PATHS = new Set([ROUTES.token, ROUTES.userinfo]);
+
+/** `dpopMode()` is the current DPoP mode of the SPA's app (settings.mjs, DPOP_MODES). */
+export function oktaCompat({ provider, settings, issuer, accessTokens, dpopMode }) {
+  const dpopProofs = createDpopVerifier({ replayCache: createMemoryReplayCache() });
+  const context = { provider, settings, issuer, accessTokens, dpopProofs };
   return [
     keepOfflineAccess,
+    tokenEndpointDpop(dpopMode),
     route(['GET', 'POST'], ROUTES.userinfo, userinfo, context),
     route(['POST'], ROUTES.revocation, revoke, context),
     route(['POST'], ROUTES.introspection, introspect, context),
@@ -45,7 +63,7 @@ export function appOriginCors(appOrigins) {
       if (isAllowed) {
         ctx.set('Access-Control-Allow-Origin', origin);
         ctx.set('Access-Control-Allow-Methods', 'GET, POST');
-        // okta-auth-js sends Authorization, Content-Type and X-Okta-User-Agent-Extended.
+        // okta-auth-js sends Authorization, Content-Type, DPoP and X-Okta-User-Agent-Extended.
         const requested = ctx.get('Access-Control-Request-Headers');
         if (requested) ctx.set('Access-Control-Allow-Headers', requested);
         ctx.set('Access-Control-Max-Age', '3600');
@@ -56,8 +74,13 @@ export function appOriginCors(appOrigins) {
 
     if (isAllowed) {
       ctx.set('Access-Control-Allow-Origin', origin);
-      // okta-auth-js reads userinfo errors from WWW-Authenticate.
-      ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
+      // okta-auth-js reads userinfo errors from WWW-Authenticate, and the DPoP nonce a token
+      // request is challenged with from DPoP-Nonce. oidc-provider's own CORS would expose both
+      // on the token endpoint, but it stands aside once these headers are set.
+      ctx.set(
+        'Access-Control-Expose-Headers',
+        DPOP_NONCE_PATHS.has(ctx.path) ? 'WWW-Authenticate, DPoP-Nonce' : 'WWW-Authenticate',
+      );
     }
     await next();
     if (!isAllowed) {
@@ -123,24 +146,81 @@ function sendError(ctx, err) {
 
 /**
  * Okta's /v1/userinfo takes the JWT access token issued for the API audience; oidc-provider's only
- * takes tokens without an audience. Answers `sub` and the claims of the token's scopes.
+ * takes tokens without an audience. Answers `sub` and the claims of the token's scopes. A
+ * DPoP-bound token (`cnf.jkt`) must come with the DPoP scheme and a proof signed by its key (RFC
+ * 9449 §7.1), never as Bearer; an unbound one with the Bearer scheme. No DPoP-Nonce is asked for:
+ * okta-auth-js would not retry such a challenge here.
  */
-async function userinfo(ctx, { accessTokens, issuer }) {
-  const bearerError = (status, code, description) =>
-    new OAuthError(status, code, description, {
-      'WWW-Authenticate': `Bearer realm="${issuer}", error="${code}", error_description="${description}"`,
-    });
+async function userinfo(ctx, { accessTokens, issuer, dpopProofs }) {
+  const refuse = (scheme, code, description, status = 401) =>
+    challenge({ scheme, realm: issuer, status, code, description });
 
-  const token = /^Bearer +([\w.~+/-]+=*)$/i.exec(ctx.get('Authorization'))?.[1];
-  if (!token) throw bearerError(401, 'invalid_request', 'The access token is missing.');
+  const [, scheme = '', token] =
+    /^(Bearer|DPoP) +([\w.~+/-]+=*)$/i.exec(ctx.get('Authorization')) ?? [];
+  if (!token) throw refuse('Bearer', 'invalid_request', 'The access token is missing.');
+  const isDpop = scheme.toLowerCase() === 'dpop';
 
   const claims = await accessTokens.verify(token);
   const user = claims && findUserById(claims.uid);
-  if (!user) throw bearerError(401, 'invalid_token', 'The access token is invalid.');
+  if (!user) throw refuse(isDpop ? 'DPoP' : 'Bearer', 'invalid_token', INVALID_TOKEN);
+  const jkt = claims.cnf?.jkt;
+  // No downgrade: a stolen bound token must not work as a Bearer token.
+  if (jkt && !isDpop) throw refuse('DPoP', 'invalid_token', BOUND_TOKEN_AS_BEARER);
+  if (!jkt && isDpop) throw refuse('DPoP', 'invalid_token', UNBOUND_TOKEN_AS_DPOP);
+  if (jkt) {
+    try {
+      await dpopProofs.verify({
+        proofs: ctx.req.headersDistinct.dpop ?? [],
+        method: ctx.method,
+        // The issuer's own URL, never one built from request headers.
+        url: `${issuer}${ROUTES.userinfo}`,
+        accessToken: token,
+        jkt,
+      });
+    } catch (err) {
+      if (err instanceof DpopProofError) throw refuse('DPoP', err.error, err.message);
+      // The replay cache is full of fresh proofs: this one may be good, but cannot be told apart
+      // from a replay for a moment.
+      if (err instanceof DpopReplayCheckError) {
+        throw new OAuthError(503, 'temporarily_unavailable', 'Try again shortly.', {
+          'Retry-After': '5',
+        });
+      }
+      throw err;
+    }
+  }
   if (!claims.scp.includes('openid')) {
-    throw bearerError(403, 'insufficient_scope', 'The access token must have the openid scope.');
+    throw refuse(jkt ? 'DPoP' : 'Bearer', 'insufficient_scope', MISSING_OPENID_SCOPE, 403);
   }
   ctx.body = claimsForScopes(user, claims.scp);
+}
+
+// Within the characters okta-auth-js's WWW-Authenticate parser reads in a quoted value.
+const INVALID_TOKEN = 'The access token is invalid.';
+const BOUND_TOKEN_AS_BEARER =
+  'The access token is DPoP-bound and needs the DPoP scheme and a DPoP proof.';
+const UNBOUND_TOKEN_AS_DPOP = 'The access token is not DPoP-bound and needs the Bearer scheme.';
+const MISSING_OPENID_SCOPE = 'The access token must have the openid scope.';
+
+/**
+ * An OAuth error with its WWW-Authenticate challenge (RFC 6750 §3, RFC 9449 §7.1); the DPoP
+ * scheme also lists the proof algorithms accepted.
+ */
+function challenge({ scheme, realm, status, code, description }) {
+  const params = [
+    `realm="${quoted(realm)}"`,
+    `error="${code}"`,
+    `error_description="${quoted(description)}"`,
+    ...(scheme === 'DPoP' ? [`algs="${DPOP_ALGORITHMS.join(' ')}"`] : []),
+  ];
+  return new OAuthError(status, code, description, {
+    'WWW-Authenticate': `${scheme} ${params.join(', ')}`,
+  });
+}
+
+// A quoted-string (RFC 9110 §5.6.4) may not hold a bare quote or backslash.
+function quoted(value) {
+  return value.replace(/["\\]/g, "'");
 }
 
 /**
@@ -202,9 +282,11 @@ async function introspect(ctx, { provider, settings, accessTokens, issuer }) {
       aud: claims.aud,
       iss: claims.iss,
       jti: claims.jti,
-      token_type: 'Bearer',
+      // RFC 9449 §6.2: a bound token is introspected with its confirmation.
+      token_type: claims.cnf?.jkt ? 'DPoP' : 'Bearer',
       client_id: claims.cid,
       uid: claims.uid,
+      ...(claims.cnf && { cnf: claims.cnf }),
     };
     return;
   }
@@ -223,6 +305,8 @@ async function introspect(ctx, { provider, settings, accessTokens, issuer }) {
     iss: issuer,
     client_id: refreshToken.clientId,
     uid: refreshToken.accountId,
+    // The key a refresh needs a proof of (oidc-provider binds public clients' refresh tokens).
+    ...(refreshToken.jkt && { cnf: { jkt: refreshToken.jkt } }),
   };
 }
 

@@ -20,6 +20,9 @@ export const DEFAULTS = Object.freeze({
   // Okta's default global session policy signs out after 2 hours of inactivity.
   sessionTtl: 2 * 3600,
   password: DEFAULT_PASSWORD,
+  // Okta's "Require Demonstrating Proof of Possession (DPoP) header in token requests": the app
+  // uses DPoP by default, so its provider requires it (see DPOP_MODES).
+  dpop: 'required',
   // The fault switch for security tests (faults/): off unless DEV_PROVIDER_FAULTS=on.
   faults: false,
 });
@@ -43,8 +46,28 @@ export function readSettings(env = process.env) {
     sessionTtl: ttl('DEV_PROVIDER_SESSION_TTL', DEFAULTS.sessionTtl),
     // Passwords may legitimately have surrounding spaces, so this one is not trimmed.
     password: env.DEV_PROVIDER_PASSWORD || DEFAULTS.password,
+    dpop: parseDpopMode(read('DEV_PROVIDER_DPOP')) ?? DEFAULTS.dpop,
     faults: parseSwitch(read('DEV_PROVIDER_FAULTS'), 'DEV_PROVIDER_FAULTS') ?? DEFAULTS.faults,
   };
+}
+
+/**
+ * How the SPA client's Okta app treats DPoP (RFC 9449). `required`: "Require DPoP header in token
+ * requests" is ticked, a token request without a proof is refused. `optional`: a proof binds the
+ * tokens, no proof gets Bearer tokens. `off`: an app without DPoP, whose tokens are Bearer even
+ * when a proof comes.
+ */
+export const DPOP_MODES = Object.freeze(['required', 'optional', 'off']);
+
+function parseDpopMode(value) {
+  if (value === undefined) return undefined;
+  const mode = value.toLowerCase();
+  if (!DPOP_MODES.includes(mode)) {
+    throw new SettingsError(
+      `DEV_PROVIDER_DPOP must be "required", "optional" or "off" (or unset, which is required), not "${value}".`,
+    );
+  }
+  return mode;
 }
 
 // Only the exact words: a typo such as "no" or "0" must not be mistaken for either state.

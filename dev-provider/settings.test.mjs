@@ -38,6 +38,7 @@ describe('readSettings', () => {
       DEV_PROVIDER_REFRESH_TOKEN_TTL: '40',
       DEV_PROVIDER_SESSION_TTL: '50',
       DEV_PROVIDER_PASSWORD: 'another one',
+      DEV_PROVIDER_DPOP: 'optional',
       DEV_PROVIDER_FAULTS: 'on',
     });
     assert.deepEqual(settings, {
@@ -50,8 +51,18 @@ describe('readSettings', () => {
       refreshTokenTtl: 40,
       sessionTtl: 50,
       password: 'another one',
+      dpop: 'optional',
       faults: true,
     });
+  });
+
+  test('requires DPoP unless DEV_PROVIDER_DPOP says optional or off', () => {
+    assert.equal(DEFAULTS.dpop, 'required');
+    for (const value of [undefined, '', ' ', 'required', 'REQUIRED']) {
+      assert.equal(readSettings({ DEV_PROVIDER_DPOP: value }).dpop, 'required', String(value));
+    }
+    assert.equal(readSettings({ DEV_PROVIDER_DPOP: ' Optional ' }).dpop, 'optional');
+    assert.equal(readSettings({ DEV_PROVIDER_DPOP: 'off' }).dpop, 'off');
   });
 
   test('keeps the fault switch off unless DEV_PROVIDER_FAULTS is on', () => {
@@ -84,6 +95,8 @@ describe('readSettings', () => {
       ['DEV_PROVIDER_AUDIENCE', 'my api'],
       ['DEV_PROVIDER_FAULTS', 'yes'],
       ['DEV_PROVIDER_FAULTS', '1'],
+      ['DEV_PROVIDER_DPOP', 'true'],
+      ['DEV_PROVIDER_DPOP', 'on'],
     ]) {
       assert.throws(
         () => readSettings({ [name]: value }),
@@ -102,6 +115,7 @@ test('the TTL variables set expires_in and the tokens lifetimes', { timeout: 10_
     DEV_PROVIDER_PORT: '0',
     DEV_PROVIDER_ACCESS_TOKEN_TTL: '20',
     DEV_PROVIDER_ID_TOKEN_TTL: '30',
+    DEV_PROVIDER_DPOP: 'optional',
   });
   const provider = await startDevProvider(settings);
   try {

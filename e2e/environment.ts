@@ -18,7 +18,7 @@ const clientId = '0oae2etestclient0001';
 
 /** The app's server variants; each serves the one production build with its own configuration. */
 export type AppVariant =
-  'main' | 'lookalike' | 'localStorage' | 'memory' | 'shortLived' | 'brokenConfig';
+  'main' | 'lookalike' | 'localStorage' | 'memory' | 'shortLived' | 'brokenConfig' | 'bearer';
 
 /** Ports, origins and server settings of stack `index`. */
 export function e2eStack(index: number) {
@@ -58,6 +58,8 @@ export function e2eStack(index: number) {
     },
     /** A deployer's hand-written config.json with a bad issuer: the app must say so. */
     brokenConfig: { offset: 5, env: { APP_CONFIG_FILE: 'e2e/config/admin-console-issuer.json' } },
+    /** DPoP off (OKTA_DPOP=false): unbound Bearer tokens, for an Okta app without DPoP. */
+    bearer: { offset: 6, env: { OKTA_DPOP: 'false' } },
   } as const satisfies Record<AppVariant, { offset: number; env: Record<string, string> }>;
 
   const appOrigins = Object.values(APP_VARIANTS).map(({ offset }) => origin(offset));
@@ -78,6 +80,9 @@ export function e2eStack(index: number) {
       DEV_PROVIDER_APP_ORIGINS: appOrigins.join(','),
       // The fault switch: only the test stack turns it on (see dev-provider/README.md).
       DEV_PROVIDER_FAULTS: 'on',
+      // Okta's "Require DPoP header in token requests"; the DPoP-off tests relax it per test with
+      // the dpopMode fault, so that one provider serves both kinds of app.
+      DEV_PROVIDER_DPOP: 'required',
     },
     shortProviderEnv: {
       DEV_PROVIDER_PORT: String(shortProviderPort),
@@ -85,6 +90,7 @@ export function e2eStack(index: number) {
       DEV_PROVIDER_APP_ORIGINS: origin(APP_VARIANTS.shortLived.offset),
       DEV_PROVIDER_ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL_SECONDS),
       DEV_PROVIDER_FAULTS: 'on',
+      DEV_PROVIDER_DPOP: 'required',
     },
     apiEnv: {
       OKTA_ISSUER: issuer,
@@ -93,6 +99,10 @@ export function e2eStack(index: number) {
       API_REQUIRED_SCOPES: '',
       API_PORT: String(apiPort),
       APP_ORIGINS: appOrigins.join(','),
+      // Bound tokens need their proofs; unbound Bearer tokens pass too, for the DPoP-off variant.
+      API_DPOP: 'allowed',
+      // The API's own nonces (RFC 9449 §9), so that every API call exercises the app's retry.
+      API_DPOP_NONCE: 'on',
     },
     /** The sample API for the short-lived provider's tokens. */
     shortApiEnv: {
@@ -101,6 +111,12 @@ export function e2eStack(index: number) {
       API_REQUIRED_SCOPES: '',
       API_PORT: String(apiPort + 1),
       APP_ORIGINS: origin(APP_VARIANTS.shortLived.offset),
+      // Bound tokens only, as `npm start` runs it.
+      API_DPOP: 'required',
+      API_DPOP_NONCE: 'off',
+      // The renewal tests move the page's clock ahead by a token lifetime or two (proofs are dated
+      // by it), which a real clock does not do; the default window, 60 s, is kept by the main API.
+      API_DPOP_IAT_WINDOW_SECONDS: '300',
     },
     shortApiUrl: `http://localhost:${apiPort + 1}`,
     appServers: Object.entries(APP_VARIANTS).map(([name, { offset, env }]) => ({
@@ -112,6 +128,8 @@ export function e2eStack(index: number) {
         OKTA_SCOPES: 'openid profile email offline_access',
         OKTA_TOKEN_STORAGE: 'sessionStorage',
         OKTA_REQUEST_TIMEOUT_SECONDS: '3',
+        OKTA_DPOP: 'true',
+        OKTA_DPOP_ALLOW_BEARER: 'false',
         API_URL: apiUrl,
         APP_PORT: String(appPort + offset),
         // Nothing from the developer's shell may change what the test stack serves.

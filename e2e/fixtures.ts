@@ -199,3 +199,66 @@ export function useShortLivedProvider(): ProviderFaults {
   });
   return faults;
 }
+
+/**
+ * Spends the session's refresh token from inside the page, as an injected script could: it signs
+ * DPoP proofs with the page's own key pair (non-extractable, but usable by any script of the
+ * origin; RFC 9449 §11.1), answers the nonce challenge, and resolves to the final status.
+ */
+export async function refreshInPage(page: Page, issuer: string): Promise<number> {
+  return page.evaluate(
+    async ({ tokenUrl, clientId }) => {
+      const stored = JSON.parse(sessionStorage.getItem('okta-token-storage') ?? '{}');
+      const { refreshToken, dpopPairId } = stored.refreshToken;
+      const keyPair = await new Promise<CryptoKeyPair>((resolve, reject) => {
+        const open = indexedDB.open('OktaAuthJs', 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const read = open.result.transaction('DPoPKeys').objectStore('DPoPKeys').get(dpopPairId);
+          read.onsuccess = () => resolve(read.result as CryptoKeyPair);
+          read.onerror = () => reject(read.error);
+        };
+      });
+      const { kty, n, e } = await crypto.subtle.exportKey('jwk', keyPair.publicKey);
+      const base64url = (bytes: Uint8Array) =>
+        btoa(String.fromCharCode(...bytes))
+          .replace(/\+/g, '-')
+          .replace(/\//g, '_')
+          .replace(/=+$/, '');
+      const encode = (value: unknown) => base64url(new TextEncoder().encode(JSON.stringify(value)));
+      const proof = async (nonce: string | null) => {
+        const claims = {
+          htm: 'POST',
+          htu: tokenUrl,
+          iat: Math.floor(Date.now() / 1000),
+          jti: crypto.randomUUID(),
+          ...(nonce && { nonce }),
+        };
+        const input = `${encode({ alg: 'RS256', typ: 'dpop+jwt', jwk: { kty, n, e } })}.${encode(claims)}`;
+        const signature = await crypto.subtle.sign(
+          'RSASSA-PKCS1-v1_5',
+          keyPair.privateKey,
+          new TextEncoder().encode(input),
+        );
+        return `${input}.${base64url(new Uint8Array(signature))}`;
+      };
+      const post = async (nonce: string | null) =>
+        fetch(tokenUrl, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            DPoP: await proof(nonce),
+          },
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            client_id: clientId,
+            refresh_token: refreshToken,
+          }),
+        });
+      const first = await post(null);
+      const nonce = first.headers.get('DPoP-Nonce');
+      return first.status === 400 && nonce ? (await post(nonce)).status : first.status;
+    },
+    { tokenUrl: `${issuer}/v1/token`, clientId: E2E.clientId },
+  );
+}

@@ -39,7 +39,10 @@ test.describe('security probes', () => {
   test('the access token goes to the API origin and nowhere else', async ({ signedIn: page }) => {
     const bearers: string[] = [];
     page.on('request', (request) => {
-      if (request.headers()['authorization']?.startsWith('Bearer ')) bearers.push(request.url());
+      // Bound tokens go with the DPoP scheme; a Bearer one would be refused, and leak no less.
+      if (/^(Bearer|DPoP) /.test(request.headers()['authorization'] ?? '')) {
+        bearers.push(request.url());
+      }
     });
     await page.getByRole('link', { name: 'Messages' }).click();
     await expect(page.getByRole('listitem').first()).toBeVisible();

@@ -89,8 +89,9 @@ test.describe('the cross-tab channel', () => {
     }, channelName);
 
     const second = await page.context().newPage();
+    // The token endpoint's first answer is its DPoP nonce challenge; the tokens come with the retry.
     const secondSignIn = second.waitForResponse(
-      (response) => response.url() === `${E2E.issuer}/v1/token`,
+      (response) => response.url() === `${E2E.issuer}/v1/token` && response.status() === 200,
     );
     await second.goto(`${app}/messages`);
     await expect(second.getByText(/^Hello, /)).toBeVisible();

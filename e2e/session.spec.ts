@@ -4,6 +4,7 @@ import {
   expect,
   expectStableCount,
   OTHER_USER,
+  refreshInPage,
   useShortLivedProvider,
   screenshot,
   signInAtProvider,
@@ -61,7 +62,7 @@ test.describe('session lifetime', () => {
     // The API sees the renewed token. (The API's own tests prove it refuses an expired one.)
     const apiCall = page.waitForRequest((request) => request.url().startsWith(E2E.shortApiUrl));
     await page.getByRole('button', { name: 'Refresh' }).click();
-    expect((await apiCall).headers()['authorization']).toBe(`Bearer ${current.accessToken}`);
+    expect((await apiCall).headers()['authorization']).toBe(`DPoP ${current.accessToken}`);
     await expect(page.getByRole('alert')).toHaveCount(0);
     await expect(page.getByText(/^Hello, /)).toBeVisible();
     expect((await faults.stats()).authorize, 'no new sign-in was needed').toBe(1);
@@ -82,9 +83,10 @@ test.describe('session lifetime', () => {
           token_type_hint: 'refresh_token',
         });
       } else {
-        // Use it once elsewhere: rotation makes the app's copy a reused token, and the provider
-        // then revokes the whole grant.
-        await postForm(`${E2E.shortIssuer}/v1/token`, { ...form, grant_type: 'refresh_token' });
+        // Use it once with the page's own DPoP key (from outside, without the key, the provider
+        // refuses it: e2e/dpop.spec.ts): rotation makes the app's copy a reused token, and the
+        // provider then revokes the whole grant.
+        expect(await refreshInPage(page, E2E.shortIssuer)).toBe(200);
       }
       // The next renewal fails; the app clears the tokens and signs in again exactly once.
       await outliveAccessToken(page);

@@ -13,6 +13,8 @@ const ENV_NAMES = {
   apiOrigins: 'API_URL',
   tokenStorage: 'OKTA_TOKEN_STORAGE',
   requestTimeoutSeconds: 'OKTA_REQUEST_TIMEOUT_SECONDS',
+  dpop: 'OKTA_DPOP',
+  dpopAllowBearer: 'OKTA_DPOP_ALLOW_BEARER',
 };
 
 export const DEFAULTS = {
@@ -78,6 +80,8 @@ export function resolveSettings(vars) {
         scopes: vars.OKTA_SCOPES,
         tokenStorage: vars.OKTA_TOKEN_STORAGE,
         requestTimeoutSeconds: vars.OKTA_REQUEST_TIMEOUT_SECONDS,
+        dpop: vars.OKTA_DPOP,
+        dpopAllowBearer: vars.OKTA_DPOP_ALLOW_BEARER,
         // Only these origins receive the access token; by default just the API's own.
         apiOrigins: vars.API_ORIGINS ?? [new URL(apiUrl).origin],
       },
@@ -106,6 +110,8 @@ export function resolveSettings(vars) {
       scopes: auth.scopes,
       tokenStorage: auth.tokenStorage,
       requestTimeoutSeconds: auth.requestTimeoutSeconds,
+      dpop: auth.dpop,
+      dpopAllowBearer: auth.dpopAllowBearer,
       apiUrl,
       apiOrigins: auth.apiOrigins,
       adminGroup: (vars.OKTA_ADMIN_GROUP ?? 'Admins').trim(),

@@ -67,11 +67,23 @@ describe('settings', () => {
       scopes: ['openid', 'email'],
       tokenStorage: 'localStorage',
       requestTimeoutSeconds: 15,
+      dpop: true,
+      dpopAllowBearer: false,
       apiUrl: 'https://api.example.com',
       apiOrigins: ['https://api.example.com'],
       adminGroup: 'Admins',
     });
     assert.equal(settings.apiPort, 443);
+  });
+
+  it('passes OKTA_DPOP and OKTA_DPOP_ALLOW_BEARER to the browser app', () => {
+    const settings = loadSettings(projectWith(), {
+      ...ORG,
+      OKTA_DPOP: 'false',
+      OKTA_DPOP_ALLOW_BEARER: 'true',
+    });
+    assert.equal(settings.runtimeConfig.dpop, false);
+    assert.equal(settings.runtimeConfig.dpopAllowBearer, true);
   });
 
   it('sends the access token only to API_ORIGINS when set', () => {
@@ -101,6 +113,8 @@ describe('settings', () => {
     [{ OKTA_CLIENT_ID: 'abc' }, /^OKTA_CLIENT_ID is set but OKTA_ISSUER is not/],
     [{ ...ORG, OKTA_SCOPES: 'profile email' }, /^OKTA_SCOPES must .* "openid"/],
     [{ ...ORG, OKTA_TOKEN_STORAGE: 'cookies' }, /^OKTA_TOKEN_STORAGE must be one of/],
+    [{ ...ORG, OKTA_DPOP: 'on' }, /^OKTA_DPOP must be true or false, not "on"\.$/],
+    [{ ...ORG, OKTA_DPOP_ALLOW_BEARER: '1' }, /^OKTA_DPOP_ALLOW_BEARER must be true or false/],
     [{ APP_PORT: 'eighty' }, /^APP_PORT must be a port number/],
     [{ API_URL: 'localhost:8000' }, /^API_URL must be an http\(s\) URL/],
     [{ API_URL: 'http://api.example.com' }, /^API_URL must use https/],

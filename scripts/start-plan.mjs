@@ -23,6 +23,8 @@ export function planStart(settings, { root, node = process.execPath }) {
         DEV_PROVIDER_CLIENT_ID: devProvider.clientId,
         DEV_PROVIDER_APP_ORIGINS: settings.appOrigin,
         DEV_PROVIDER_AUDIENCE: settings.audience,
+        // Like an Okta app with "Require DPoP header in token requests" on, or off.
+        DEV_PROVIDER_DPOP: auth.dpop ? 'required' : 'off',
         // The fault switch is for the test stack only; never inherit it from the shell here.
         DEV_PROVIDER_FAULTS: 'off',
       },
@@ -41,7 +43,12 @@ export function planStart(settings, { root, node = process.execPath }) {
       API_CLIENT_IDS: settings.apiClientIds,
       ...(settings.apiRequiredScopes && { API_REQUIRED_SCOPES: settings.apiRequiredScopes }),
       API_PORT: String(settings.apiPort),
+      // The URL DPoP proofs name (their htu), never taken from a request's Host header.
+      API_PUBLIC_URL: settings.apiUrl,
       APP_ORIGINS: settings.appOrigin,
+      // An app that binds its tokens gets an API that takes bound tokens only; with a Bearer
+      // fallback allowed, the API takes unbound tokens too (bound ones always need their proof).
+      API_DPOP: auth.dpop && !auth.dpopAllowBearer ? 'required' : 'allowed',
     },
     readyUrl: `${settings.apiUrl}/api/health`,
   });

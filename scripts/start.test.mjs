@@ -90,4 +90,21 @@ describe('npm start', () => {
     assert.equal(env.API_REQUIRED_SCOPES, 'x:read');
     assert.equal('API_REQUIRED_SCOPES' in server(plan(ORG), 'api').env, false);
   });
+
+  it('requires DPoP at the embedded provider and the API by default, as OKTA_DPOP says', () => {
+    assert.equal(server(plan({}), 'provider').env.DEV_PROVIDER_DPOP, 'required');
+    assert.equal(server(plan({}), 'api').env.API_DPOP, 'required');
+    assert.equal(server(plan({ OKTA_DPOP: 'false' }), 'provider').env.DEV_PROVIDER_DPOP, 'off');
+    assert.equal(server(plan({ OKTA_DPOP: 'false' }), 'api').env.API_DPOP, 'allowed');
+    assert.equal(server(plan({ OKTA_DPOP_ALLOW_BEARER: 'true' }), 'api').env.API_DPOP, 'allowed');
+    assert.equal(server(plan(ORG), 'api').env.API_DPOP, 'required');
+  });
+
+  it('tells the API its public URL, which DPoP proofs name, from API_URL', () => {
+    const { env } = server(
+      plan({ API_URL: 'https://api.example.com/v1', API_PORT: '8000' }),
+      'api',
+    );
+    assert.equal(env.API_PUBLIC_URL, 'https://api.example.com/v1');
+  });
 });

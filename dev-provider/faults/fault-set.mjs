@@ -1,6 +1,7 @@
 // The fault set: a plain object whose keys each make one endpoint misbehave (README.md, "Fault
 // switch", lists what each is for). Validated when the test API receives it, so a typo in a test
 // fails loudly instead of leaving the provider well-behaved and the test passing for nothing.
+import { DPOP_MODES } from '../settings.mjs';
 
 export class FaultSetError extends Error {
   name = 'FaultSetError';
@@ -78,6 +79,7 @@ const VALIDATORS = {
   userinfo: claimChanges('userinfo'),
   revokeStatus: errorStatus('revokeStatus'),
   revokeStallMs: stallMs('revokeStallMs'),
+  dpopMode: oneOf('dpopMode', DPOP_MODES),
 };
 
 export const FAULT_KEYS = Object.freeze(Object.keys(VALIDATORS));

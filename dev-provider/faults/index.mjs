@@ -51,6 +51,9 @@ export function createFaultSwitch({ signingKeys }) {
 
     countRequests: stats.countRequests,
 
+    /** The `dpopMode` fault: the DPoP mode that replaces the setting's, or undefined. */
+    dpopMode: () => state.current.dpopMode,
+
     endpointMiddleware: [
       tokenFaults({ state, stats, signingKeys, held }),
       ...endpointFaults({ state }),

@@ -23,9 +23,11 @@ const GRANTS = ['authorization_code', 'refresh_token'];
 export function createStats({ heldAnswers = () => 0 } = {}) {
   let counts;
   let grants;
+  let dpopNonceChallenges;
   const reset = () => {
     counts = Object.fromEntries(COUNTERS.map((name) => [name, 0]));
     grants = Object.fromEntries(GRANTS.map((name) => [name, 0]));
+    dpopNonceChallenges = 0;
   };
   reset();
 
@@ -34,11 +36,16 @@ export function createStats({ heldAnswers = () => 0 } = {}) {
     snapshot: () => ({
       ...counts,
       tokenGrants: { ...grants },
+      dpopNonceChallenges,
       heldTokenAnswers: heldAnswers(),
     }),
     /** Counts a token request by its grant_type (only the two grants the client may use). */
     countGrant(grantType) {
       if (GRANTS.includes(grantType)) grants[grantType] += 1;
+    },
+    /** Counts a token request answered use_dpop_nonce (not counted as a grant). */
+    countDpopNonceChallenge() {
+      dpopNonceChallenges += 1;
     },
     /**
      * Koa middleware, first in line so that it also sees the CORS preflights (any OPTIONS request,

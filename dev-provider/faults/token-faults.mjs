@@ -1,6 +1,7 @@
 // Faults of /v1/token, for both grants the client uses (authorization_code and refresh_token):
 // tokenStatus, tokenError, idToken, idTokenSignature, tokenResponse, tokenStallMs and tokenHold;
-// tokenGrant limits the ones applied to oidc-provider's answer to one grant.
+// tokenGrant limits the ones applied to oidc-provider's answer to one grant. DPoP nonce challenges
+// pass through untouched.
 import { ROUTES } from '../configuration.mjs';
 import { readForm } from '../request-body.mjs';
 import { sendFaultStatus, sendOAuthError } from './fault-response.mjs';
@@ -28,6 +29,12 @@ export function tokenFaults({ state, stats, signingKeys, held }) {
       }
     } else {
       await next();
+      // A DPoP nonce challenge comes before the grant (nothing is consumed), and the client
+      // retries it at once: the retry is the request the faults and the grant counters are for.
+      if (isDpopNonceChallenge(ctx)) {
+        stats.countDpopNonceChallenge();
+        return;
+      }
       // oidc-provider has parsed the form by now (lib/shared/selective_body.js).
       const grant = ctx.oidc?.body?.grant_type;
       stats.countGrant(grant);
@@ -53,6 +60,10 @@ async function alterTokens(ctx, faults, forgeIdToken) {
   }
   if (faults.tokenResponse === 'omit-id-token') delete altered.id_token;
   ctx.body = altered;
+}
+
+function isDpopNonceChallenge(ctx) {
+  return ctx.status === 400 && ctx.body?.error === 'use_dpop_nonce';
 }
 
 // Only for the counters: a body that cannot be read simply counts as no grant.

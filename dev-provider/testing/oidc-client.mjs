@@ -1,6 +1,7 @@
 // Test support (not a test file): a scripted browser (fetch with manual redirects and a cookie jar)
 // and the OAuth steps @okta/okta-auth-js performs against the provider.
 import { createHash, randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 
 /** Enough of RFC 6265 for one host: cookies by name and path, path-matched, expiry honoured. */
 export class CookieJar {
@@ -160,10 +161,29 @@ export async function postForm(url, form, { origin, headers = {} } = {}) {
   return { response, body: text ? JSON.parse(text) : undefined };
 }
 
+/**
+ * A token request as okta-auth-js's makeTokenRequest sends it. With `dpop` (a key of
+ * `createDpopKey`) it carries a proof and, challenged with use_dpop_nonce, retries once with the
+ * DPoP-Nonce it was given (unless `retryNonce` is false). `challenge` is the challenge's answer.
+ */
+export async function tokenRequest(issuer, form, { origin, dpop, nonce, retryNonce = true } = {}) {
+  const url = `${issuer}/v1/token`;
+  const send = async (withNonce) => {
+    const proof = dpop && (await dpop.proof({ method: 'POST', url, nonce: withNonce }));
+    return postForm(url, form, { origin, headers: proof ? { dpop: proof } : {} });
+  };
+  const first = await send(nonce);
+  const challengedNonce = first.response.headers.get('dpop-nonce');
+  if (!dpop || !retryNonce || first.body?.error !== 'use_dpop_nonce' || !challengedNonce) {
+    return first;
+  }
+  return { ...(await send(challengedNonce)), challenge: first };
+}
+
 /** The authorization code grant, as okta-auth-js's exchangeCodeForTokens sends it. */
-export function exchangeCode(issuer, { client, code, verifier, origin }) {
-  return postForm(
-    `${issuer}/v1/token`,
+export function exchangeCode(issuer, { client, code, verifier, origin, dpop, retryNonce }) {
+  return tokenRequest(
+    issuer,
     {
       client_id: client.id,
       redirect_uri: client.redirectUri,
@@ -171,18 +191,52 @@ export function exchangeCode(issuer, { client, code, verifier, origin }) {
       code_verifier: verifier,
       code,
     },
-    { origin },
+    { origin, dpop, retryNonce },
   );
 }
 
 /** The refresh token grant, as okta-auth-js's renewTokensWithRefresh sends it. */
-export function refresh(issuer, { client, refreshToken, scope }) {
-  return postForm(`${issuer}/v1/token`, {
-    client_id: client.id,
-    grant_type: 'refresh_token',
-    scope,
-    refresh_token: refreshToken,
-  });
+export function refresh(issuer, { client, refreshToken, scope, dpop, nonce, retryNonce }) {
+  return tokenRequest(
+    issuer,
+    {
+      client_id: client.id,
+      grant_type: 'refresh_token',
+      scope,
+      refresh_token: refreshToken,
+    },
+    { dpop, nonce, retryNonce },
+  );
+}
+
+/**
+ * A DPoP key pair (RFC 9449) and the proofs it signs. The default is okta-auth-js's: RS256 with a
+ * 2048-bit key, and a `jwk` of kty, e and n only. `jkt` is the key's RFC 7638 thumbprint.
+ * `proof` takes the request (`method`, `url`) and optionally `nonce`, `accessToken` (for `ath`),
+ * and overrides of `iat` and `jti`.
+ */
+export async function createDpopKey({ alg = 'RS256' } = {}) {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { modulusLength: 2048 });
+  const { kty, crv, e, n, x, y } = await exportJWK(publicKey);
+  const jwk = Object.fromEntries(
+    Object.entries({ kty, crv, e, n, x, y }).filter(([, value]) => value !== undefined),
+  );
+  return {
+    jwk,
+    jkt: await calculateJwkThumbprint(jwk),
+    proof({ method, url, nonce, accessToken, iat = Math.floor(Date.now() / 1000), jti }) {
+      return new SignJWT({
+        htm: method,
+        htu: url,
+        iat,
+        jti: jti ?? randomBytes(16).toString('hex'),
+        ...(nonce && { nonce }),
+        ...(accessToken && { ath: createHash('sha256').update(accessToken).digest('base64url') }),
+      })
+        .setProtectedHeader({ alg, typ: 'dpop+jwt', jwk })
+        .sign(privateKey);
+    },
+  };
 }
 
 /** application/x-www-form-urlencoded, leaving out undefined values. */

@@ -47,7 +47,7 @@ describe('parseAuthConfig', () => {
       expect(config.clientId).toBe(CLIENT_ID);
     });
 
-    it('defaults to the standard scopes, sessionStorage and no API origins', () => {
+    it('defaults to the standard scopes, sessionStorage, no API origins and DPoP that fails closed', () => {
       const config = parseAuthConfig(raw());
 
       expect(config).toEqual({
@@ -57,7 +57,27 @@ describe('parseAuthConfig', () => {
         apiOrigins: [],
         tokenStorage: 'sessionStorage',
         requestTimeoutSeconds: 15,
+        dpop: true,
+        dpopAllowBearer: false,
       });
+    });
+
+    const switches: [string, unknown, boolean][] = [
+      ['true', true, true],
+      ['false', false, false],
+      ['the string "true" (an environment variable)', 'true', true],
+      ['the string "false" (an environment variable)', 'false', false],
+      ['an empty string (an unset environment variable)', '', true],
+    ];
+    for (const [what, value, expected] of switches) {
+      it(`reads the DPoP setting from ${what}`, () => {
+        expect(parseAuthConfig(raw({ dpop: value })).dpop).toBe(expected);
+      });
+    }
+
+    it('reads whether DPoP may fall back to Bearer tokens', () => {
+      expect(parseAuthConfig(raw({ dpopAllowBearer: 'true' })).dpopAllowBearer).toBeTrue();
+      expect(parseAuthConfig(raw({ dpopAllowBearer: false })).dpopAllowBearer).toBeFalse();
     });
 
     it('treats empty scopes, token storage and timeout (unset environment variables) as the defaults', () => {
@@ -425,6 +445,24 @@ describe('parseAuthConfig', () => {
         message: 'requestTimeoutSeconds must be a number of seconds between 1 and 120, not "15s".',
       },
       {
+        what: 'a DPoP setting that is neither true nor false',
+        input: raw({ dpop: 'yes' }),
+        field: 'dpop',
+        message: 'dpop must be true or false, not "yes".',
+      },
+      {
+        what: 'a DPoP setting given as a number',
+        input: raw({ dpop: 1 }),
+        field: 'dpop',
+        message: 'dpop must be true or false, not "1".',
+      },
+      {
+        what: 'a Bearer fallback setting that is neither true nor false',
+        input: raw({ dpopAllowBearer: 'TRUE ' }),
+        field: 'dpopAllowBearer',
+        message: 'dpopAllowBearer must be true or false, not "TRUE ".',
+      },
+      {
         what: 'a request timeout string of blanks',
         input: raw({ requestTimeoutSeconds: '   ' }),
         field: 'requestTimeoutSeconds',
@@ -486,6 +524,8 @@ describe('parseAuthConfig', () => {
       apiOrigins: 'API_URL',
       tokenStorage: 'OKTA_TOKEN_STORAGE',
       requestTimeoutSeconds: 'OKTA_REQUEST_TIMEOUT_SECONDS',
+      dpop: 'OKTA_DPOP',
+      dpopAllowBearer: 'OKTA_DPOP_ALLOW_BEARER',
     };
     const cases: [keyof AuthConfig, Record<string, unknown>, RegExp][] = [
       ['issuer', { clientId: CLIENT_ID }, /^OKTA_ISSUER is missing/],

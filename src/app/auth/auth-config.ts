@@ -16,6 +16,16 @@ export interface AuthConfig {
   readonly tokenStorage: TokenStorage;
   /** How long any request to Okta may take before sign-in gives up with a message. */
   readonly requestTimeoutSeconds: number;
+  /**
+   * Bind the tokens to a key that never leaves this browser (DPoP, RFC 9449): a stolen access or
+   * refresh token is then worthless without it. The Okta app must require DPoP too.
+   */
+  readonly dpop: boolean;
+  /**
+   * With `dpop`: accept unbound Bearer tokens when DPoP cannot be used (a browser without WebCrypto
+   * or IndexedDB, an Okta app that does not bind). Off by default: DPoP then fails closed.
+   */
+  readonly dpopAllowBearer: boolean;
 }
 
 export const TOKEN_STORAGES = ['sessionStorage', 'localStorage', 'memory'] as const;
@@ -33,6 +43,8 @@ const FIELD_NAMES: ConfigFieldNames = {
   apiOrigins: 'apiOrigins',
   tokenStorage: 'tokenStorage',
   requestTimeoutSeconds: 'requestTimeoutSeconds',
+  dpop: 'dpop',
+  dpopAllowBearer: 'dpopAllowBearer',
 };
 
 export class AuthConfigError extends Error {
@@ -64,6 +76,13 @@ export function parseAuthConfig(raw: unknown, names: ConfigFieldNames = FIELD_NA
     requestTimeoutSeconds: parseTimeout(
       input['requestTimeoutSeconds'],
       names.requestTimeoutSeconds,
+    ),
+    dpop: parseSwitch(input['dpop'], 'dpop', names.dpop, true),
+    dpopAllowBearer: parseSwitch(
+      input['dpopAllowBearer'],
+      'dpopAllowBearer',
+      names.dpopAllowBearer,
+      false,
     ),
   });
 }
@@ -201,6 +220,18 @@ function parseTimeout(value: unknown, name: string): number {
     );
   }
   return seconds;
+}
+
+function parseSwitch(
+  value: unknown,
+  field: 'dpop' | 'dpopAllowBearer',
+  name: string,
+  fallback: boolean,
+): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new AuthConfigError(field, `${name} must be true or false, not "${String(value)}".`);
 }
 
 function requireText(value: unknown, name: string, what: string, example: string): string {

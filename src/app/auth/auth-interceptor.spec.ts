@@ -6,37 +6,66 @@ import {
 } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import type { OktaAuth } from '@okta/okta-auth-js/core';
+import type { AccessToken, DPoPRequest, Tokens } from '@okta/okta-auth-js/core';
+import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { authInterceptor } from './auth-interceptor';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
-import { testAuthConfig } from './testing/auth-fixtures';
+import { testAccessToken, testAuthConfig } from './testing/auth-fixtures';
 
 const API_ORIGIN = 'http://localhost:8000';
 /** The origin of the page the tests run in (Karma's), which relative URLs resolve against. */
 const OWN_ORIGIN = new URL(document.baseURI).origin;
 
-describe('authInterceptor', () => {
-  let oktaAuth: jasmine.SpyObj<Pick<OktaAuth, 'getAccessToken'>>;
-  let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'renewAccessToken'>>;
+/** What okta-auth-js's getDPoPAuthorizationHeaders signs, spelled out so that tests can read it. */
+function fakeProof({ method, url, nonce, accessToken }: DPoPRequest): string {
+  return `proof(${method} ${url} nonce=${nonce ?? '-'} ath=${accessToken?.accessToken})`;
+}
 
-  function setUp(apiOrigins: readonly string[]): void {
-    oktaAuth = jasmine.createSpyObj<Pick<OktaAuth, 'getAccessToken'>>('OktaAuth', [
-      'getAccessToken',
-    ]);
-    oktaAuth.getAccessToken.and.returnValue('access-token-123');
-    sessionSync = jasmine.createSpyObj<Pick<SessionSync, 'renewAccessToken'>>('SessionSync', [
-      'renewAccessToken',
-    ]);
-    sessionSync.renewAccessToken.and.resolveTo('access-token-456');
-    const config = testAuthConfig({ apiOrigins });
+describe('authInterceptor', () => {
+  /** What okta-auth-js's token manager holds. */
+  let stored: Tokens;
+  let oktaAuth: {
+    tokenManager: { getTokensSync: () => Tokens };
+    getDPoPAuthorizationHeaders: jasmine.Spy<
+      (request: DPoPRequest) => Promise<{ Authorization: string; Dpop: string }>
+    >;
+  };
+  let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'renewAccessToken' | 'endSession'>>;
+
+  const bearer = (value: string): AccessToken => testAccessToken(value);
+  const bound = (value: string): AccessToken =>
+    testAccessToken(value, { tokenType: 'DPoP', dpopPairId: 'a1b2c3d4' });
+
+  function setUp(apiOrigins: readonly string[], config: Partial<AuthConfig> = {}): void {
+    stored = { accessToken: bearer('access-token-123') };
+    oktaAuth = {
+      tokenManager: { getTokensSync: () => ({ ...stored }) },
+      getDPoPAuthorizationHeaders: jasmine
+        .createSpy('getDPoPAuthorizationHeaders')
+        .and.callFake(async (request: DPoPRequest) => ({
+          Authorization: `DPoP ${request.accessToken?.accessToken}`,
+          Dpop: fakeProof(request),
+        })),
+    };
+    sessionSync = jasmine.createSpyObj<Pick<SessionSync, 'renewAccessToken' | 'endSession'>>(
+      'SessionSync',
+      ['renewAccessToken', 'endSession'],
+    );
+    sessionSync.endSession.and.resolveTo();
+    // Renewal stores the new token (of the same kind) before it resolves, as SessionSync does.
+    sessionSync.renewAccessToken.and.callFake(async () => {
+      const kind = stored.accessToken?.tokenType === 'DPoP' ? bound : bearer;
+      stored = { accessToken: kind('access-token-456') };
+      return 'access-token-456';
+    });
     TestBed.configureTestingModule({
       providers: [
         provideHttpClient(withInterceptors([authInterceptor])),
         provideHttpClientTesting(),
         { provide: OKTA_AUTH, useValue: oktaAuth },
-        { provide: AUTH_CONFIG, useValue: config },
+        { provide: AUTH_CONFIG, useValue: testAuthConfig({ apiOrigins, ...config }) },
         { provide: SessionSync, useValue: sessionSync },
       ],
     });
@@ -91,7 +120,7 @@ describe('authInterceptor', () => {
     }
 
     it('sends the request without Authorization when there is no access token', () => {
-      oktaAuth.getAccessToken.and.returnValue(undefined);
+      stored = {};
 
       expect(authorizationSentTo(`${API_ORIGIN}/api/messages`)).toBeNull();
     });
@@ -162,7 +191,7 @@ describe('authInterceptor', () => {
     });
 
     it('retries with the token another tab already renewed, without renewing again', async () => {
-      oktaAuth.getAccessToken.and.returnValue('access-token-from-leader');
+      stored = { accessToken: bearer('access-token-from-leader') };
 
       backend().expectOne(url).flush(null, unauthorized);
       await settle();
@@ -175,7 +204,10 @@ describe('authInterceptor', () => {
     });
 
     it('hands the original 401 to the caller, without a retry, when renewal fails', async () => {
-      sessionSync.renewAccessToken.and.resolveTo(null);
+      sessionSync.renewAccessToken.and.callFake(async () => {
+        stored = {};
+        return null;
+      });
 
       backend().expectOne(url).flush({ error: 'invalid_token' }, unauthorized);
       await settle();
@@ -246,7 +278,7 @@ describe('authInterceptor', () => {
       [
         'to the API while there is no access token',
         `${API_ORIGIN}/api/messages`,
-        () => oktaAuth.getAccessToken.and.returnValue(undefined),
+        () => (stored = {}),
       ],
     ];
     for (const [what, url, arrange] of cases) {
@@ -267,5 +299,205 @@ describe('authInterceptor', () => {
         expect(sessionSync.renewAccessToken).not.toHaveBeenCalled();
       });
     }
+  });
+
+  describe('with a DPoP-bound token', () => {
+    const url = `${API_ORIGIN}/api/messages?page=2#top`;
+    // Angular's test backend records the URL as given, fragment included.
+    const sentUrl = url;
+    const htu = `${API_ORIGIN}/api/messages`;
+    const backend = () => TestBed.inject(HttpTestingController);
+    const settle = () => new Promise((resolve) => setTimeout(resolve));
+    const nonceChallenge = (nonce: string) => ({
+      status: 401,
+      statusText: 'Unauthorized',
+      headers: {
+        'WWW-Authenticate':
+          'DPoP algs="RS256 ES256", error="use_dpop_nonce", error_description="Use the nonce"',
+        'DPoP-Nonce': nonce,
+      },
+    });
+    const invalidToken = {
+      status: 401,
+      statusText: 'Unauthorized',
+      headers: { 'WWW-Authenticate': 'DPoP algs="RS256", error="invalid_token"' },
+    };
+    let received: { body?: unknown; error?: unknown };
+
+    function get(target = url): void {
+      received = {};
+      TestBed.inject(HttpClient)
+        .get(target)
+        .subscribe({
+          next: (body) => (received.body = body),
+          error: (error: unknown) => (received.error = error),
+        });
+    }
+
+    beforeEach(() => {
+      setUp([API_ORIGIN], { dpop: true });
+      stored = { accessToken: bound('access-token-123') };
+    });
+
+    it('sends Authorization: DPoP and a proof for this method and URL without query or fragment', async () => {
+      get();
+      await settle();
+
+      const { request } = backend().expectOne(sentUrl);
+      expect(request.headers.get('Authorization')).toBe('DPoP access-token-123');
+      expect(request.headers.get('DPoP')).toBe(`proof(GET ${htu} nonce=- ath=access-token-123)`);
+      expect(oktaAuth.getDPoPAuthorizationHeaders).toHaveBeenCalledOnceWith(
+        jasmine.objectContaining({ url: htu, method: 'GET', accessToken: stored.accessToken }),
+      );
+    });
+
+    it('signs a fresh proof for every request', async () => {
+      get();
+      get();
+      await settle();
+
+      backend()
+        .match(sentUrl)
+        .forEach((request) => request.flush({}));
+      expect(oktaAuth.getDPoPAuthorizationHeaders).toHaveBeenCalledTimes(2);
+    });
+
+    it("answers the API's nonce challenge once, with the nonce in a new proof, and keeps the nonce", async () => {
+      get();
+      await settle();
+      backend().expectOne(sentUrl).flush(null, nonceChallenge('n-1'));
+      await settle();
+
+      const retry = backend().expectOne(sentUrl);
+      expect(retry.request.headers.get('DPoP')).toBe(
+        `proof(GET ${htu} nonce=n-1 ath=access-token-123)`,
+      );
+      retry.flush({ messages: [] });
+      expect(received).toEqual({ body: { messages: [] } });
+      expect(sessionSync.renewAccessToken).not.toHaveBeenCalled();
+
+      get(`${API_ORIGIN}/api/other`);
+      await settle();
+      expect(backend().expectOne(`${API_ORIGIN}/api/other`).request.headers.get('DPoP')).toContain(
+        'nonce=n-1',
+      );
+    });
+
+    it('hands a second nonce challenge to the caller instead of retrying again', async () => {
+      get();
+      await settle();
+      backend().expectOne(sentUrl).flush(null, nonceChallenge('n-1'));
+      await settle();
+      backend().expectOne(sentUrl).flush(null, nonceChallenge('n-2'));
+      await settle();
+
+      backend().expectNone(sentUrl);
+      expect((received.error as HttpErrorResponse).status).toBe(401);
+      expect(sessionSync.renewAccessToken).not.toHaveBeenCalled();
+    });
+
+    it('sends a request at most three times: first, with the nonce, after renewal', async () => {
+      get();
+      await settle();
+      backend().expectOne(sentUrl).flush(null, nonceChallenge('n-1'));
+      await settle();
+      backend().expectOne(sentUrl).flush(null, invalidToken);
+      await settle();
+
+      const last = backend().expectOne(sentUrl);
+      expect(last.request.headers.get('Authorization')).toBe('DPoP access-token-456');
+      expect(last.request.headers.get('DPoP')).toBe(
+        `proof(GET ${htu} nonce=n-1 ath=access-token-456)`,
+      );
+      last.flush(null, nonceChallenge('n-2'));
+      await settle();
+
+      backend().expectNone(sentUrl);
+      expect(sessionSync.renewAccessToken).toHaveBeenCalledTimes(1);
+      expect((received.error as HttpErrorResponse).status).toBe(401);
+    });
+
+    it('keeps a nonce the API sends with a successful answer for the next request', async () => {
+      get();
+      await settle();
+      backend()
+        .expectOne(sentUrl)
+        .flush({}, { headers: { 'DPoP-Nonce': 'fresh-nonce' } });
+
+      get();
+      await settle();
+      expect(backend().expectOne(sentUrl).request.headers.get('DPoP')).toContain(
+        'nonce=fresh-nonce',
+      );
+    });
+
+    const notChallenges: [string, Record<string, string>][] = [
+      [
+        'a Bearer challenge with that error code',
+        { 'WWW-Authenticate': 'Bearer error="use_dpop_nonce"', 'DPoP-Nonce': 'n' },
+      ],
+      ['a nonce challenge without a nonce', { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' }],
+      [
+        'a nonce with a quote in it',
+        { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': 'a"b' },
+      ],
+      [
+        'the error code inside another parameter',
+        {
+          'WWW-Authenticate':
+            'DPoP error="invalid_token", error_description="not use_dpop_nonce, error=use_dpop_nonce"',
+          'DPoP-Nonce': 'n',
+        },
+      ],
+    ];
+    for (const [what, headers] of notChallenges) {
+      it(`treats ${what} as a refused token (renews once), not as a nonce challenge`, async () => {
+        get();
+        await settle();
+        backend().expectOne(sentUrl).flush(null, { status: 401, statusText: 'No', headers });
+        await settle();
+
+        const retry = backend().expectOne(sentUrl);
+        expect(retry.request.headers.get('Authorization')).toBe('DPoP access-token-456');
+        expect(sessionSync.renewAccessToken).toHaveBeenCalledTimes(1);
+      });
+    }
+
+    it('ends the session, and sends nothing, when the key pair is gone', async () => {
+      oktaAuth.getDPoPAuthorizationHeaders.and.rejectWith(
+        new Error('Unable to locate dpop key pair required for refresh (a1b2c3d4)'),
+      );
+      get();
+      await settle();
+
+      backend().expectNone(sentUrl);
+      expect(sessionSync.endSession).toHaveBeenCalledTimes(1);
+      expect((received.error as Error).message).toContain('Unable to locate dpop key pair');
+    });
+  });
+
+  describe('when DPoP is required and the stored token is an unbound Bearer token', () => {
+    it('does not send the token at all', async () => {
+      setUp([API_ORIGIN], { dpop: true });
+      let error: unknown;
+      TestBed.inject(HttpClient)
+        .get(`${API_ORIGIN}/api/messages`)
+        .subscribe({ error: (e: unknown) => (error = e) });
+      await new Promise((resolve) => setTimeout(resolve));
+
+      TestBed.inject(HttpTestingController).expectNone(`${API_ORIGIN}/api/messages`);
+      expect((error as Error).name).toBe('UnboundTokenError');
+    });
+
+    it('sends it as Bearer when the config allows the fallback', () => {
+      setUp([API_ORIGIN], { dpop: true, dpopAllowBearer: true });
+      TestBed.inject(HttpClient).get(`${API_ORIGIN}/api/messages`).subscribe();
+
+      const { request } = TestBed.inject(HttpTestingController).expectOne(
+        `${API_ORIGIN}/api/messages`,
+      );
+      expect(request.headers.get('Authorization')).toBe('Bearer access-token-123');
+      expect(request.headers.has('DPoP')).toBeFalse();
+    });
   });
 });

@@ -1,47 +1,127 @@
-import { HttpErrorResponse, HttpInterceptorFn, HttpRequest } from '@angular/common/http';
+import {
+  HttpErrorResponse,
+  HttpEvent,
+  HttpInterceptorFn,
+  HttpRequest,
+  HttpResponse,
+} from '@angular/common/http';
 import { inject } from '@angular/core';
-import { OKTA_AUTH } from './okta-auth-token';
-import { catchError, from, switchMap, throwError } from 'rxjs';
+import type { AccessToken } from '@okta/okta-auth-js/core';
+import { catchError, from, map, Observable, of, switchMap, tap, throwError } from 'rxjs';
 import { AUTH_CONFIG } from './auth-config-token';
+import { DpopNonces, isNonceChallenge } from './dpop-nonces';
+import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
+import { isDpopType } from './token-set-checks';
+
+/** Why a request to the API was not sent: sending it would have given a token away unbound. */
+export class UnboundTokenError extends Error {
+  override readonly name = 'UnboundTokenError';
+}
 
 /**
- * Adds `Authorization: Bearer <access token>` to requests whose origin is exactly one of the
- * configured API origins, and to nothing else.
+ * Adds the access token to requests whose origin is exactly one of the configured API origins, and
+ * to nothing else: `Authorization: DPoP <token>` with a fresh `DPoP` proof for a DPoP-bound token
+ * (RFC 9449 §7), `Authorization: Bearer <token>` for an unbound one.
  *
  * The comparison is on the parsed origin, never on the URL text: `includes()` or `startsWith()`
  * would hand the token to `https://api.example.com.evil.test` or `https://evil.test/?https://api.example.com`.
  *
- * When the API answers 401 to a token the app believes valid (revoked, or the clocks disagree),
- * it renews once and retries once; if renewal fails, the session ends (see SessionSync).
+ * A 401 gets at most one retry of each kind, so a request is sent at most three times:
+ * - the API's nonce challenge (`DPoP error="use_dpop_nonce"` with a `DPoP-Nonce`, §9): once more
+ *   with a proof that carries the nonce, which later requests to that origin reuse;
+ * - any other 401 to a token the app believes valid (revoked, or the clocks disagree): renewal,
+ *   then once more with the new token; if renewal fails, the session ends (see SessionSync).
+ *
+ * It fails closed: an unbound token is never sent while DPoP is required, and a bound token whose
+ * key this browser no longer holds ends the session instead of being sent without a proof.
  */
 export const authInterceptor: HttpInterceptorFn = (req, next) => {
-  const { apiOrigins } = inject(AUTH_CONFIG);
-  if (!apiOrigins.includes(originOf(req.url))) return next(req);
+  const config = inject(AUTH_CONFIG);
+  const origin = originOf(req.url);
+  if (!config.apiOrigins.includes(origin)) return next(req);
   const oktaAuth = inject(OKTA_AUTH);
   const sessionSync = inject(SessionSync);
-  const token = oktaAuth.getAccessToken();
-  if (!token) return next(req);
-  return next(withBearer(req, token)).pipe(
-    catchError((error: unknown) => {
-      if (!(error instanceof HttpErrorResponse) || error.status !== 401) {
-        return throwError(() => error);
+  const nonces = inject(DpopNonces);
+  const first = oktaAuth.tokenManager.getTokensSync().accessToken;
+  if (!first) return next(req);
+  const requireDpop = config.dpop && !config.dpopAllowBearer;
+
+  const authorize = (token: AccessToken): Observable<HttpRequest<unknown>> => {
+    if (!isDpopType(token.tokenType)) {
+      if (requireDpop) {
+        return throwError(
+          () => new UnboundTokenError('The access token is not DPoP-bound; it was not sent.'),
+        );
       }
-      // Another tab (the renewal leader) may already have replaced the token.
-      const current = oktaAuth.getAccessToken();
-      const fresh =
-        current && current !== token ? Promise.resolve(current) : sessionSync.renewAccessToken();
-      return from(fresh).pipe(
-        switchMap((renewed) =>
-          renewed ? next(withBearer(req, renewed)) : throwError(() => error),
-        ),
-      );
-    }),
-  );
+      return of(req.clone({ setHeaders: { Authorization: `Bearer ${token.accessToken}` } }));
+    }
+    const proof = oktaAuth.getDPoPAuthorizationHeaders({
+      url: htuOf(req.urlWithParams),
+      method: req.method,
+      nonce: nonces.get(origin),
+      accessToken: token,
+    });
+    return from(proof).pipe(
+      catchError((error: unknown) => {
+        // The key pair is gone (site data cleared, or a sign-out elsewhere cleared it): the tokens
+        // cannot be used by anyone any more, so the session ends and the user signs in afresh.
+        void sessionSync.endSession();
+        return throwError(() => error);
+      }),
+      map(({ Authorization, Dpop }) => req.clone({ setHeaders: { Authorization, DPoP: Dpop } })),
+    );
+  };
+
+  const send = (token: AccessToken): Observable<HttpEvent<unknown>> =>
+    authorize(token).pipe(
+      switchMap((authorized) => next(authorized)),
+      tap((event) => {
+        if (event instanceof HttpResponse) nonces.remember(origin, event.headers);
+      }),
+    );
+
+  const attempt = (
+    token: AccessToken,
+    retried: { readonly nonce: boolean; readonly renewal: boolean },
+  ): Observable<HttpEvent<unknown>> =>
+    send(token).pipe(
+      catchError((error: unknown) => {
+        if (!(error instanceof HttpErrorResponse)) return throwError(() => error);
+        nonces.remember(origin, error.headers);
+        if (error.status !== 401) return throwError(() => error);
+        if (isNonceChallenge(error.headers)) {
+          return retried.nonce || !isDpopType(token.tokenType)
+            ? throwError(() => error)
+            : attempt(token, { ...retried, nonce: true });
+        }
+        if (retried.renewal) return throwError(() => error);
+        return from(freshToken(token)).pipe(
+          switchMap((renewed) =>
+            renewed ? attempt(renewed, { ...retried, renewal: true }) : throwError(() => error),
+          ),
+        );
+      }),
+    );
+
+  /** Another tab (the renewal leader) may already have replaced the token; else renew it. */
+  const freshToken = async (refused: AccessToken): Promise<AccessToken | null> => {
+    const current = oktaAuth.tokenManager.getTokensSync().accessToken;
+    if (current && current.accessToken !== refused.accessToken) return current;
+    const renewed = await sessionSync.renewAccessToken();
+    const stored = oktaAuth.tokenManager.getTokensSync().accessToken;
+    return renewed && stored?.accessToken === renewed ? stored : null;
+  };
+
+  return attempt(first, { nonce: false, renewal: false });
 };
 
-function withBearer<T>(req: HttpRequest<T>, token: string): HttpRequest<T> {
-  return req.clone({ setHeaders: { Authorization: `Bearer ${token}` } });
+/** RFC 9449 §4.2: `htu` is the request URL without query and fragment. */
+function htuOf(url: string): string {
+  const target = new URL(url, document.baseURI);
+  target.search = '';
+  target.hash = '';
+  return target.href;
 }
 
 function originOf(url: string): string {

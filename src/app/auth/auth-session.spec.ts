@@ -6,7 +6,13 @@ import { AuthSession } from './auth-session';
 import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
-import { testAccessToken, testIdToken, testRefreshToken } from './testing/auth-fixtures';
+import { AUTH_CONFIG } from './auth-config-token';
+import {
+  testAccessToken,
+  testAuthConfig,
+  testIdToken,
+  testRefreshToken,
+} from './testing/auth-fixtures';
 
 type TokenManager = Pick<OktaAuth['tokenManager'], 'getTokensSync'>;
 type AuthStateManager = Pick<OktaAuth['authStateManager'], 'getAuthState' | 'updateAuthState'>;
@@ -20,6 +26,7 @@ interface FakeOktaAuth extends jasmine.SpyObj<
 > {
   readonly authStateManager: jasmine.SpyObj<AuthStateManager>;
   readonly tokenManager: jasmine.SpyObj<TokenManager>;
+  readonly options: { dpop: boolean };
 }
 
 const idToken = testIdToken();
@@ -60,6 +67,7 @@ describe('AuthSession', () => {
         'updateAuthState',
       ]),
       tokenManager: jasmine.createSpyObj<TokenManager>('TokenManager', ['getTokensSync']),
+      options: { dpop: false },
     };
     oktaAuth.authStateManager.getAuthState.and.callFake(() => managerState);
     oktaAuth.signInWithRedirect.and.resolveTo();
@@ -80,6 +88,7 @@ describe('AuthSession', () => {
         { provide: OKTA_AUTH, useValue: oktaAuth },
         { provide: OKTA_AUTH_STATE, useValue: authState$ },
         { provide: SessionSync, useValue: sessionSync },
+        { provide: AUTH_CONFIG, useValue: testAuthConfig() },
       ],
     });
   });
@@ -415,6 +424,63 @@ describe('AuthSession', () => {
           .catch(() => undefined);
 
         expect(sessionSync.endSession).toHaveBeenCalledTimes(1);
+      });
+    });
+
+    describe('with DPoP on and an unbound token (the dpopAllowBearer fallback)', () => {
+      const bearerAnswer = (body: unknown, status = 200) =>
+        spyOn(window, 'fetch').and.resolveTo(
+          new Response(JSON.stringify(body), {
+            status,
+            headers: { 'Content-Type': 'application/json' },
+          }),
+        );
+      beforeEach(() => (oktaAuth.options.dpop = true));
+
+      it('asks userinfo with the Bearer scheme, not with a DPoP proof for an unbound token', async () => {
+        const fetchSpy = bearerAnswer({ sub: idToken.claims.sub, name: 'Ada' });
+
+        expect(await TestBed.inject(AuthSession).fetchUserInfo()).toEqual({
+          sub: idToken.claims.sub,
+          name: 'Ada',
+        });
+        expect(oktaAuth.getUser).not.toHaveBeenCalled();
+        const [url, init] = fetchSpy.calls.mostRecent().args;
+        expect(url).toBe(accessToken.userinfoUrl);
+        expect(new Headers(init?.headers).get('Authorization')).toBe(
+          `Bearer ${accessToken.accessToken}`,
+        );
+      });
+
+      it('ends the session when the answer is for another user, as getUser() does', async () => {
+        bearerAnswer({ sub: '00uSOMEONEELSE' });
+
+        await expectAsync(TestBed.inject(AuthSession).fetchUserInfo()).toBeRejectedWithError(
+          differentUser,
+        );
+        expect(sessionSync.endSession).toHaveBeenCalledTimes(1);
+      });
+
+      it('rejects with the status of a refused request', async () => {
+        bearerAnswer({ error: 'invalid_token' }, 401);
+
+        await expectAsync(TestBed.inject(AuthSession).fetchUserInfo()).toBeRejectedWithError(
+          "Okta's userinfo endpoint did not answer (401).",
+        );
+      });
+
+      it('leaves a DPoP-bound token to okta-auth-js, which signs a proof', async () => {
+        oktaAuth.tokenManager.getTokensSync.and.returnValue({
+          idToken,
+          accessToken: { ...accessToken, tokenType: 'DPoP', dpopPairId: 'a1b2' },
+        });
+        oktaAuth.getUser.and.resolveTo({ sub: '00u1abcd' });
+        const fetchSpy = spyOn(window, 'fetch');
+
+        await TestBed.inject(AuthSession).fetchUserInfo();
+
+        expect(oktaAuth.getUser).toHaveBeenCalledTimes(1);
+        expect(fetchSpy).not.toHaveBeenCalled();
       });
     });
 

@@ -3,12 +3,14 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import type { AuthState, UserClaims } from '@okta/okta-auth-js/core';
 import { filter } from 'rxjs';
 import { Router } from '@angular/router';
+import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { groupsOf } from './group-guard';
 import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
+import { isDpopType } from './token-set-checks';
 
 /**
  * The signed-in state as signals, for templates that must render under zoneless change detection.
@@ -19,6 +21,7 @@ import { describeSignInError } from './sign-in-error';
 @Injectable({ providedIn: 'root' })
 export class AuthSession {
   private readonly oktaAuth = inject(OKTA_AUTH);
+  private readonly config = inject(AUTH_CONFIG);
   private readonly attempts = inject(SignInAttempts);
   private readonly router = inject(Router);
   private readonly sessionSync = inject(SessionSync);
@@ -57,7 +60,7 @@ export class AuthSession {
    */
   async fetchUserInfo(): Promise<UserClaims> {
     try {
-      return await this.oktaAuth.getUser();
+      return await this.userInfo();
     } catch (error) {
       if (/token mismatch/i.test((error as Error | undefined)?.message ?? '')) {
         void this.sessionSync.endSession();
@@ -67,6 +70,30 @@ export class AuthSession {
       }
       throw new Error(describeSignInError(error));
     }
+  }
+
+  /**
+   * okta-auth-js's getUser() sends every token with the DPoP scheme and a proof once DPoP is on,
+   * an unbound token too (the Bearer fallback of `dpopAllowBearer`), and userinfo refuses an
+   * unbound token presented as DPoP. Such a token goes as Bearer, with getUser()'s own check.
+   */
+  private async userInfo(): Promise<UserClaims> {
+    const { accessToken, idToken } = this.oktaAuth.tokenManager.getTokensSync();
+    if (!this.oktaAuth.options.dpop || !accessToken || isDpopType(accessToken.tokenType)) {
+      return this.oktaAuth.getUser();
+    }
+    const response = await fetch(accessToken.userinfoUrl, {
+      headers: { Authorization: `Bearer ${accessToken.accessToken}` },
+      signal: AbortSignal.timeout(this.config.requestTimeoutSeconds * 1000),
+    });
+    if (!response.ok) {
+      throw new Error(`Okta's userinfo endpoint did not answer (${response.status}).`);
+    }
+    const info = (await response.json()) as UserClaims;
+    if (info.sub !== idToken?.claims.sub) {
+      throw new Error('getUserInfo request was rejected due to token mismatch');
+    }
+    return info;
   }
 
   /** Sends the browser to the Okta-hosted sign-in page; it comes back to `returnTo`. */

@@ -27,6 +27,8 @@ const config: AuthConfig = {
   apiOrigins: [],
   tokenStorage: 'sessionStorage',
   requestTimeoutSeconds: 15,
+  dpop: false,
+  dpopAllowBearer: false,
 };
 
 type CallbackAuth = Parameters<typeof completeSignIn>[0];

@@ -24,6 +24,8 @@ const config: AuthConfig = {
   apiOrigins: [],
   tokenStorage: 'sessionStorage',
   requestTimeoutSeconds: 15,
+  dpop: false,
+  dpopAllowBearer: false,
 };
 
 type TransactionMeta = NonNullable<ReturnType<OktaAuth['transactionManager']['load']>>;

@@ -16,6 +16,11 @@ import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
  * okta-angular's module around a new OktaAuth. This file is the Okta chunk: only
  * `loadOktaRuntime()` imports it, dynamically, so neither package is in the initial bundle.
  */
+/** okta-auth-js's own test: WebCrypto, TextEncoder and IndexedDB, which DPoP's key store needs. */
+export function isDPoPSupported(): boolean {
+  return OktaAuth.features.isDPoPSupported();
+}
+
 export function oktaAngularProviders(options: OktaAuthOptions): EnvironmentProviders {
   const oktaAuth = new OktaAuth(options);
   return makeEnvironmentProviders([

@@ -21,7 +21,7 @@ const jsonResponse = (body: string) =>
 
 describe('toOktaAuthOptions', () => {
   it('passes the issuer, client id and scopes through', () => {
-    const options = toOktaAuthOptions(config, 'http://localhost:4200/');
+    const options = toOktaAuthOptions(config, 'http://localhost:4200/', true);
 
     expect(options.issuer).toBe(config.issuer);
     expect(options.clientId).toBe(config.clientId);
@@ -29,53 +29,56 @@ describe('toOktaAuthOptions', () => {
   });
 
   it('gives okta-auth-js its own copy of the (frozen) scopes', () => {
-    const options = toOktaAuthOptions(config, 'http://localhost:4200/');
+    const options = toOktaAuthOptions(config, 'http://localhost:4200/', true);
 
     expect(Object.isFrozen(options.scopes)).toBeFalse();
   });
 
   it('uses the callback route under the base URI as the redirect URI', () => {
-    expect(toOktaAuthOptions(config, 'http://localhost:4200/').redirectUri).toBe(
+    expect(toOktaAuthOptions(config, 'http://localhost:4200/', true).redirectUri).toBe(
       'http://localhost:4200/login/callback',
     );
     expect(CALLBACK_PATH).toBe('/login/callback');
   });
 
   it('keeps the base path of an app served from a sub-folder in the redirect URI', () => {
-    expect(toOktaAuthOptions(config, 'https://example.com/apps/okta/').redirectUri).toBe(
+    expect(toOktaAuthOptions(config, 'https://example.com/apps/okta/', true).redirectUri).toBe(
       'https://example.com/apps/okta/login/callback',
     );
   });
 
   it('ignores the current page when building the redirect URI', () => {
-    expect(toOktaAuthOptions(config, 'http://localhost:4200/?next=/x#y').redirectUri).toBe(
+    expect(toOktaAuthOptions(config, 'http://localhost:4200/?next=/x#y', true).redirectUri).toBe(
       'http://localhost:4200/login/callback',
     );
   });
 
   it('returns to the origin without a trailing slash after sign-out', () => {
-    expect(toOktaAuthOptions(config, 'https://example.com/apps/okta/').postLogoutRedirectUri).toBe(
-      'https://example.com',
-    );
-    expect(toOktaAuthOptions(config, 'http://localhost:4200/').postLogoutRedirectUri).toBe(
+    expect(
+      toOktaAuthOptions(config, 'https://example.com/apps/okta/', true).postLogoutRedirectUri,
+    ).toBe('https://example.com');
+    expect(toOktaAuthOptions(config, 'http://localhost:4200/', true).postLogoutRedirectUri).toBe(
       'http://localhost:4200',
     );
   });
 
   it('uses the authorization code flow with PKCE', () => {
-    const options = toOktaAuthOptions(config, 'http://localhost:4200/');
+    const options = toOktaAuthOptions(config, 'http://localhost:4200/', true);
 
     expect(options.pkce).toBeTrue();
     expect(options.responseType).toBe('code');
   });
 
   it('stores tokens where the config says', () => {
-    expect(toOktaAuthOptions(config, 'http://localhost:4200/').tokenManager?.storage).toBe(
+    expect(toOktaAuthOptions(config, 'http://localhost:4200/', true).tokenManager?.storage).toBe(
       'memory',
     );
     expect(
-      toOktaAuthOptions({ ...config, tokenStorage: 'sessionStorage' }, 'http://localhost:4200/')
-        .tokenManager?.storage,
+      toOktaAuthOptions(
+        { ...config, tokenStorage: 'sessionStorage' },
+        'http://localhost:4200/',
+        true,
+      ).tokenManager?.storage,
     ).toBe('sessionStorage');
   });
 
@@ -85,6 +88,7 @@ describe('toOktaAuthOptions', () => {
         const tokenManager = toOktaAuthOptions(
           { ...config, tokenStorage: storage },
           'http://localhost:4200/',
+          true,
         ).tokenManager;
 
         // autoRenew would renew from isAuthenticated() in every tab: with refresh-token rotation,
@@ -97,7 +101,7 @@ describe('toOktaAuthOptions', () => {
 
     it('syncs storage between tabs only for localStorage, the one storage the tabs share', () => {
       const syncStorage = (tokenStorage: AuthConfig['tokenStorage']) =>
-        toOktaAuthOptions({ ...config, tokenStorage }, 'http://localhost:4200/').tokenManager
+        toOktaAuthOptions({ ...config, tokenStorage }, 'http://localhost:4200/', true).tokenManager
           ?.syncStorage;
 
       expect(syncStorage('localStorage')).toBeTrue();
@@ -106,9 +110,41 @@ describe('toOktaAuthOptions', () => {
     });
   });
 
+  describe('DPoP', () => {
+    const options = (
+      overrides: Partial<AuthConfig>,
+      dpopSupported: boolean,
+    ): ReturnType<typeof toOktaAuthOptions> =>
+      toOktaAuthOptions({ ...config, ...overrides }, 'http://localhost:4200/', dpopSupported);
+
+    it('binds the tokens to a browser key when the config says so, and refuses Bearer answers', () => {
+      const dpop = options({ dpop: true }, true);
+
+      expect(dpop.dpop).toBeTrue();
+      expect(dpop.dpopOptions).toEqual({ allowBearerTokens: false });
+    });
+
+    it('stays on in a browser without WebCrypto or IndexedDB, so that sign-in fails closed', () => {
+      expect(options({ dpop: true }, false).dpop).toBeTrue();
+    });
+
+    it('falls back to Bearer tokens in such a browser only when the config allows it', () => {
+      const fallback = options({ dpop: true, dpopAllowBearer: true }, false);
+
+      expect(fallback.dpop).toBeFalse();
+      expect(fallback.dpopOptions).toEqual({ allowBearerTokens: true });
+      expect(options({ dpop: true, dpopAllowBearer: true }, true).dpop).toBeTrue();
+    });
+
+    it('is off when the config turns it off', () => {
+      expect(options({ dpop: false }, true).dpop).toBeFalse();
+    });
+  });
+
   it('keeps the PKCE transaction out of shared (cross-tab) storage', () => {
     expect(
-      toOktaAuthOptions(config, 'http://localhost:4200/').transactionManager?.enableSharedStorage,
+      toOktaAuthOptions(config, 'http://localhost:4200/', true).transactionManager
+        ?.enableSharedStorage,
     ).toBeFalse();
   });
 
@@ -118,6 +154,7 @@ describe('toOktaAuthOptions', () => {
     const client = toOktaAuthOptions(
       { ...config, requestTimeoutSeconds: 7 },
       'http://localhost:4200/',
+      true,
     ).httpRequestClient;
     if (!client) throw new Error('httpRequestClient was not set');
 

@@ -32,15 +32,25 @@ export function loadOktaRuntime(): Promise<OktaRuntime> {
  */
 export function provideOktaAuth(config: AuthConfig, okta: OktaRuntime): EnvironmentProviders {
   return makeEnvironmentProviders([
-    okta.oktaAngularProviders(toOktaAuthOptions(config, document.baseURI)),
+    okta.oktaAngularProviders(toOktaAuthOptions(config, document.baseURI, okta.isDPoPSupported())),
     { provide: AUTH_CONFIG, useValue: config },
     provideEnvironmentInitializer(useRouterToRestoreOriginalUri),
     provideEnvironmentInitializer(() => inject(SessionSync).start()),
   ]);
 }
 
-/** Maps our validated config onto okta-auth-js options. Exported for its unit test. */
-export function toOktaAuthOptions(config: AuthConfig, baseUri: string): OktaAuthOptions {
+/**
+ * Maps our validated config onto okta-auth-js options. Exported for its unit test.
+ *
+ * `dpopSupported`: whether this browser can keep a DPoP key (WebCrypto and IndexedDB). Without it,
+ * DPoP stays on unless Bearer tokens are allowed, and okta-auth-js then refuses to start a sign-in
+ * (describeSignInError says why): an unbound token is never the silent outcome.
+ */
+export function toOktaAuthOptions(
+  config: AuthConfig,
+  baseUri: string,
+  dpopSupported: boolean,
+): OktaAuthOptions {
   return {
     issuer: config.issuer,
     clientId: config.clientId,
@@ -51,6 +61,11 @@ export function toOktaAuthOptions(config: AuthConfig, baseUri: string): OktaAuth
     // Authorization code flow with PKCE: the only flow a public browser client should use (RFC 9700 §2.1.1).
     responseType: 'code',
     pkce: true,
+    // A non-extractable key pair in IndexedDB (shared by the origin's tabs, like the tokens), proofs
+    // at the token endpoint, and access and refresh tokens bound to that key. okta-auth-js refuses
+    // a token response whose token_type is not DPoP unless allowBearerTokens is on.
+    dpop: config.dpop && (dpopSupported || !config.dpopAllowBearer),
+    dpopOptions: { allowBearerTokens: config.dpopAllowBearer },
     // Tabs share one session through SessionSync (okta-auth-js's syncStorage only works for
     // localStorage, which all tabs share anyway), and SessionSync renews in one tab: okta-auth-js's
     // autoRenew would renew in every tab. Expired tokens stay until renewed or cleared, so a tab

@@ -112,7 +112,12 @@ class FakeAuthStateManager {
   }
 }
 
-type Spied = 'isAuthenticated' | 'signInWithRedirect' | 'revokeAccessToken' | 'revokeRefreshToken';
+type Spied =
+  | 'isAuthenticated'
+  | 'signInWithRedirect'
+  | 'revokeAccessToken'
+  | 'revokeRefreshToken'
+  | 'clearDPoPStorage';
 
 interface FakeOktaAuth extends jasmine.SpyObj<Pick<OktaAuth, Spied>> {
   readonly tokenManager: FakeTokenManager;
@@ -157,7 +162,7 @@ describe('SessionSync', () => {
   const session = (options: Parameters<typeof testSession>[0] = {}) =>
     testSession({ clientId, ...options });
 
-  function configure(tokenStorage: TokenStorage = 'sessionStorage'): void {
+  function configure(tokenStorage: TokenStorage = 'sessionStorage', dpop = false): void {
     TestBed.configureTestingModule({
       providers: [
         provideRouter([
@@ -173,7 +178,7 @@ describe('SessionSync', () => {
           },
         ]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
-        { provide: AUTH_CONFIG, useValue: testAuthConfig({ clientId, tokenStorage }) },
+        { provide: AUTH_CONFIG, useValue: testAuthConfig({ clientId, tokenStorage, dpop }) },
       ],
     });
   }
@@ -191,6 +196,7 @@ describe('SessionSync', () => {
         'signInWithRedirect',
         'revokeAccessToken',
         'revokeRefreshToken',
+        'clearDPoPStorage',
       ]),
       tokenManager,
       authStateManager: authState,
@@ -200,6 +206,7 @@ describe('SessionSync', () => {
     oktaAuth.signInWithRedirect.and.resolveTo();
     oktaAuth.revokeAccessToken.and.resolveTo({});
     oktaAuth.revokeRefreshToken.and.resolveTo({});
+    oktaAuth.clearDPoPStorage.and.resolveTo();
     received = [];
     onPeerMessage = [];
     markers = new Map();
@@ -1238,6 +1245,30 @@ describe('SessionSync', () => {
           type: 'signed-out',
           generation: 1,
         });
+      });
+
+      it('endSession() deletes every DPoP key pair of this origin when DPoP is on, and settles after', async () => {
+        TestBed.resetTestingModule();
+        configure('sessionStorage', true);
+        let deleted: () => void = () => undefined;
+        oktaAuth.clearDPoPStorage.and.returnValue(new Promise((resolve) => (deleted = resolve)));
+        const sync = start();
+        let settled = false;
+
+        void sync.endSession().then(() => (settled = true));
+        await nextTask();
+
+        expect(oktaAuth.clearDPoPStorage).toHaveBeenCalledOnceWith(true);
+        expect(settled).toBeFalse();
+        deleted();
+        await nextTask();
+        expect(settled).toBeTrue();
+      });
+
+      it('endSession() leaves IndexedDB alone when DPoP is off', async () => {
+        await start().endSession();
+
+        expect(oktaAuth.clearDPoPStorage).not.toHaveBeenCalled();
       });
 
       it('drops a renewal answer that arrives after sign-out, revokes it, and only then settles endSession()', async () => {

@@ -132,15 +132,22 @@ export class SessionSync {
    * moves the session generation on, tells the other tabs, and clears this tab's tokens. This tab
    * shows what happens next itself, so the signed-out state that follows does not navigate it.
    *
-   * Resolves when a renewal that was already under way has settled; if its answer came after this
-   * call, it was dropped and what it brought revoked. Wait for it before leaving the page.
+   * Resolves when a renewal that was already under way has settled (if its answer came after this
+   * call, it was dropped and what it brought revoked) and the DPoP keys are deleted. Wait for it
+   * before leaving the page.
    */
   endSession(): Promise<void> {
     const inFlight = this.renewal;
     this.endingHere = true;
     this.post({ type: 'signed-out', generation: this.generations.next() });
     this.clearHere();
-    return inFlight ? inFlight.then(() => undefined) : Promise.resolve();
+    // The DPoP key pair goes with the tokens bound to it (a sign-in makes a new one); all pairs, so
+    // that one left behind by a sign-in that never finished goes too. A renewal under way holds
+    // its key in memory: its answer is dropped and revoked, which needs no proof.
+    const keys = this.config.dpop
+      ? this.oktaAuth.clearDPoPStorage(true).catch(() => undefined)
+      : Promise.resolve();
+    return Promise.all([inFlight, keys]).then(() => undefined);
   }
 
   /**
@@ -347,6 +354,7 @@ export class SessionSync {
       current,
       nowSeconds: Math.floor(Date.now() / 1000),
       maxClockSkewSeconds: MAX_CLOCK_SKEW_SECONDS,
+      requireDpop: this.config.dpop && !this.config.dpopAllowBearer,
     });
   }
 

@@ -1,4 +1,10 @@
-import { describeSignInError } from './sign-in-error';
+import {
+  describeSignInError,
+  DPOP_KEY_LOST_MESSAGE,
+  DPOP_NOT_BOUND_MESSAGE,
+  DPOP_REQUIRED_MESSAGE,
+  DPOP_UNSUPPORTED_MESSAGE,
+} from './sign-in-error';
 
 const ANOTHER_TAB = 'This sign-in was started in another tab or has expired. Please try again.';
 
@@ -81,6 +87,36 @@ describe('describeSignInError', () => {
       'an unknown code',
       { errorCode: 'invalid_scope' },
       'Okta returned an error (invalid_scope). Please try again.',
+    ],
+    // DPoP: what okta-auth-js 7.14 and Okta really say, each turned into the setting to change.
+    [
+      'an unbound Bearer token from an Okta app without DPoP (AuthSdkError)',
+      {
+        errorCode: 'INTERNAL',
+        errorSummary:
+          'Unable to parse OAuth flow response: DPoP was configured but "token_type" was not DPoP',
+      },
+      DPOP_NOT_BOUND_MESSAGE,
+    ],
+    [
+      "Okta's answer to a token request without a proof from an app that requires DPoP",
+      { errorCode: 'invalid_dpop_proof', errorSummary: 'The DPoP proof JWT header is missing.' },
+      DPOP_REQUIRED_MESSAGE,
+    ],
+    [
+      'a browser without WebCrypto or IndexedDB',
+      new Error('DPoP has been configured, but is not supported by browser'),
+      DPOP_UNSUPPORTED_MESSAGE,
+    ],
+    [
+      'a key pair that is gone from IndexedDB',
+      new Error('Unable to locate dpop key pair required for refresh (1a2b3c)'),
+      DPOP_KEY_LOST_MESSAGE,
+    ],
+    [
+      'another refused proof, without repeating what Okta said',
+      { errorCode: 'invalid_dpop_proof', errorSummary: 'DPoP proof <b>iat</b> is not recent' },
+      "Okta did not accept this browser's DPoP proof, so you were not signed in. Please try again; if it keeps happening, check the clock of this device.",
     ],
     ['a string thrown as the error', 'Token expired', 'Token expired'],
     ['an empty object', {}, 'Sign-in failed for an unknown reason. Please try again.'],

@@ -16,6 +16,22 @@ export const SIGN_IN_LOST_MESSAGE =
 export const FOREIGN_RESPONSE_MESSAGE =
   'This sign-in link did not come from this browser, so nothing was changed. If you were signing in, finish in the tab where you started, or use Try again.';
 
+/** Okta issued a Bearer token to an app that asked for DPoP: the Okta app does not bind tokens. */
+export const DPOP_NOT_BOUND_MESSAGE =
+  'Okta answered with an unbound token, but this app only accepts DPoP-bound tokens (OKTA_DPOP=true), so you were not signed in. In the Okta app\'s settings, turn on "Require Demonstrating Proof of Possession (DPoP) header in token requests", or set OKTA_DPOP=false.';
+
+/** The Okta app requires DPoP and this app sent no proof. */
+export const DPOP_REQUIRED_MESSAGE =
+  'The Okta app requires DPoP, but this app sent no proof (OKTA_DPOP=false), so you were not signed in. Set OKTA_DPOP=true, or turn off "Require Demonstrating Proof of Possession (DPoP) header in token requests" in the Okta app.';
+
+/** DPoP is required and this browser cannot keep a key. */
+export const DPOP_UNSUPPORTED_MESSAGE =
+  'This browser cannot keep the key that DPoP needs (it lacks WebCrypto or IndexedDB, as some private windows do), and this app requires DPoP-bound tokens (OKTA_DPOP=true). Use another browser, or set OKTA_DPOP_ALLOW_BEARER=true to allow unbound tokens in such browsers.';
+
+/** The tokens are DPoP-bound and the key pair is gone from this browser. */
+export const DPOP_KEY_LOST_MESSAGE =
+  'This browser no longer holds the key your session was bound to (its site data was cleared), so the session cannot be used. Please sign in again.';
+
 /**
  * A sentence a user can act on, for any error the sign-in redirect can end with.
  * The text is rendered with interpolation, never as HTML: provider text is untrusted.
@@ -25,6 +41,16 @@ export function describeSignInError(error: unknown): string {
   const detail = (errorSummary || message || '').trim();
   if (/PKCE codeVerifier|state doesn't match|state mismatch|No transaction/i.test(detail)) {
     return SIGN_IN_LOST_MESSAGE;
+  }
+  if (/"token_type" was not DPoP/.test(detail)) return DPOP_NOT_BOUND_MESSAGE;
+  if (/DPoP has been configured, but is not supported by browser/i.test(detail)) {
+    return DPOP_UNSUPPORTED_MESSAGE;
+  }
+  if (/Unable to locate dpop key pair/i.test(detail)) return DPOP_KEY_LOST_MESSAGE;
+  if (errorCode === 'invalid_dpop_proof') {
+    return /missing/i.test(detail)
+      ? DPOP_REQUIRED_MESSAGE
+      : "Okta did not accept this browser's DPoP proof, so you were not signed in. Please try again; if it keeps happening, check the clock of this device.";
   }
   if (errorCode === 'invalid_grant') {
     return 'Okta did not accept this sign-in (its code was already used, has expired or belongs to another sign-in). Please try again.';

@@ -25,6 +25,7 @@ describe('checkTokenSet', () => {
     current: testSession(),
     nowSeconds: TEST_NOW_SECONDS,
     maxClockSkewSeconds: 300,
+    requireDpop: false,
   };
   const renewal: TokenSetExpectations = { ...base, source: 'renewal' };
   const anotherTab: TokenSetExpectations = { ...base, source: 'another tab' };
@@ -179,8 +180,14 @@ describe('checkTokenSet', () => {
         [
           'an access token without a type',
           withField('accessToken', { tokenType: '' }),
-          'the access token has no type',
+          'the access token is neither a Bearer nor a DPoP token',
         ],
+        [
+          'an access token of an unknown type',
+          withField('accessToken', { tokenType: 'MAC' }),
+          'the access token is neither a Bearer nor a DPoP token',
+        ],
+
         [
           'an access token without scopes',
           withField('accessToken', { scopes: [1] }),
@@ -315,6 +322,100 @@ describe('checkTokenSet', () => {
       expect(checkTokenSet(tokens, anotherTab).ok).toBeTrue();
     });
   });
+
+  describe('with DPoP', () => {
+    const PAIR = 'a1b2c3d4';
+    /** A session whose access and refresh tokens are bound to the key pair `pair`. */
+    const bound = (tokens: Tokens, pair: unknown = PAIR, tokenType = 'DPoP'): Tokens =>
+      ({
+        ...tokens,
+        accessToken: { ...tokens.accessToken, tokenType, dpopPairId: pair },
+        refreshToken: { ...tokens.refreshToken, dpopPairId: pair },
+      }) as Tokens;
+    const dpopRenewal: TokenSetExpectations = {
+      ...renewal,
+      current: bound(testSession()),
+      requireDpop: true,
+    };
+
+    it('keeps the key pair id of both tokens, without which no proof could be made', () => {
+      const verdict = checkTokenSet(bound(renewed()), dpopRenewal);
+
+      expect(verdict).toEqual({ ok: true, tokens: bound(renewed()) });
+    });
+
+    it('accepts the token type in any case (RFC 6749 §7.1)', () => {
+      expect(checkTokenSet(bound(renewed(), PAIR, 'dpop'), dpopRenewal).ok).toBeTrue();
+    });
+
+    it("accepts another tab's bound session when this tab has none", () => {
+      const expected = { ...dpopRenewal, source: 'another tab' as const, current: {} };
+
+      expect(checkTokenSet(bound(renewed(), 'ffff0000'), expected).ok).toBeTrue();
+    });
+
+    const refused: [string, Tokens, Partial<TokenSetExpectations>, string][] = [
+      [
+        'a renewal that came back as an unbound Bearer token',
+        renewed(),
+        {},
+        "the access token is not bound to this browser's key (DPoP)",
+      ],
+      [
+        'tokens bound to another key than the session',
+        bound(renewed(), 'ffff0000'),
+        {},
+        'the tokens are bound to another key than the session',
+      ],
+      [
+        'a bound set for a session whose tokens were unbound',
+        bound(renewed()),
+        { current: testSession(), requireDpop: false },
+        'the tokens are bound to another key than the session',
+      ],
+      [
+        'a DPoP access token without a key pair id',
+        { ...renewed(), accessToken: { ...renewed().accessToken, tokenType: 'DPoP' } } as Tokens,
+        {},
+        'the DPoP access token names no key pair',
+      ],
+      [
+        'a key pair id that is not what okta-auth-js writes',
+        bound(renewed(), '../x'),
+        {},
+        'the access token names a malformed DPoP key pair',
+      ],
+      [
+        'a refresh token bound to another key than the access token',
+        {
+          ...bound(renewed()),
+          refreshToken: { ...bound(renewed()).refreshToken, dpopPairId: 'ffff0000' },
+        } as Tokens,
+        {},
+        'the refresh token is bound to another key than the access token',
+      ],
+      [
+        'an unbound refresh token beside a bound access token',
+        { ...bound(renewed()), refreshToken: renewed().refreshToken } as Tokens,
+        {},
+        'the refresh token is bound to another key than the access token',
+      ],
+    ];
+    for (const [what, tokens, change, problem] of refused) {
+      it(`refuses ${what}`, () => {
+        expect(checkTokenSet(tokens, { ...dpopRenewal, ...change })).toEqual({
+          ok: false,
+          problem,
+        });
+      });
+    }
+
+    it('accepts unbound Bearer tokens when DPoP may fall back to them', () => {
+      const expected = { ...dpopRenewal, current: testSession(), requireDpop: false };
+
+      expect(checkTokenSet(renewed(), expected).ok).toBeTrue();
+    });
+  });
 });
 
 describe('checkTokenSet with hostile nesting', () => {
@@ -343,6 +444,7 @@ describe('checkTokenSet with hostile nesting', () => {
       current: testSession(),
       nowSeconds: TEST_NOW_SECONDS,
       maxClockSkewSeconds: 300,
+      requireDpop: false,
     };
 
     expect(checkTokenSet(tokens, expected).ok).toBeFalse();

@@ -38,7 +38,12 @@ export interface TokenSetExpectations {
   readonly current: Tokens;
   readonly nowSeconds: number;
   readonly maxClockSkewSeconds: number;
+  /** DPoP is on and may not fall back: an access token that is not DPoP-bound is refused. */
+  readonly requireDpop: boolean;
 }
+
+/** okta-auth-js names a DPoP key pair with 4 random bytes in hex (its cryptoRandomValue(4)). */
+const DPOP_PAIR_ID = /^[0-9a-f]{1,64}$/;
 
 export type TokenSetVerdict =
   { readonly ok: true; readonly tokens: Tokens } | { readonly ok: false; readonly problem: string };
@@ -55,6 +60,9 @@ export type TokenSetVerdict =
  *   sends it, and an access token's `userinfoUrl` where it sends that).
  * - The ID token: RS256 with a `kid`, `claims` equal to its payload, and the claims checks of
  *   `findRenewedIdTokenClaimsProblem` against the session's current ID token.
+ * - DPoP: a DPoP access token and its refresh token name one key pair (`dpopPairId`), the one the
+ *   session already uses; a Bearer token is refused when DPoP is required. A
+ *   renewal that came back unbound, or bound to another key, would otherwise be stored.
  *
  * Signatures are verified by okta-auth-js for renewals; a message from another tab is not
  * re-verified (whatever can post on the channel is same-origin and can write storage directly).
@@ -73,6 +81,8 @@ export function checkTokenSet(input: unknown, expected: TokenSetExpectations): T
       ? undefined
       : readRefreshToken(input['refreshToken'], urls, expected);
   if (typeof refreshToken === 'string') return fail(refreshToken);
+  const bindingProblem = findBindingProblem(accessToken, refreshToken, expected);
+  if (bindingProblem) return fail(bindingProblem);
 
   if (expected.source === 'renewal') {
     // A renewal that is due again at once would make the next renewal start at once.
@@ -103,6 +113,33 @@ export function checkTokenSet(input: unknown, expected: TokenSetExpectations): T
     ok: true,
     tokens: refreshToken ? { idToken, accessToken, refreshToken } : { idToken, accessToken },
   };
+}
+
+function findBindingProblem(
+  accessToken: AccessToken,
+  refreshToken: RefreshToken | undefined,
+  { requireDpop, current }: TokenSetExpectations,
+): string | undefined {
+  const pairId = accessToken.dpopPairId;
+  if (isDpopType(accessToken.tokenType)) {
+    if (pairId === undefined) return 'the DPoP access token names no key pair';
+  } else if (requireDpop) {
+    // okta-auth-js names the key pair it made even on a Bearer token it was allowed to accept.
+    return "the access token is not bound to this browser's key (DPoP)";
+  }
+  if (refreshToken && refreshToken.dpopPairId !== pairId) {
+    return 'the refresh token is bound to another key than the access token';
+  }
+  const currentPairId = current.accessToken?.dpopPairId ?? current.refreshToken?.dpopPairId;
+  if (current.accessToken || current.refreshToken) {
+    if (currentPairId !== pairId) return 'the tokens are bound to another key than the session';
+  }
+  return undefined;
+}
+
+/** RFC 6749 §7.1: the token type is case-insensitive. */
+export function isDpopType(tokenType: string | undefined): boolean {
+  return tokenType?.toLowerCase() === 'dpop';
 }
 
 interface OAuthUrls {
@@ -157,10 +194,14 @@ function readAccessToken(
 ): AccessToken | string {
   if (!isPlainObject(value)) return 'there is no access token';
   const { accessToken, claims, expiresAt, tokenType, scopes, authorizeUrl, userinfoUrl } = value;
+  const dpopPairId = readPairId(value);
   if (!isText(accessToken)) return 'the access token is not a string';
   if (!isPlainObject(claims)) return 'the access token has no claims';
   if (!isUsableExpiry(expiresAt, expected)) return 'the access token has no usable expiry time';
-  if (!isText(tokenType)) return 'the access token has no type';
+  if (!isText(tokenType) || !/^(bearer|dpop)$/i.test(tokenType)) {
+    return 'the access token is neither a Bearer nor a DPoP token';
+  }
+  if (dpopPairId === null) return 'the access token names a malformed DPoP key pair';
   if (!isScopes(scopes)) return 'the access token has no scopes';
   if (authorizeUrl !== urls.authorize) return 'the access token names another authorize endpoint';
   if (userinfoUrl !== urls.userinfo) return 'the access token names another userinfo endpoint';
@@ -172,6 +213,7 @@ function readAccessToken(
     scopes: [...scopes],
     authorizeUrl,
     userinfoUrl,
+    ...(dpopPairId !== undefined && { dpopPairId }),
   };
 }
 
@@ -182,13 +224,30 @@ function readRefreshToken(
 ): RefreshToken | string {
   if (!isPlainObject(value)) return 'the refresh token is not an object';
   const { refreshToken, expiresAt, scopes, tokenUrl, authorizeUrl, issuer } = value;
+  const dpopPairId = readPairId(value);
   if (!isText(refreshToken)) return 'the refresh token is not a string';
+  if (dpopPairId === null) return 'the refresh token names a malformed DPoP key pair';
   if (!isUsableExpiry(expiresAt, expected)) return 'the refresh token has no usable expiry time';
   if (!isScopes(scopes)) return 'the refresh token has no scopes';
   if (tokenUrl !== urls.token) return 'the refresh token names another token endpoint';
   if (authorizeUrl !== urls.authorize) return 'the refresh token names another authorize endpoint';
   if (issuer !== expected.issuer) return 'the refresh token is stored for another issuer';
-  return { refreshToken, expiresAt, scopes: [...scopes], tokenUrl, authorizeUrl, issuer };
+  return {
+    refreshToken,
+    expiresAt,
+    scopes: [...scopes],
+    tokenUrl,
+    authorizeUrl,
+    issuer,
+    ...(dpopPairId !== undefined && { dpopPairId }),
+  };
+}
+
+/** The token's DPoP key pair id: undefined when it names none, null when it is malformed. */
+function readPairId(token: Record<string, unknown>): string | undefined | null {
+  const value = token['dpopPairId'];
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && DPOP_PAIR_ID.test(value) ? value : null;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -20,6 +20,8 @@ export function testAuthConfig(overrides: Partial<AuthConfig> = {}): AuthConfig 
     apiOrigins: [],
     tokenStorage: 'sessionStorage',
     requestTimeoutSeconds: 15,
+    dpop: false,
+    dpopAllowBearer: false,
     ...overrides,
   };
 }

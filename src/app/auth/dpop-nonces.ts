@@ -1,0 +1,91 @@
+import { HttpHeaders } from '@angular/common/http';
+import { Injectable } from '@angular/core';
+
+/** RFC 9449 §8.1: a nonce is 1*NQCHAR (printable ASCII without `"` and `\`); bounded here. */
+const NONCE = /^[\x21\x23-\x5b\x5d-\x7e]{1,512}$/;
+
+/**
+ * The DPoP nonces resource servers have handed out (RFC 9449 §9), by origin, for this tab. A
+ * server may send a fresh nonce with any answer (§9, "DPoP-Nonce" on a 200 too), so every answer
+ * from an API origin is looked at; the next proof for that origin carries the latest one.
+ *
+ * Nonces are not secrets and a new one costs one round trip, so memory is enough.
+ */
+@Injectable({ providedIn: 'root' })
+export class DpopNonces {
+  private readonly byOrigin = new Map<string, string>();
+
+  get(origin: string): string | undefined {
+    return this.byOrigin.get(origin);
+  }
+
+  /** Keeps the `DPoP-Nonce` of an answer from `origin`, if it has a well-formed one. */
+  remember(origin: string, headers: HttpHeaders): void {
+    const nonce = headers.get('DPoP-Nonce');
+    if (nonce !== null && NONCE.test(nonce)) this.byOrigin.set(origin, nonce);
+  }
+}
+
+/**
+ * Whether a 401 is the resource server's nonce challenge (RFC 9449 §9): a `DPoP` challenge with
+ * `error="use_dpop_nonce"`, and a well-formed `DPoP-Nonce` to use. The scheme must be DPoP: a
+ * Bearer challenge carrying that error code is not one.
+ */
+export function isNonceChallenge(headers: HttpHeaders): boolean {
+  const nonce = headers.get('DPoP-Nonce');
+  if (nonce === null || !NONCE.test(nonce)) return false;
+  return parseChallenges(headers.get('WWW-Authenticate') ?? '').some(
+    ({ scheme, params }) => scheme === 'dpop' && params.get('error') === 'use_dpop_nonce',
+  );
+}
+
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const PARAM = new RegExp(`^(${TOKEN})\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|(${TOKEN}))$`);
+const SCHEME = new RegExp(`^(${TOKEN})(?:\\s+(.*))?$`, 's');
+
+/**
+ * The challenges of a WWW-Authenticate value (RFC 9110 §11.6.1), schemes in lower case. Items are
+ * split on the commas outside quoted strings; an item that is not `name=value` starts a challenge.
+ * Anything malformed ends the parse with what was read so far.
+ */
+export function parseChallenges(value: string): { scheme: string; params: Map<string, string> }[] {
+  const challenges: { scheme: string; params: Map<string, string> }[] = [];
+  for (const item of splitOutsideQuotes(value)) {
+    const param = (text: string): boolean => {
+      const match = PARAM.exec(text);
+      const current = challenges.at(-1);
+      if (!match || !current) return false;
+      const quoted = match[2]?.replace(/\\(.)/g, '$1');
+      current.params.set(match[1].toLowerCase(), quoted ?? match[3]);
+      return true;
+    };
+    if (!item || param(item)) continue;
+    const scheme = SCHEME.exec(item);
+    if (!scheme) break;
+    challenges.push({ scheme: scheme[1].toLowerCase(), params: new Map() });
+    if (scheme[2] !== undefined && !param(scheme[2].trim())) break;
+  }
+  return challenges;
+}
+
+function splitOutsideQuotes(value: string): string[] {
+  const items: string[] = [];
+  let item = '';
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i];
+    if (quoted && char === '\\') {
+      item += char + (value[++i] ?? '');
+      continue;
+    }
+    if (char === '"') quoted = !quoted;
+    if (char === ',' && !quoted) {
+      items.push(item.trim());
+      item = '';
+    } else {
+      item += char;
+    }
+  }
+  items.push(item.trim());
+  return items;
+}
