@@ -220,7 +220,7 @@ test.describe('DPoP (RFC 9449): tokens bound to a key that never leaves the brow
   test('what DPoP does not stop: a script running in the page signs proofs with its key', async ({
     signedIn: page,
   }) => {
-    // RFC 9449 §11.1: the key cannot be exported, but any script of the origin can use it while
+    // RFC 9449 §11.4: the key cannot be exported, but any script of the origin can use it while
     // the page is open. Content Security Policy and Trusted Types are the defence against that.
     expect(await refreshInPage(page, E2E.issuer)).toBe(200);
   });

@@ -203,7 +203,7 @@ export function useShortLivedProvider(): ProviderFaults {
 /**
  * Spends the session's refresh token from inside the page, as an injected script could: it signs
  * DPoP proofs with the page's own key pair (non-extractable, but usable by any script of the
- * origin; RFC 9449 §11.1), answers the nonce challenge, and resolves to the final status.
+ * origin; RFC 9449 §11.4), answers the nonce challenge, and resolves to the final status.
  */
 export async function refreshInPage(page: Page, issuer: string): Promise<number> {
   return page.evaluate(

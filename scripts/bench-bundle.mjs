@@ -50,6 +50,7 @@ export function analyzeBuild(outDir) {
     const initial = classified.initial.get(file);
     return {
       file,
+      imports: classified.imports.get(file) ?? [],
       name: initial ? initial.name : (classified.lazyNames.get(file) ?? '-'),
       initial: Boolean(initial),
       type: extname(file) === '.css' ? 'css' : 'js',
@@ -84,6 +85,16 @@ export function classifyFromMetafile(metafile) {
     }
   }
 
+  // What each file imports statically: the browser fetches those before the file can run.
+  const imports = new Map(
+    Object.entries(outputs).map(([file, output]) => [
+      file,
+      (output.imports ?? [])
+        .filter((entry) => entry.kind === 'import-statement' && !entry.external)
+        .map((entry) => basename(entry.path)),
+    ]),
+  );
+
   const initial = new Map();
   const queue = [];
   for (const [file, output] of Object.entries(outputs)) {
@@ -116,7 +127,7 @@ export function classifyFromMetafile(metafile) {
       );
     }
   }
-  return { initial, lazyNames };
+  return { initial, lazyNames, imports };
 }
 
 /**
@@ -142,7 +153,63 @@ export function classifyFromIndexHtml(html) {
   for (const file of initial.keys()) {
     if (!/\.(?:css|m?js)$/.test(file)) initial.delete(file);
   }
-  return { initial, lazyNames: new Map() };
+  return { initial, lazyNames: new Map(), imports: new Map() };
+}
+
+/**
+ * A lazy chunk by name (e.g. "okta-runtime") with the lazy chunks it imports statically, which the
+ * browser fetches with it: what loading that import() costs beyond the initial bundle. Null when
+ * the build has no chunk of that name (no metafile, or the file was renamed).
+ */
+export function lazyChunkGroup({ files }, name) {
+  const byFile = new Map(files.map((file) => [file.file, file]));
+  const entry = files.find((file) => !file.initial && file.name === name);
+  if (!entry) return null;
+  const group = [entry];
+  for (let index = 0; index < group.length; index++) {
+    for (const target of group[index].imports) {
+      const file = byFile.get(target);
+      if (file && !file.initial && !group.includes(file)) group.push(file);
+    }
+  }
+  const sum = (key) => group.reduce((total, file) => total + file[key], 0);
+  return {
+    name,
+    files: group.map((file) => file.file),
+    raw: sum('raw'),
+    brotli: sum('brotli'),
+    gzip: sum('gzip'),
+  };
+}
+
+/**
+ * The size budget angular.json sets for a bundle (`type` "initial", or "bundle" with `name`) in the
+ * production configuration, as written there ("120kB"), or null.
+ */
+export function budgetOf(angularJson, type, name = undefined) {
+  for (const project of Object.values(angularJson.projects ?? {})) {
+    const budgets = project.architect?.build?.configurations?.production?.budgets ?? [];
+    const budget = budgets.find((entry) => entry.type === type && entry.name === name);
+    if (budget)
+      return { warning: budget.maximumWarning ?? null, error: budget.maximumError ?? null };
+  }
+  return null;
+}
+
+/**
+ * Where `size` (bytes) stands against a budget from budgetOf: "within budget", "over the warning"
+ * or "over the error", with sizes read as @angular/build reads them (1 kB = 1000 bytes).
+ */
+export function budgetStatus(size, budget) {
+  const bytes = (value) => {
+    const match = /^(\d+(?:\.\d+)?)\s*([kmg]?b)?$/i.exec(String(value ?? '').trim());
+    if (!match) return Infinity;
+    const unit = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 }[(match[2] ?? 'b').toLowerCase()];
+    return Number(match[1]) * unit;
+  };
+  if (size > bytes(budget.error)) return 'over the error';
+  if (size > bytes(budget.warning)) return 'over the warning';
+  return 'within budget';
 }
 
 function totals(files) {
@@ -164,9 +231,10 @@ function totals(files) {
 
 /**
  * The table `ng build` prints (utils/stats-table.js, without colours): initial files then lazy
- * ones, each sorted by raw size, largest first, with the initial total.
+ * ones, each sorted by raw size, largest first, with the initial total. `besideTotal` rows
+ * ([label, raw, transfer]) go right under the total, for figures to read against it.
  */
-export function formatBuildTable({ files, totals: sums }) {
+export function formatBuildTable({ files, totals: sums }, besideTotal = []) {
   const bySize = (a, b) => b.raw - a.raw;
   const row = (file) => [file.file, file.name, formatSize(file.raw), formatSize(file.brotli)];
   const titles = ['Names', 'Raw size', 'Estimated transfer size'];
@@ -178,6 +246,7 @@ export function formatBuildTable({ files, totals: sums }) {
     rows.push(
       [],
       [' ', 'Initial total', formatSize(sums.initial.raw), formatSize(sums.initial.brotli)],
+      ...besideTotal.map((cells) => [' ', ...cells]),
     );
   }
   if (initial.length > 0 && lazy.length > 0) rows.push([]);

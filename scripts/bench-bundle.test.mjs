@@ -6,10 +6,13 @@ import { describe, it } from 'node:test';
 import { brotliCompressSync } from 'node:zlib';
 import {
   analyzeBuild,
+  budgetOf,
+  budgetStatus,
   classifyFromIndexHtml,
   classifyFromMetafile,
   estimatedTransferSize,
   formatBuildTable,
+  lazyChunkGroup,
 } from './bench-bundle.mjs';
 
 // The shape `ng build --stats-json` writes: main imports a shared chunk statically and the route
@@ -120,5 +123,111 @@ describe('a build on disk', () => {
     const result = analyzeBuild(fakeBuild({ withStats: false }));
     assert.match(result.source, /index\.html/);
     assert.equal(result.totals.initial.files, 3);
+  });
+});
+
+describe('the Okta chunk', () => {
+  // main imports okta-runtime dynamically; okta-runtime pulls a lazy chunk of its own and the
+  // initial shared chunk statically.
+  const metafile = {
+    outputs: {
+      'main-AAAAAAAA.js': {
+        entryPoint: 'src/main.ts',
+        imports: [
+          { path: 'chunk-SH_red01.js', kind: 'import-statement' },
+          { path: 'chunk-okta0001.js', kind: 'dynamic-import' },
+        ],
+      },
+      'chunk-SH_red01.js': { imports: [] },
+      'chunk-okta0001.js': {
+        entryPoint: 'src/app/auth/okta-runtime.ts',
+        imports: [
+          { path: 'chunk-SH_red01.js', kind: 'import-statement' },
+          { path: 'chunk-oktaDep1.js', kind: 'import-statement' },
+        ],
+      },
+      'chunk-oktaDep1.js': { imports: [{ path: 'chunk-late0001.js', kind: 'dynamic-import' }] },
+      'chunk-late0001.js': { entryPoint: 'src/app/late.ts', imports: [] },
+    },
+  };
+
+  it('is the okta-runtime chunk with the lazy chunks it imports statically', () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-okta-'));
+    const browser = join(out, 'browser');
+    mkdirSync(browser);
+    writeFileSync(
+      join(browser, 'index.html'),
+      '<script src="main-AAAAAAAA.js" type="module"></script>',
+    );
+    for (const [file, size] of [
+      ['main-AAAAAAAA.js', 3000],
+      ['chunk-SH_red01.js', 2000],
+      ['chunk-okta0001.js', 1500],
+      ['chunk-oktaDep1.js', 400],
+      ['chunk-late0001.js', 100],
+    ]) {
+      writeFileSync(join(browser, file), 'x'.repeat(size));
+    }
+    writeFileSync(join(out, 'browser-stats.json'), JSON.stringify(metafile));
+    const build = analyzeBuild(out);
+    const group = lazyChunkGroup(build, 'okta-runtime');
+    assert.deepEqual(group.files, ['chunk-okta0001.js', 'chunk-oktaDep1.js']);
+    assert.equal(group.raw, 1900);
+    assert.equal(lazyChunkGroup(build, 'no-such-chunk'), null);
+  });
+
+  it("reads the budgets angular.json's production configuration sets", () => {
+    const angularJson = {
+      projects: {
+        app: {
+          architect: {
+            build: {
+              configurations: {
+                production: {
+                  budgets: [
+                    { type: 'initial', maximumWarning: '300kB', maximumError: '330kB' },
+                    {
+                      type: 'bundle',
+                      name: 'okta-runtime',
+                      maximumWarning: '120kB',
+                      maximumError: '140kB',
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    assert.deepEqual(budgetOf(angularJson, 'bundle', 'okta-runtime'), {
+      warning: '120kB',
+      error: '140kB',
+    });
+    assert.deepEqual(budgetOf(angularJson, 'initial'), { warning: '300kB', error: '330kB' });
+    assert.equal(budgetOf(angularJson, 'bundle', 'profile'), null);
+  });
+
+  it('says whether a size is within its budget, over the warning or over the error (1 kB = 1000 bytes)', () => {
+    const budget = { warning: '300kB', error: '330kB' };
+    assert.deepEqual(
+      [300_000, 304_120, 330_001].map((size) => budgetStatus(size, budget)),
+      ['within budget', 'over the warning', 'over the error'],
+    );
+  });
+
+  it('prints rows given beside the initial total right under it', () => {
+    const table = formatBuildTable(
+      {
+        files: [{ file: 'main-AAAAAAAA.js', name: 'main', initial: true, raw: 3000, brotli: 900 }],
+        totals: { initial: { raw: 3000, brotli: 900 } },
+      },
+      [['Critical-path JS (2 scripts, measured)', '4.00 kB', '1.20 kB as served']],
+    ).split('\n');
+    const total = table.findIndex((line) => line.includes('Initial total'));
+    assert.match(
+      table[total + 1],
+      /\| Critical-path JS \(2 scripts, measured\) \|\s+4\.00 kB \|\s+1\.20 kB as served$/,
+    );
   });
 });

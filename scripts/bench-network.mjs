@@ -7,19 +7,30 @@
 
 /**
  * Starts recording on a CDP session of a page (Network.enable must follow). Returns the list it
- * fills; entries are in send order, times in epoch milliseconds (CDP wallTime).
+ * fills; entries are in send order, times in epoch milliseconds (CDP wallTime). `end` is when the
+ * response finished (or the redirect answered, or the request failed), on the same clock.
  */
 export function recordNetwork(cdp) {
   const requests = [];
   const latest = new Map();
   const preflightHeaders = new Map();
+  // Only requestWillBeSent carries a wall-clock time; the other events have the monotonic
+  // `timestamp` (seconds), which this offset turns into epoch ms.
+  let offset = null;
+  const epoch = (timestamp) =>
+    offset === null || timestamp === undefined ? null : timestamp * 1000 + offset;
 
   cdp.on('Network.requestWillBeSent', (event) => {
-    const { requestId, request, redirectResponse, initiator, type, wallTime } = event;
+    const { requestId, request, redirectResponse, initiator, type, wallTime, timestamp } = event;
+    if (timestamp !== undefined) offset = wallTime * 1000 - timestamp * 1000;
     const previous = latest.get(requestId);
-    if (previous && redirectResponse) previous.status = redirectResponse.status;
+    if (previous && redirectResponse) {
+      previous.status = redirectResponse.status;
+      previous.end = wallTime * 1000;
+    }
     // data:, blob:, chrome:, devtools: and the like never reach a server.
     if (!/^https?:/.test(request.url)) return;
+    const headers = request.headers ?? {};
     const entry = {
       requestId,
       method: request.method,
@@ -28,23 +39,35 @@ export function recordNetwork(cdp) {
       initiator: initiator?.type ?? 'other',
       preflight: initiator?.type === 'preflight' || request.method === 'OPTIONS',
       time: wallTime * 1000,
+      end: null,
       status: null,
       cache: null,
       cacheControl: null,
       bytes: 0,
+      bodyBytes: null,
+      decodedBytes: 0,
+      encoding: null,
+      // The scheme only ("DPoP", "Bearer"): the token itself is never kept.
+      authScheme: authScheme(headerValue(headers, 'authorization')),
+      dpopProof: headerValue(headers, 'dpop') !== null,
+      dpopNonce: false,
       requestHeaders: preflightHeaders.get(requestId) ?? null,
     };
     requests.push(entry);
     latest.set(requestId, entry);
   });
-  // The headers a preflight asks permission for are only in the ExtraInfo event, which may come
-  // before or after requestWillBeSent.
+  // Some request headers (those a preflight asks permission for, and sometimes Authorization) are
+  // only in the ExtraInfo event, which may come before or after requestWillBeSent.
   cdp.on('Network.requestWillBeSentExtraInfo', ({ requestId, headers }) => {
     const asked = headerValue(headers, 'access-control-request-headers');
-    if (!asked) return;
-    preflightHeaders.set(requestId, asked);
     const entry = latest.get(requestId);
-    if (entry) entry.requestHeaders = asked;
+    if (asked) {
+      preflightHeaders.set(requestId, asked);
+      if (entry) entry.requestHeaders = asked;
+    }
+    if (!entry) return;
+    entry.authScheme ??= authScheme(headerValue(headers, 'authorization'));
+    if (headerValue(headers, 'dpop') !== null) entry.dpopProof = true;
   });
   cdp.on('Network.requestServedFromCache', ({ requestId }) => {
     const entry = latest.get(requestId);
@@ -56,19 +79,37 @@ export function recordNetwork(cdp) {
     entry.status = response.status;
     if (response.fromDiskCache) entry.cache ??= 'disk';
     entry.cacheControl = headerValue(response.headers, 'cache-control');
+    entry.encoding = headerValue(response.headers, 'content-encoding');
+    const length = Number(headerValue(response.headers, 'content-length'));
+    if (Number.isInteger(length) && length >= 0) entry.bodyBytes = length;
+    // A nonce challenge (RFC 9449 §8, §9) or a fresh nonce for the next proof.
+    if (headerValue(response.headers, 'dpop-nonce') !== null) entry.dpopNonce = true;
   });
-  cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
+  cdp.on('Network.dataReceived', ({ requestId, dataLength }) => {
     const entry = latest.get(requestId);
-    if (entry && !entry.cache) entry.bytes = encodedDataLength;
+    if (entry) entry.decodedBytes += dataLength;
   });
-  cdp.on('Network.loadingFailed', ({ requestId, errorText }) => {
+  cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength, timestamp }) => {
     const entry = latest.get(requestId);
-    if (entry) entry.failed = errorText;
+    if (!entry) return;
+    entry.end = epoch(timestamp);
+    if (!entry.cache) entry.bytes = encodedDataLength;
+  });
+  cdp.on('Network.loadingFailed', ({ requestId, errorText, timestamp }) => {
+    const entry = latest.get(requestId);
+    if (!entry) return;
+    entry.failed = errorText;
+    entry.end = epoch(timestamp);
   });
   return requests;
 }
 
-function headerValue(headers = {}, name) {
+function authScheme(value) {
+  return value ? value.trim().split(/\s+/)[0] : null;
+}
+
+function headerValue(headers, name) {
+  if (!headers) return null;
   const key = Object.keys(headers).find((header) => header.toLowerCase() === name);
   return key ? headers[key] : null;
 }
@@ -163,23 +204,50 @@ export function mergeEndpoints(summaries, median) {
 /**
  * What the requests of one sign-in show could go, each with the evidence; only reported, since
  * the app and its hosting belong to other people. `requests` is one run's list from the click on,
- * in order; `before` what the same page requested before the click.
+ * in order; `before` what the same page requested before the click. `callback` (epoch ms of the
+ * GET /login/callback), `bootstrap` (the callback page's root component created) and `rendered`
+ * (the target page's heading) date the waterfall evidence; `names` maps file names to chunk names.
  */
-export function findCuts(requests, origins, before = []) {
+export function findCuts(
+  requests,
+  origins,
+  before = [],
+  { callback = null, rendered = null, bootstrap = null, names = new Map() } = {},
+) {
   const cuts = [];
   const key = (request) => endpointKey(request, origins);
   const path = (request) => new URL(request.url).pathname;
 
   const preflights = requests.filter((request) => request.preflight);
-  if (preflights.length > 0) {
-    const asked = [...new Set(preflights.map((request) => request.requestHeaders).filter(Boolean))];
+  // A proof is a header no CORS safelist allows: those preflights are the price of DPoP itself.
+  const forProof = (request) => /(^|,)\s*dpop\s*(,|$)/i.test(request.requestHeaders ?? '');
+  const dpopPreflights = preflights.filter(forProof);
+  const otherPreflights = preflights.filter((request) => !forProof(request));
+  if (dpopPreflights.length > 0) {
+    cuts.push({
+      id: 'dpop-preflights',
+      count: dpopPreflights.length,
+      requests: dpopPreflights.map(key),
+      who: 'none (DPoP itself)',
+      note:
+        `${dpopPreflights.length} CORS preflight(s) for requests that carry a DPoP proof ` +
+        `(${[...new Set(dpopPreflights.map(key))].join(', ')}): the DPoP header is not CORS-safelisted, ` +
+        "so every cross-origin request with a proof needs the server's permission first. The browser " +
+        'caches it per URL for the Access-Control-Max-Age the server sends, so only the first request ' +
+        'to each URL in a browser session pays it; it cannot be cut without giving up the proof.',
+    });
+  }
+  if (otherPreflights.length > 0) {
+    const asked = [
+      ...new Set(otherPreflights.map((request) => request.requestHeaders).filter(Boolean)),
+    ];
     cuts.push({
       id: 'cors-preflights',
-      count: preflights.length,
-      requests: preflights.map(key),
+      count: otherPreflights.length,
+      requests: otherPreflights.map(key),
       who: 'app (okta-auth-js options)',
       note:
-        `${preflights.length} CORS preflight(s), because okta-auth-js sends non-safelisted headers ` +
+        `${otherPreflights.length} CORS preflight(s), because okta-auth-js sends non-safelisted headers ` +
         `(${asked.join(' | ') || 'see Access-Control-Request-Headers'}): "Content-Type: application/json" ` +
         'even on GETs and "X-Okta-User-Agent-Extended" on everything (http/request.js). Without them ' +
         'the discovery/keys GETs and the form-encoded token POST are CORS-simple requests. okta-auth-js ' +
@@ -329,7 +397,177 @@ export function findCuts(requests, origins, before = []) {
         'straight to the callback, so these do not exist in production.',
     });
   }
+  const late = chunksAfterTokenExchange(requests, origins);
+  if (late && callback !== null) {
+    const at = (time) => `+${(time - callback).toFixed(0)}`;
+    const span = (request) =>
+      `${at(request.time)} → ${request.end === null ? '?' : at(request.end)} ms`;
+    const list = late.chunks.map(
+      (request) =>
+        `${path(request).slice(1)}${names.has(fileOf(request)) ? ` (${names.get(fileOf(request))})` : ''} ` +
+        `${span(request)}`,
+    );
+    const waitedOn = [late.token, ...late.after].map(
+      (request) => `${key(request)} ${span(request)}`,
+    );
+    const lastAnswer = Math.max(
+      ...[late.token, ...late.after].map((request) => request.end ?? request.time),
+    );
+    const idle = late.chunks[0].time - lastAnswer;
+    cuts.push({
+      id: 'route-chunk-after-token',
+      count: late.chunks.length,
+      requests: late.chunks.map(key),
+      who: 'app (router / callback)',
+      note:
+        `The page's own chunk is requested only after the token exchange: ${list.join('; ')}, ` +
+        `after ${waitedOn.join(', ')} (times from the callback request` +
+        `${bootstrap === null ? '' : `; app bootstrapped at ${at(bootstrap)} ms`}` +
+        `${rendered === null ? '' : `; page rendered at ${at(rendered)} ms`}). Between the last ` +
+        `provider answer and the chunk request, ${idle.toFixed(0)} ms went on the app's own work ` +
+        "and waits (ID token checks, storing the tokens, then the route's guards: the router " +
+        "resolves a guarded route's loadComponent only after its canActivate guards pass). So the " +
+        'download is in series with the exchange and the guards. Starting it when the callback ' +
+        "page starts (e.g. import() of the return route's component beside parseFromUrl, or " +
+        'preloading that route) would take it off the critical path.',
+    });
+  }
   return cuts;
+}
+
+/**
+ * Scripts fetched over the network after the (last, successful) token request of a sign-in
+ * started: the page's own lazy chunk, when the app waits for the exchange before loading it.
+ * Returns the chunks, the token request and the provider requests between, or null.
+ */
+export function chunksAfterTokenExchange(requests, origins) {
+  const isToken = (request) =>
+    !request.preflight &&
+    request.method === 'POST' &&
+    new URL(request.url).pathname.endsWith('/v1/token');
+  const tokens = requests.filter(isToken);
+  const token = tokens.findLast((request) => request.status === 200) ?? tokens.at(-1);
+  if (!token) return null;
+  const chunks = requests.filter(
+    (request) =>
+      request.time > token.time &&
+      request.resourceType === 'Script' &&
+      !request.cache &&
+      new URL(request.url).origin === origins.app,
+  );
+  if (chunks.length === 0) return null;
+  const after = requests.filter(
+    (request) =>
+      request !== token &&
+      !request.preflight &&
+      request.time > token.time &&
+      request.time < chunks[0].time &&
+      new URL(request.url).origin === origins.provider,
+  );
+  return { token, after, chunks };
+}
+
+/** The file name a request asks for: "chunk-D0K0xWDN.js". */
+export function fileOf(request) {
+  return new URL(request.url).pathname.split('/').at(-1);
+}
+
+/**
+ * The scripts one page load fetched before the app bootstrapped (`bootstrapAt`, epoch ms: Angular
+ * created the root component): main.ts's static imports, then config.json and the Okta chunk with
+ * its own imports. Raw is the decoded body, transfer the body as the server sent it (the
+ * Content-Length of a compressed response; the encoded length when there is none).
+ */
+export function criticalPath(requests, bootstrapAt) {
+  const before = requests.filter((request) => request.time < bootstrapAt && !request.preflight);
+  // The load that bootstrapped is the last document requested before the bootstrap.
+  const document = before.findLast((request) => request.resourceType === 'Document');
+  const load = document ? before.filter((request) => request.time >= document.time) : before;
+  const scripts = load
+    .filter((request) => request.resourceType === 'Script')
+    .map((request) => ({
+      file: fileOf(request),
+      url: request.url,
+      raw: request.decodedBytes,
+      transfer: request.bodyBytes ?? request.bytes,
+      encoding: request.encoding,
+      cache: request.cache,
+      time: request.time,
+      end: request.end,
+    }));
+  return {
+    document: document?.url ?? null,
+    documentAt: document?.time ?? null,
+    bootstrapAt,
+    scripts,
+    other: load.filter((request) => request.resourceType !== 'Script').map(fileOf),
+    totals: {
+      files: scripts.length,
+      raw: scripts.reduce((total, script) => total + script.raw, 0),
+      transfer: scripts.reduce((total, script) => total + script.transfer, 0),
+      fromCache: scripts.filter((script) => script.cache).length,
+      encodings: [...new Set(scripts.map((script) => script.encoding ?? 'identity'))],
+    },
+  };
+}
+
+/**
+ * The requests to `apiOrigin` among `requests` (one API call, with its CORS preflight and any
+ * retry): how many, how many were DPoP nonce challenges (401 with a DPoP-Nonce) or other 401s, the
+ * Authorization schemes sent, and the time from the first request to the end of the last.
+ */
+export function apiCall(requests, apiOrigin) {
+  const calls = requests.filter((request) => new URL(request.url).origin === apiOrigin);
+  const ends = calls.map((request) => request.end).filter((end) => end !== null);
+  const unauthorized = calls.filter((request) => !request.preflight && request.status === 401);
+  return {
+    requests: calls.length,
+    preflights: calls.filter((request) => request.preflight).length,
+    nonceChallenges: unauthorized.filter((request) => request.dpopNonce).length,
+    otherUnauthorized: unauthorized.filter((request) => !request.dpopNonce).length,
+    schemes: [...new Set(calls.map((request) => request.authScheme).filter(Boolean))],
+    proofs: calls.filter((request) => request.dpopProof).length,
+    span:
+      calls.length > 0 && ends.length === calls.length ? Math.max(...ends) - calls[0].time : null,
+  };
+}
+
+/**
+ * The token requests of a sign-in (preflights aside): how many, how many were DPoP nonce
+ * challenges (RFC 9449 §8: 400 use_dpop_nonce with a DPoP-Nonce header), and how many carried a
+ * proof.
+ */
+export function tokenRequests(requests) {
+  const tokens = requests.filter(
+    (request) =>
+      !request.preflight &&
+      request.method === 'POST' &&
+      new URL(request.url).pathname.endsWith('/v1/token'),
+  );
+  return {
+    requests: tokens.length,
+    nonceChallenges: tokens.filter((request) => request.status === 400 && request.dpopNonce).length,
+    proofs: tokens.filter((request) => request.dpopProof).length,
+  };
+}
+
+/**
+ * One page load's requests as rows of a waterfall: start and end in ms from `start`, for the
+ * requests sent from `start` to `until`.
+ */
+export function waterfall(requests, { start, until = Infinity, origins, names = new Map() }) {
+  return requests
+    .filter((request) => request.time >= start && request.time <= until)
+    .map((request) => ({
+      start: request.time - start,
+      end: request.end === null ? null : request.end - start,
+      request: endpointKey(request, origins),
+      chunk: names.get(fileOf(request)) ?? null,
+      status: request.status,
+      cache: request.cache,
+      transfer: request.cache ? 0 : (request.bodyBytes ?? request.bytes),
+      preflight: request.preflight,
+    }));
 }
 
 function formatKb(requests) {

@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import {
+  apiCall,
+  criticalPath,
   endpointKey,
   findCuts,
   mergeEndpoints,
   recordNetwork,
   summarizeRequests,
+  tokenRequests,
+  waterfall,
 } from './bench-network.mjs';
 import { median } from './bench-report.mjs';
 
@@ -29,10 +33,11 @@ const sent = (requestId, method, url, extra = {}) => [
   'requestWillBeSent',
   {
     requestId,
-    request: { method, url },
+    request: { method, url, headers: extra.headers ?? {} },
     type: extra.type,
     initiator: { type: extra.initiator ?? 'script' },
     wallTime: extra.wallTime ?? 1000,
+    timestamp: extra.timestamp,
     redirectResponse: extra.redirectResponse,
   },
 ];
@@ -84,6 +89,294 @@ describe('recording', () => {
         'OPTIONS provider /oauth2/default/v1/token',
         'POST provider /oauth2/default/v1/token',
         'GET app /main-ABCDEFGH.js',
+      ],
+    );
+  });
+});
+
+describe('timing and DPoP in the recording', () => {
+  // Chromium's monotonic clock (seconds) runs 4000 s behind the wall clock in these events.
+  const at = (epochMs) => ({ wallTime: epochMs / 1000, timestamp: epochMs / 1000 - 4000 });
+  const monotonic = (epochMs) => epochMs / 1000 - 4000;
+
+  it('ends each request, and each redirect hop, on the wall clock of its start', () => {
+    const requests = replay([
+      sent('1', 'GET', `${ISSUER}/v1/authorize`, { type: 'Document', ...at(1_000_000) }),
+      sent('1', 'GET', `${ORIGINS.app}/login/callback`, {
+        type: 'Document',
+        redirectResponse: { status: 303 },
+        ...at(1_000_040),
+      }),
+      [
+        'loadingFinished',
+        { requestId: '1', encodedDataLength: 700, timestamp: monotonic(1_000_055) },
+      ],
+      sent('2', 'GET', `${ORIGINS.app}/gone.js`, { type: 'Script', ...at(1_000_060) }),
+      [
+        'loadingFailed',
+        { requestId: '2', errorText: 'net::ERR_FAILED', timestamp: monotonic(1_000_070) },
+      ],
+    ]);
+    assert.deepEqual(
+      requests.map(({ time, end, status }) => [time, Math.round(end), status]),
+      [
+        [1_000_000, 1_000_040, 303],
+        [1_000_040, 1_000_055, null],
+        [1_000_060, 1_000_070, null],
+      ],
+    );
+    assert.equal(requests[2].failed, 'net::ERR_FAILED');
+  });
+
+  it('keeps the decoded size, the compressed body size and the encoding of a response', () => {
+    const requests = replay([
+      sent('3', 'GET', `${ORIGINS.app}/main-ABCDEFGH.js`, { type: 'Script', ...at(2_000_000) }),
+      [
+        'responseReceived',
+        {
+          requestId: '3',
+          response: {
+            status: 200,
+            headers: { 'Content-Encoding': 'br', 'Content-Length': '35440' },
+          },
+        },
+      ],
+      ['dataReceived', { requestId: '3', dataLength: 100_000 }],
+      ['dataReceived', { requestId: '3', dataLength: 35_960 }],
+      [
+        'loadingFinished',
+        { requestId: '3', encodedDataLength: 35_700, timestamp: monotonic(2_000_090) },
+      ],
+    ]);
+    assert.deepEqual(
+      [requests[0].decodedBytes, requests[0].bodyBytes, requests[0].bytes, requests[0].encoding],
+      [135_960, 35_440, 35_700, 'br'],
+    );
+  });
+
+  it('notes the Authorization scheme and a DPoP proof and nonce, never the token itself', () => {
+    const requests = replay([
+      sent('4', 'GET', `${ORIGINS.api}/api/messages`, {
+        type: 'Fetch',
+        headers: { Authorization: 'DPoP eyJ.secret-token.sig', DPoP: 'eyJ.proof.sig' },
+      }),
+      [
+        'responseReceived',
+        {
+          requestId: '4',
+          response: {
+            status: 401,
+            headers: { 'dpop-nonce': 'n-1', 'www-authenticate': 'DPoP error="use_dpop_nonce"' },
+          },
+        },
+      ],
+      sent('5', 'GET', `${ORIGINS.api}/api/messages`, { type: 'Fetch' }),
+      // Chromium sometimes sends Authorization only in the ExtraInfo event.
+      [
+        'requestWillBeSentExtraInfo',
+        { requestId: '5', headers: { authorization: 'Bearer eyJ.other-token.sig' } },
+      ],
+    ]);
+    assert.deepEqual(
+      requests.map(({ authScheme, dpopProof, dpopNonce }) => [authScheme, dpopProof, dpopNonce]),
+      [
+        ['DPoP', true, true],
+        ['Bearer', false, false],
+      ],
+    );
+    assert.doesNotMatch(JSON.stringify(requests), /secret-token|other-token|proof/);
+  });
+});
+
+describe('critical path', () => {
+  const script = (file, time, extra = {}) => ({
+    method: 'GET',
+    url: `${ORIGINS.app}/${file}`,
+    resourceType: 'Script',
+    preflight: false,
+    time,
+    end: time + 10,
+    cache: null,
+    bytes: 1_100,
+    bodyBytes: 1_000,
+    decodedBytes: 4_000,
+    encoding: 'br',
+    ...extra,
+  });
+  const document = (time) => ({ ...script('', time), resourceType: 'Document' });
+
+  it("sums the scripts the page's last load requested before the bootstrap", () => {
+    const path = criticalPath(
+      [
+        document(0),
+        script('main-OLDOLDOL.js', 5),
+        document(100),
+        script('main-AAAAAAAA.js', 110),
+        script('chunk-SH_red01.js', 111),
+        { ...script('config.json', 150), resourceType: 'Fetch' },
+        script('chunk-okta0001.js', 151, { bodyBytes: null, bytes: 600, encoding: null }),
+        script('chunk-profile1.js', 260),
+      ],
+      250,
+    );
+    assert.deepEqual(
+      path.scripts.map(({ file }) => file),
+      ['main-AAAAAAAA.js', 'chunk-SH_red01.js', 'chunk-okta0001.js'],
+    );
+    assert.deepEqual(path.other, ['', 'config.json']);
+    assert.deepEqual(path.totals, {
+      files: 3,
+      raw: 12_000,
+      // Without a Content-Length the encoded length stands in.
+      transfer: 2_600,
+      fromCache: 0,
+      encodings: ['br', 'identity'],
+    });
+    assert.equal(path.documentAt, 100);
+  });
+
+  it('counts scripts that came from the cache, whose sizes are then not what a visitor downloads', () => {
+    const path = criticalPath(
+      [document(0), script('main-AAAAAAAA.js', 5, { cache: 'memory' })],
+      50,
+    );
+    assert.equal(path.totals.fromCache, 1);
+  });
+});
+
+describe('API calls and token requests', () => {
+  const call = (extra) => ({
+    method: 'GET',
+    url: `${ORIGINS.api}/api/messages`,
+    preflight: false,
+    status: 200,
+    authScheme: 'DPoP',
+    dpopProof: true,
+    dpopNonce: false,
+    ...extra,
+  });
+
+  it('counts the preflight and a nonce retry, and times the call from first request to last end', () => {
+    const summary = apiCall(
+      [
+        call({ time: 100, end: 130, status: 401, dpopNonce: true }),
+        call({
+          method: 'OPTIONS',
+          preflight: true,
+          authScheme: null,
+          dpopProof: false,
+          time: 102,
+          end: 110,
+        }),
+        call({ time: 131, end: 150 }),
+        { ...call({ time: 120, end: 125 }), url: `${ORIGINS.app}/chunk-messages.js` },
+      ],
+      ORIGINS.api,
+    );
+    assert.deepEqual(summary, {
+      requests: 3,
+      preflights: 1,
+      nonceChallenges: 1,
+      otherUnauthorized: 0,
+      schemes: ['DPoP'],
+      proofs: 2,
+      span: 50,
+    });
+  });
+
+  it('tells a refused token from a nonce challenge, and has no span while a response is missing', () => {
+    const summary = apiCall(
+      [
+        call({ time: 0, end: 5, status: 401, authScheme: 'Bearer', dpopProof: false }),
+        call({ time: 6, end: null }),
+      ],
+      ORIGINS.api,
+    );
+    assert.equal(summary.nonceChallenges, 0);
+    assert.equal(summary.otherUnauthorized, 1);
+    assert.deepEqual(summary.schemes, ['Bearer', 'DPoP']);
+    assert.equal(summary.span, null);
+  });
+
+  it("counts the token endpoint's nonce challenges and the proofs sent to it, preflights aside", () => {
+    const token = (extra) => ({
+      method: 'POST',
+      url: `${ISSUER}/v1/token`,
+      preflight: false,
+      status: 200,
+      dpopProof: true,
+      dpopNonce: true,
+      ...extra,
+    });
+    assert.deepEqual(
+      tokenRequests([
+        token({ status: 400 }),
+        token({ method: 'OPTIONS', preflight: true, dpopProof: false, status: 204 }),
+        token({}),
+        { ...token({}), url: `${ISSUER}/v1/keys`, method: 'GET' },
+      ]),
+      { requests: 2, nonceChallenges: 1, proofs: 2 },
+    );
+    assert.deepEqual(tokenRequests([token({ dpopProof: false, dpopNonce: false })]), {
+      requests: 1,
+      nonceChallenges: 0,
+      proofs: 0,
+    });
+  });
+});
+
+describe('waterfall', () => {
+  it('lists the requests of a window in ms from its start, with chunk names', () => {
+    const rows = waterfall(
+      [
+        { method: 'GET', url: `${ORIGINS.app}/`, time: 990, end: 995, status: 200, bytes: 700 },
+        {
+          method: 'GET',
+          url: `${ORIGINS.app}/login/callback?code=secret`,
+          time: 1000,
+          end: 1006,
+          status: 200,
+          bytes: 748,
+          bodyBytes: 500,
+        },
+        {
+          method: 'GET',
+          url: `${ORIGINS.app}/chunk-okta0001.js`,
+          time: 1030,
+          end: 1031,
+          status: 200,
+          cache: 'memory',
+          bytes: 0,
+        },
+        {
+          method: 'POST',
+          url: `${ISSUER}/v1/token`,
+          time: 1200,
+          end: null,
+          status: null,
+          bytes: 0,
+        },
+        { method: 'GET', url: `${ORIGINS.app}/late.js`, time: 1500, end: 1510, status: 200 },
+      ],
+      {
+        start: 1000,
+        until: 1400,
+        origins: ORIGINS,
+        names: new Map([['chunk-okta0001.js', 'okta-runtime']]),
+      },
+    );
+    assert.deepEqual(
+      rows.map(({ start, end, request, chunk, transfer }) => [
+        start,
+        end,
+        request,
+        chunk,
+        transfer,
+      ]),
+      [
+        [0, 6, 'GET app /login/callback', null, 500],
+        [30, 31, 'GET app /chunk-okta0001.js', 'okta-runtime', 0],
+        [200, null, 'POST provider /oauth2/default/v1/token', null, 0],
       ],
     );
   });
@@ -177,5 +470,70 @@ describe('what could be cut', () => {
     assert.deepEqual(byId['repeated-request'].requests, ['GET app /config.json']);
     assert.equal(byId.favicon.count, 2);
     assert.equal(byId.userinfo.count, 0);
+  });
+
+  it("puts preflights for DPoP proofs apart: they are DPoP's price, not okta-auth-js headers", () => {
+    const cuts = findCuts(
+      [
+        request('OPTIONS', `${ISSUER}/v1/token`, { preflight: true, requestHeaders: 'dpop' }),
+        request('OPTIONS', `${ISSUER}/v1/keys`, {
+          preflight: true,
+          requestHeaders: 'x-okta-user-agent-extended',
+        }),
+      ],
+      ORIGINS,
+    );
+    const byId = Object.fromEntries(cuts.map((cut) => [cut.id, cut]));
+    assert.deepEqual(byId['dpop-preflights'].requests, [
+      'OPTIONS provider /oauth2/default/v1/token',
+    ]);
+    assert.deepEqual(byId['cors-preflights'].requests, [
+      'OPTIONS provider /oauth2/default/v1/keys',
+    ]);
+  });
+
+  describe('the page chunk after the token exchange', () => {
+    const timed = (method, url, time, end, extra = {}) =>
+      request(method, url, { time, end, ...extra });
+    const exchange = [
+      timed('GET', `${ORIGINS.app}/login/callback`, 1000, 1006, { resourceType: 'Document' }),
+      timed('POST', `${ISSUER}/v1/token`, 1279, 1293, { status: 400 }),
+      timed('POST', `${ISSUER}/v1/token`, 1301, 1313),
+      timed('GET', `${ISSUER}/v1/keys`, 1323, 1327),
+    ];
+    const chunk = (extra = {}) =>
+      timed('GET', `${ORIGINS.app}/chunk-profile1.js`, 1395, 1401, {
+        resourceType: 'Script',
+        ...extra,
+      });
+    const options = {
+      callback: 1000,
+      bootstrap: 1168,
+      rendered: 1407,
+      names: new Map([['chunk-profile1.js', 'profile']]),
+    };
+    const cut = (requests) =>
+      findCuts(requests, ORIGINS, [], options).find(({ id }) => id === 'route-chunk-after-token');
+
+    it('reports it with the times from the callback request and the time lost before it', () => {
+      const found = cut([...exchange, chunk()]);
+      assert.deepEqual(found.requests, ['GET app /chunk-profile1.js']);
+      assert.match(found.note, /chunk-profile1\.js \(profile\) \+395 → \+401 ms/);
+      assert.match(found.note, /POST provider \/oauth2\/default\/v1\/token \+301 → \+313 ms/);
+      assert.match(found.note, /GET provider \/oauth2\/default\/v1\/keys \+323 → \+327 ms/);
+      assert.match(found.note, /app bootstrapped at \+168 ms; page rendered at \+407 ms/);
+      assert.match(found.note, /68 ms went on the app's own work/);
+    });
+
+    it('reports only a chunk downloaded after the exchange started', () => {
+      assert.deepEqual(
+        [
+          cut([...exchange, chunk()]),
+          cut([...exchange, chunk({ cache: 'memory' })]),
+          cut([chunk({ time: 1100, end: 1110 }), ...exchange]),
+        ].map((found) => found?.count ?? 0),
+        [1, 0, 0],
+      );
+    });
   });
 });

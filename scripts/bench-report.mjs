@@ -57,6 +57,21 @@ export const METRICS = [
   },
   { id: 'ratio', label: '    Ratio (2) / (5)', unit: '×' },
   {
+    id: 'reloadProfile',
+    label: '(7) Full reload of /profile, signed in: document requested → Profile rendered',
+    unit: 'ms',
+  },
+  {
+    id: 'callbackOverReload',
+    label: '    Ratio (3) / (7): the callback page vs a plain load of the same page',
+    unit: '×',
+  },
+  {
+    id: 'signInCost',
+    label: '    (3) − (7): what finishing the sign-in adds to loading the page',
+    unit: 'ms',
+  },
+  {
     id: 'ssoRequests',
     label: '(4) Requests during sign-in (existing session), preflights included',
     unit: '',
@@ -87,6 +102,162 @@ export function summarizeRuns(runs) {
   return Object.fromEntries(
     METRICS.map(({ id }) => [id, summarize(runs.map((run) => run.metrics[id]))]),
   );
+}
+
+/**
+ * What the DPoP comparison shows per variant (run.dpop.on / run.dpop.off .metrics), in the order
+ * it prints them.
+ */
+export const DPOP_METRICS = [
+  {
+    id: 'signIn',
+    label: 'Sign-in, existing provider session: click → Profile rendered',
+    unit: 'ms',
+  },
+  {
+    id: 'callbackToProfile',
+    label: '    of which callback URL requested → Profile rendered',
+    unit: 'ms',
+  },
+  { id: 'signInRequests', label: '    requests, preflights included', unit: '' },
+  {
+    id: 'tokenRequests',
+    label: '    of which POST /v1/token (a nonce challenge adds one)',
+    unit: '',
+  },
+  {
+    id: 'apiFirst',
+    label: 'First API call: click "Messages" on /profile → messages listed',
+    unit: 'ms',
+  },
+  { id: 'apiFirstNetwork', label: '    first API request sent → last API response in', unit: 'ms' },
+  {
+    id: 'apiFirstRequests',
+    label: '    API requests (CORS preflight and nonce retry included)',
+    unit: '',
+  },
+  { id: 'apiRepeat', label: 'Next API call: click "Refresh" → messages listed again', unit: 'ms' },
+  {
+    id: 'apiRepeatNetwork',
+    label: '    first API request sent → last API response in',
+    unit: 'ms',
+  },
+  { id: 'apiRepeatRequests', label: '    API requests', unit: '' },
+  { id: 'reload', label: 'Full reload of /profile → Profile rendered', unit: 'ms' },
+  { id: 'heapAfterSignIn', label: 'JS heap used after sign-in (after GC)', unit: 'MB' },
+];
+
+/**
+ * Per DPoP metric: the summaries with DPoP on and off, and of the per-run differences (on − off,
+ * runs where both were measured). The two variants run one after the other in every run, so the
+ * paired difference cancels what the machine did during that run.
+ */
+export function summarizeDpop(runs) {
+  const value = (run, variant, id) => run.dpop?.[variant]?.metrics?.[id];
+  return Object.fromEntries(
+    DPOP_METRICS.map(({ id }) => [
+      id,
+      {
+        on: summarize(runs.map((run) => value(run, 'on', id))),
+        off: summarize(runs.map((run) => value(run, 'off', id))),
+        difference: summarize(
+          runs
+            .map((run) => value(run, 'on', id) - value(run, 'off', id))
+            .filter((difference) => Number.isFinite(difference)),
+        ),
+      },
+    ]),
+  );
+}
+
+/** Rows [label, on, off, on − off, range of on − off] of the DPoP table (medians). */
+export function dpopRows(summary) {
+  return DPOP_METRICS.map(({ id, label, unit }) => {
+    const { on, off, difference } = summary[id];
+    return [
+      label,
+      formatValue(on.median, unit),
+      formatValue(off.median, unit),
+      formatDifference(difference.median, unit),
+      difference.n > 0
+        ? `${formatDifference(difference.min, unit)} … ${formatDifference(difference.max, unit)}`
+        : '–',
+    ];
+  });
+}
+
+function formatDifference(value, unit) {
+  if (value === null || value === undefined) return '–';
+  const text = formatValue(Math.abs(value), unit);
+  if (Number(text.replace(/[^\d.]/g, '')) === 0) return `±${text}`;
+  return `${value < 0 ? '−' : '+'}${text}`;
+}
+
+/**
+ * A waterfall as text: one line per request (start and end in ms from the first request, what,
+ * status, from cache or bytes), with the page's own moments (`marks`: { at, label }) in between.
+ */
+export function waterfallLines(rows, marks = []) {
+  const ms = (value) => (value === null ? '?' : value.toFixed(0));
+  const lines = [
+    ...rows.map((row) => ({
+      at: row.start,
+      cells: [
+        ms(row.start),
+        ms(row.end),
+        `${row.request}${row.chunk ? ` (${row.chunk})` : ''}`,
+        [
+          row.status ?? 'no response',
+          row.preflight && 'CORS preflight',
+          row.cache ? `${row.cache} cache` : formatSize(row.transfer),
+        ]
+          .filter(Boolean)
+          .join(', '),
+      ],
+    })),
+    ...marks.map((mark) => ({ at: mark.at, cells: [ms(mark.at), '', `▶ ${mark.label}`, ''] })),
+  ].sort((a, b) => a.at - b.at);
+  const header = ['start', 'end', 'request (ms from the first)', ''];
+  const widths = header.map((title, index) =>
+    Math.max(title.length, ...lines.map((line) => line.cells[index].length)),
+  );
+  const format = (cells) =>
+    cells
+      .map((cell, index) => (index < 2 ? cell.padStart(widths[index]) : cell.padEnd(widths[index])))
+      .join('  ')
+      .trimEnd();
+  return [format(header), ...lines.map((line) => format(line.cells))];
+}
+
+/**
+ * The critical-path JavaScript as text: the total, then each script with its chunk name, raw and
+ * transfer size and encoding.
+ */
+export function criticalPathLines(path, names = new Map()) {
+  const { totals } = path;
+  const lines = [
+    `Critical-path JS: ${formatSize(totals.raw)} raw, ${formatSize(totals.transfer)} transfer ` +
+      `(${transferNote(totals.encodings)}) — ${totals.files} script(s) requested before the app ` +
+      'bootstrapped, on a cold load of /' +
+      (totals.fromCache > 0
+        ? ` (${totals.fromCache} from the browser cache: sizes undercounted)`
+        : ''),
+  ];
+  for (const script of path.scripts) {
+    const name = names.get(script.file);
+    lines.push(
+      `  ${script.file}${name && name !== '-' ? ` (${name})` : ''}: ${formatSize(script.raw)} raw, ` +
+        `${formatSize(script.transfer)} ${script.encoding ?? 'uncompressed'}`,
+    );
+  }
+  return lines;
+}
+
+/** How the transfer sizes were sent, from the Content-Encoding of the responses. */
+export function transferNote(encodings) {
+  const known = { br: 'brotli', gzip: 'gzip', identity: 'uncompressed' };
+  const words = encodings.map((encoding) => known[encoding] ?? encoding);
+  return `${words.join(' / ') || 'no responses'} as served by scripts/serve.mjs`;
 }
 
 function formatValue(value, unit) {
@@ -223,6 +394,19 @@ export function toMarkdown(result) {
       formatSize(sums.initial.gzip),
     ],
   );
+  const critical = result.criticalPath;
+  if (critical) {
+    bundleRows.push([
+      `**Critical-path JS** (${critical.files.median} scripts, measured)`,
+      '',
+      '',
+      formatSize(critical.raw.median),
+      `${formatSize(critical.transfer.median)} (${critical.transferNote})`,
+      '',
+    ]);
+  }
+  const okta = result.oktaChunk;
+  const oktaBudget = result.budgets?.oktaChunk;
   return [
     `### Benchmark (${runs} runs, medians)`,
     '',
@@ -246,6 +430,29 @@ export function toMarkdown(result) {
     '',
     `Initial files from ${bundle.source}. scripts/serve.mjs compresses text with brotli (or gzip) when the browser accepts it.`,
     '',
+    ...(okta
+      ? [
+          `Okta chunk (\`okta-runtime\`, with DPoP support as built: ${okta.files.join(' + ')}): ` +
+            `${formatSize(okta.raw)} raw, ${formatSize(okta.brotli)} brotli, ${formatSize(okta.gzip)} gzip` +
+            (oktaBudget
+              ? ` (budget ${oktaBudget.warning} warning, ${oktaBudget.error} error)`
+              : '') +
+            '. Lazy to `ng build`, but loaded by every page before bootstrap; `OKTA_DPOP` does not change it.',
+          '',
+        ]
+      : []),
+    ...(critical
+      ? [
+          `Critical-path JS: the scripts requested before Angular created the root component, on a cold load of \`/\`:`,
+          '',
+          ...critical.scripts.map(
+            (script) =>
+              `- \`${script.file}\`${script.name && script.name !== '-' ? ` (${script.name})` : ''}: ` +
+              `${formatSize(script.raw)} raw, ${formatSize(script.transfer)} ${script.encoding ?? 'uncompressed'}`,
+          ),
+          '',
+        ]
+      : []),
     '#### Sign-in and navigation',
     '',
     markdownTable(
@@ -255,6 +462,7 @@ export function toMarkdown(result) {
     '',
     ...method.map((line) => `- ${line}`),
     '',
+    ...(result.dpop ? dpopMarkdown(result.dpop) : []),
     '#### Requests during sign-in (existing provider session; median count per run)',
     '',
     '```text',
@@ -267,9 +475,34 @@ export function toMarkdown(result) {
     ...endpointLines(requests.first),
     '```',
     '',
+    ...(result.waterfalls ?? []).flatMap(({ title, lines }) => [
+      `#### ${title}`,
+      '',
+      '```text',
+      ...lines,
+      '```',
+      '',
+    ]),
     '#### What could be cut',
     '',
     ...cuts.map((cut) => `- **${cut.id}** (${cut.who}): ${cut.note}`),
     '',
   ].join('\n');
+}
+
+function dpopMarkdown({ setting, mismatch, summary, evidence }) {
+  const warnings = [setting.problem, mismatch].filter(Boolean);
+  return [
+    '#### DPoP on and off (same runs)',
+    '',
+    ...warnings.flatMap((warning) => [`> ${warning}`, '']),
+    markdownTable(
+      ['Metric (median)', 'DPoP on', 'DPoP off', 'on − off', 'on − off, range'],
+      dpopRows(summary).map(([label, ...rest]) => [label.trim(), ...rest]),
+    ),
+    '',
+    `- DPoP on: ${evidence.on.line}`,
+    `- DPoP off: ${evidence.off.line}`,
+    '',
+  ];
 }

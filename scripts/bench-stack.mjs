@@ -16,7 +16,12 @@ export const RESULTS_DIR = join(root, 'bench-results');
 /** A client id of its own, so provider logs and stored grants are easy to tell from e2e ones. */
 const CLIENT_ID = '0oabenchclient000001';
 
-/** Ports and URLs of the measured stack; BENCH_*_PORT override the defaults. */
+/**
+ * Ports and URLs of the measured stack; BENCH_*_PORT override the defaults. The app is served
+ * twice from the one build: with DPoP on (the default a newcomer gets, what every figure but the
+ * DPoP comparison measures) and, on a port of its own, with DPoP off. The provider and the API
+ * accept both kinds of token, so the two differ only in the app's setting.
+ */
 export function benchStack(env = process.env) {
   const port = (name, fallback) => {
     const value = env[name] ?? String(fallback);
@@ -29,45 +34,67 @@ export function benchStack(env = process.env) {
   const providerPort = port('BENCH_PROVIDER_PORT', 3200);
   const apiPort = port('BENCH_API_PORT', 8200);
   const appPort = port('BENCH_APP_PORT', 4400);
+  const appOffPort = port('BENCH_APP_OFF_PORT', 4401);
   const issuer = `http://localhost:${providerPort}/oauth2/default`;
   const appOrigin = `http://localhost:${appPort}`;
+  const appOffOrigin = `http://localhost:${appOffPort}`;
   const apiUrl = `http://localhost:${apiPort}`;
+  const appOrigins = `${appOrigin},${appOffOrigin}`;
+  // Every app setting is explicit (the app's defaults), so a developer's .env cannot change
+  // what is measured.
+  const appEnv = {
+    OKTA_ISSUER: issuer,
+    OKTA_CLIENT_ID: CLIENT_ID,
+    OKTA_SCOPES: 'openid profile email offline_access',
+    OKTA_TOKEN_STORAGE: 'sessionStorage',
+    API_URL: apiUrl,
+    APP_PORT: String(appPort),
+    // Plain HTTP on localhost with the config.json above, even if the developer's shell or .env
+    // points serve.mjs at a certificate, a config file or a proxy (empty values blank .env's).
+    TLS_CERT_FILE: '',
+    TLS_KEY_FILE: '',
+    APP_CONFIG_FILE: '',
+    TRUST_PROXY: '',
+    // DPoP on, and no fallback to Bearer tokens: the app's defaults.
+    OKTA_DPOP: 'true',
+    OKTA_DPOP_ALLOW_BEARER: 'false',
+  };
+  const apiNonce = env.BENCH_API_DPOP_NONCE ?? 'off';
+  if (apiNonce !== 'on' && apiNonce !== 'off') {
+    throw new Error(`BENCH_API_DPOP_NONCE must be "on" or "off", not "${apiNonce}".`);
+  }
   return {
     issuer,
     appOrigin,
     apiUrl,
     clientId: CLIENT_ID,
-    ports: { provider: providerPort, api: apiPort, app: appPort },
+    ports: { provider: providerPort, api: apiPort, app: appPort, appOff: appOffPort },
+    variants: {
+      on: { dpop: true, appOrigin },
+      off: { dpop: false, appOrigin: appOffOrigin },
+    },
     providerEnv: {
       DEV_PROVIDER_PORT: String(providerPort),
       DEV_PROVIDER_CLIENT_ID: CLIENT_ID,
-      DEV_PROVIDER_APP_ORIGINS: appOrigin,
+      DEV_PROVIDER_APP_ORIGINS: appOrigins,
       // The fault switch is for the e2e stack only; never inherit it from the shell here.
       DEV_PROVIDER_FAULTS: 'off',
+      // Proofs when the app sends them (bound tokens, nonce challenge), plain Bearer when not.
+      DEV_PROVIDER_DPOP: 'optional',
     },
     apiEnv: {
       OKTA_ISSUER: issuer,
       API_CLIENT_IDS: CLIENT_ID,
       API_REQUIRED_SCOPES: '',
       API_PORT: String(apiPort),
-      APP_ORIGINS: appOrigin,
+      APP_ORIGINS: appOrigins,
+      // Checks the proof of a DPoP-bound token (no downgrade) and still takes unbound Bearer ones.
+      API_DPOP: 'allowed',
+      // Off by default, as in `npm start`; BENCH_API_DPOP_NONCE=on measures the nonce retry (§9).
+      API_DPOP_NONCE: apiNonce,
     },
-    // Every app setting is explicit (the app's defaults), so a developer's .env cannot change
-    // what is measured.
-    appEnv: {
-      OKTA_ISSUER: issuer,
-      OKTA_CLIENT_ID: CLIENT_ID,
-      OKTA_SCOPES: 'openid profile email offline_access',
-      OKTA_TOKEN_STORAGE: 'sessionStorage',
-      API_URL: apiUrl,
-      APP_PORT: String(appPort),
-      // Plain HTTP on localhost with the config.json above, even if the developer's shell or .env
-      // points serve.mjs at a certificate, a config file or a proxy (empty values blank .env's).
-      TLS_CERT_FILE: '',
-      TLS_KEY_FILE: '',
-      APP_CONFIG_FILE: '',
-      TRUST_PROXY: '',
-    },
+    appEnv,
+    appOffEnv: { ...appEnv, APP_PORT: String(appOffPort), OKTA_DPOP: 'false' },
   };
 }
 
@@ -76,7 +103,7 @@ export function benchStack(env = process.env) {
  * a URL on a port someone else serves would "succeed" and measure the wrong server.
  *
  * @param {ReturnType<typeof benchStack>} stack
- * @param {{ provider?: boolean, api?: boolean, app?: boolean }} which
+ * @param {{ provider?: boolean, api?: boolean, app?: boolean, appOff?: boolean }} which
  * @param {import('node:child_process').ChildProcess[]} children receives every child as it starts,
  *   so that the caller can stop them even when start-up fails half-way.
  */
@@ -106,6 +133,14 @@ export async function startStack(stack, which, children) {
       script: 'scripts/serve.mjs',
       env: stack.appEnv,
       url: `${stack.appOrigin}/config.json`,
+    },
+    which.appOff && {
+      name: 'app-dpop-off',
+      port: stack.ports.appOff,
+      variable: 'BENCH_APP_OFF_PORT',
+      script: 'scripts/serve.mjs',
+      env: stack.appOffEnv,
+      url: `${stack.variants.off.appOrigin}/config.json`,
     },
   ].filter(Boolean);
 

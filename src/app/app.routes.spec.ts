@@ -10,7 +10,8 @@ import {
 import type { Tokens } from '@okta/okta-auth-js/core';
 import { ADMIN_GROUP } from './admin/admin-group';
 import { routes } from './app.routes';
-import { authGuard, LoginCallback } from './auth';
+import { authGuard } from './auth';
+import { LoginCallback } from './auth/login-callback';
 import { OKTA_AUTH } from './auth/okta-auth-token';
 import { SIGN_IN_REQUIRED } from './auth/sign-in-required';
 import { testIdToken, testIdTokenClaims } from './auth/testing/auth-fixtures';
@@ -18,10 +19,10 @@ import { testIdToken, testIdTokenClaims } from './auth/testing/auth-fixtures';
 describe('routes', () => {
   const route = (path: string) => routes.find((candidate) => candidate.path === path);
 
-  it('serves the sign-in callback without a guard, so the tokens can arrive', () => {
+  it('serves the sign-in callback without a guard, so the tokens can arrive', async () => {
     const callback = route('login/callback');
 
-    expect(callback?.component).toBe(LoginCallback);
+    expect(await callback?.loadComponent?.()).toBe(LoginCallback);
     expect(callback?.canActivate ?? []).toEqual([]);
     expect(callback?.canMatch ?? []).toEqual([]);
   });

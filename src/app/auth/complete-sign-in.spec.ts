@@ -1,7 +1,8 @@
 import { AuthApiError, AuthSdkError } from '@okta/okta-auth-js/core';
 import type { IDToken, OktaAuth, TokenResponse, Tokens, UserClaims } from '@okta/okta-auth-js/core';
 import type { AuthConfig } from './auth-config';
-import { completeSignIn, MAX_CLOCK_SKEW_SECONDS, SignInOutcome } from './complete-sign-in';
+import { completeSignIn, SignInOutcome } from './complete-sign-in';
+import { MAX_CLOCK_SKEW_SECONDS } from './token-checks';
 import { describeSignInError } from './sign-in-error';
 
 const ISSUER = 'https://dev-123456.okta.com/oauth2/default';

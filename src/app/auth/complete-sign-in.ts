@@ -7,7 +7,11 @@ import {
   FOREIGN_RESPONSE_MESSAGE,
   SIGN_IN_LOST_MESSAGE,
 } from './sign-in-error';
-import { findIdTokenClaimsProblem, findIdTokenHeaderProblem } from './token-checks';
+import {
+  findIdTokenClaimsProblem,
+  findIdTokenHeaderProblem,
+  MAX_CLOCK_SKEW_SECONDS,
+} from './token-checks';
 
 /** What the user reads when the callback carries neither a code nor an error of this tab's. */
 export const NO_SIGN_IN_MESSAGE =
@@ -16,9 +20,6 @@ export const NO_SIGN_IN_MESSAGE =
 /** What the user reads when the session ended in another tab while the code was exchanged. */
 export const SIGNED_OUT_MEANWHILE_MESSAGE =
   'You signed out in another tab while this sign-in was finishing, so it was not completed. Please sign in again.';
-
-/** okta-auth-js's default tolerance for clock differences, in seconds. */
-export const MAX_CLOCK_SKEW_SECONDS = 300;
 
 export type SignInOutcome =
   | { readonly ok: true }

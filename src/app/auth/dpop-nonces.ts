@@ -39,53 +39,28 @@ export function isNonceChallenge(headers: HttpHeaders): boolean {
   );
 }
 
-const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-const PARAM = new RegExp(`^(${TOKEN})\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|(${TOKEN}))$`);
-const SCHEME = new RegExp(`^(${TOKEN})(?:\\s+(.*))?$`, 's');
+/** One item of a WWW-Authenticate value: `name=value` (a parameter) or a token (a scheme). */
+const ITEM =
+  /\s*(?:([\w!#$%&'*+.^`|~-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([\w!#$%&'*+.^`|~-]+))|([\w!#$%&'*+.^`|~-]+))\s*,?/y;
 
 /**
- * The challenges of a WWW-Authenticate value (RFC 9110 §11.6.1), schemes in lower case. Items are
- * split on the commas outside quoted strings; an item that is not `name=value` starts a challenge.
- * Anything malformed ends the parse with what was read so far.
+ * The challenges of a WWW-Authenticate value (RFC 9110 §11.6.1), schemes in lower case: each
+ * token not followed by `=` starts a challenge, and the parameters after it are its own. Quoted
+ * values keep their commas. Anything malformed ends the parse with what was read so far.
  */
 export function parseChallenges(value: string): { scheme: string; params: Map<string, string> }[] {
   const challenges: { scheme: string; params: Map<string, string> }[] = [];
-  for (const item of splitOutsideQuotes(value)) {
-    const param = (text: string): boolean => {
-      const match = PARAM.exec(text);
+  const item = new RegExp(ITEM);
+  let match: RegExpExecArray | null;
+  while (item.lastIndex < value.length && (match = item.exec(value))) {
+    const [, name, quoted, bare, scheme] = match;
+    if (scheme) {
+      challenges.push({ scheme: scheme.toLowerCase(), params: new Map() });
+    } else {
       const current = challenges.at(-1);
-      if (!match || !current) return false;
-      const quoted = match[2]?.replace(/\\(.)/g, '$1');
-      current.params.set(match[1].toLowerCase(), quoted ?? match[3]);
-      return true;
-    };
-    if (!item || param(item)) continue;
-    const scheme = SCHEME.exec(item);
-    if (!scheme) break;
-    challenges.push({ scheme: scheme[1].toLowerCase(), params: new Map() });
-    if (scheme[2] !== undefined && !param(scheme[2].trim())) break;
+      if (!current) break;
+      current.params.set(name.toLowerCase(), quoted?.replace(/\\(.)/g, '$1') ?? bare);
+    }
   }
   return challenges;
-}
-
-function splitOutsideQuotes(value: string): string[] {
-  const items: string[] = [];
-  let item = '';
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const char = value[i];
-    if (quoted && char === '\\') {
-      item += char + (value[++i] ?? '');
-      continue;
-    }
-    if (char === '"') quoted = !quoted;
-    if (char === ',' && !quoted) {
-      items.push(item.trim());
-      item = '';
-    } else {
-      item += char;
-    }
-  }
-  items.push(item.trim());
-  return items;
 }

@@ -7,6 +7,5 @@ export { CALLBACK_PATH } from './auth-paths';
 export { FORBIDDEN_PATH, groupGuard, isInGroup } from './group-guard';
 export { authInterceptor } from './auth-interceptor';
 export { AuthSession } from './auth-session';
-export { LoginCallback } from './login-callback';
 export { loadOktaRuntime, provideOktaAuth } from './provide-okta-auth';
 export type { OktaRuntime } from './provide-okta-auth';

@@ -1,8 +1,9 @@
 import { Component, inject, OnInit, signal } from '@angular/core';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { OKTA_AUTH } from './okta-auth-token';
 import { AUTH_CONFIG } from './auth-config-token';
 import { completeSignIn } from './complete-sign-in';
+import { preloadRouteFor } from './preload-route';
 import { toSafeReturnPath } from './return-path';
 import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
@@ -45,6 +46,7 @@ export class LoginCallback implements OnInit {
   private readonly config = inject(AUTH_CONFIG);
   private readonly attempts = inject(SignInAttempts);
   private readonly sessionSync = inject(SessionSync);
+  private readonly router = inject(Router);
   protected readonly error = signal<string | null>(null);
   protected readonly stopped = signal(false);
   private returnTo = '/';
@@ -70,6 +72,12 @@ export class LoginCallback implements OnInit {
       );
       return;
     }
+    // The page the user returns to loads beside the code exchange, not after it.
+    const state = new URL(href).searchParams.get('state') ?? undefined;
+    preloadRouteFor(
+      this.router.config,
+      toSafeReturnPath(this.oktaAuth.getOriginalUri(state), window.location.origin),
+    );
     const outcome = await completeSignIn(this.oktaAuth, this.config, href, {
       endSession: () => this.sessionSync.endSession(),
     });

@@ -12,6 +12,9 @@ import {
 import { OktaAuth, OktaAuthOptions } from '@okta/okta-auth-js/core';
 import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 
+/** The redirect URI's page, only ever needed with the Okta chunk (see app.routes.ts). */
+export { LoginCallback } from './login-callback';
+
 /**
  * okta-angular's module around a new OktaAuth. This file is the Okta chunk: only
  * `loadOktaRuntime()` imports it, dynamically, so neither package is in the initial bundle.

@@ -457,6 +457,16 @@ describe('SessionSync', () => {
         expect(tokenManager.getTokensSync()).toEqual({});
       });
 
+      it('is ready as soon as this tab stores a session of its own (the callback), without waiting for other tabs', async () => {
+        const sync = start();
+        await nextFromTab(ofType('request-session'));
+
+        tokenManager.setTokens(session());
+        await sync.ready; // The fake clock has not moved: no PEER_ANSWER_MS.
+
+        expect(tokenManager.getTokensSync()).toEqual(session());
+      });
+
       it('renews a handed-over session that is past its renewal time before being ready', async () => {
         tokenManager.hasExpired.and.returnValue(true);
         oktaAuth.token.renewTokens.and.resolveTo(session({ accessToken: 'renewed' }));

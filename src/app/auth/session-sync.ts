@@ -3,7 +3,7 @@ import { Router } from '@angular/router';
 import type { AccessToken, AuthState, OktaAuth, Token, Tokens } from '@okta/okta-auth-js/core';
 import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
-import { MAX_CLOCK_SKEW_SECONDS } from './complete-sign-in';
+import { MAX_CLOCK_SKEW_SECONDS } from './token-checks';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionGenerations } from './session-generation';
 import { parseSessionMessage, SessionMessage } from './session-messages';
@@ -393,6 +393,9 @@ export class SessionSync {
     // A new session here (sign-in; with localStorage, a sign-in in another tab) joins the current
     // generation. Sessions from another tab's message were given theirs in applyPeerTokens().
     if (this.generation === null) this.setGeneration(this.generations.current());
+    // The callback's own tokens answer what `ready` waits for: the guard of the page it returns
+    // to need not wait out PEER_ANSWER_MS for tabs that have nothing newer to say.
+    this.peerAnswered();
     if (this.sharesTokens() && !this.applyingPeerTokens) this.shareTokens();
   }
 

@@ -3,6 +3,9 @@
  * §3.1.3.7) and on renewal (§12.2). Pure functions: each returns a problem (a short phrase) or null.
  */
 
+/** okta-auth-js's default tolerance for clock differences, in seconds. */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+
 /** What the ID token must match for this sign-in. */
 export interface IdTokenExpectations {
   /** The configured issuer (not the one discovery advertised). */
