@@ -39,6 +39,9 @@ export function createDpopNonces({
       // A base64url HMAC-SHA256 is 43 characters; anything else is not one of ours.
       if (typeof nonce !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(nonce)) return 'invalid';
       const candidate = Buffer.from(nonce, 'base64url');
+      // 43 characters carry 258 bits and the decoder drops the last 2, so four strings decode to
+      // the same 32 bytes: only the one this server wrote is its nonce.
+      if (candidate.toString('base64url') !== nonce) return 'invalid';
       const slot = slotNow();
       if (matches(candidate, slot)) return 'current';
       if (matches(candidate, slot - 1)) return 'previous';

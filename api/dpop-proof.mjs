@@ -1,12 +1,23 @@
 // DPoP proof verification for a resource server (RFC 9449 §4.3 and §7.1), shared by the sample
 // API and the embedded provider's /v1/userinfo. jose does the JOSE work (the signature by the
 // embedded jwk, the typ); everything else a proof must satisfy is checked here, in one place:
-// which algorithms, a public key only, the request it names, its age, its access token, the key
-// the token is bound to, the server's nonce and that it is used once.
+// which algorithms, a public key of a sane shape only, the key the token is bound to, the request
+// it names, its age, its access token, the server's nonce and that it is used once.
+//
+// The proof's key is the caller's choice, and verifying a signature is the one costly step, so
+// every check on the header that costs nothing (the algorithm, the key's shape, its thumbprint
+// against the token's cnf.jkt) comes first: a proof by a key the token is not bound to, or by an
+// RSA key made to be slow, is refused without a signature verification.
 
 import { createHash } from 'node:crypto';
 
-import { EmbeddedJWK, calculateJwkThumbprint, errors, jwtVerify } from 'jose';
+import {
+  EmbeddedJWK,
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+} from 'jose';
 
 import { printable, printableText } from './printable.mjs';
 
@@ -32,6 +43,18 @@ export const DEFAULT_IAT_WINDOW_SECONDS = 60;
 // Members that only a private or symmetric JWK has (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037
 // §2). A proof that carries one has leaked its key: whoever saw the proof could sign with it.
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+// The key type each algorithm family signs with (RFC 7518 §3.1).
+const KEY_TYPES = Object.freeze({ RS: 'RSA', ES: 'EC' });
+
+// RSA proof keys as WebCrypto (and so okta-auth-js) makes them: e = 65537 and a 2048-bit modulus,
+// up to 4096 bits for other clients. A verification's cost grows with the exponent's length, and
+// faster than the modulus's, so a key with a huge exponent or modulus would make each proof cost
+// 5 to 20 times (with an exponent as long as the modulus, hundreds of times) what a normal one
+// does.
+const RSA_EXPONENT = 'AQAB';
+const RSA_MODULUS_BITS = Object.freeze({ min: 2048, max: 4096 });
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 // A signed JWT in compact form: three non-empty base64url segments, so "alg": "none" with an empty
 // signature and JSON serialisations are refused before jose parses anything.
@@ -122,20 +145,6 @@ export function createDpopVerifier({
   }
   const algorithms = [...DPOP_ALGORITHMS];
 
-  // The jwk is checked before jose imports it: jose would refuse a private key too, but a leaked
-  // key deserves its own log line.
-  async function proofKey(header, token) {
-    const { jwk } = header;
-    if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
-      throw invalid('its header has no jwk object');
-    }
-    const leaked = PRIVATE_JWK_MEMBERS.filter((member) => Object.hasOwn(jwk, member));
-    if (leaked.length > 0) {
-      throw invalid(`its jwk carries private key members (${leaked.join(', ')})`);
-    }
-    return EmbeddedJWK(header, token);
-  }
-
   async function verify({ proofs, method, url, accessToken, jkt }) {
     if (typeof accessToken !== 'string' || !accessToken || typeof jkt !== 'string' || !jkt) {
       throw new TypeError('verify needs the access token and its cnf.jkt.');
@@ -152,17 +161,36 @@ export function createDpopVerifier({
       throw invalid('it is not a compact JWS');
     }
 
-    let payload;
-    let protectedHeader;
+    let header;
     try {
-      // typ and the algorithm allow-list are jose's checks; alg "none" and HS256 fail before the
-      // key is even looked at.
-      ({ payload, protectedHeader } = await jwtVerify(proof, proofKey, {
-        typ: 'dpop+jwt',
-        algorithms,
-      }));
+      header = decodeProtectedHeader(proof);
     } catch (err) {
-      if (err instanceof DpopProofError) throw err;
+      throw invalid(describe(err));
+    }
+    const problem = proofHeaderProblem(header);
+    if (problem) throw invalid(problem);
+
+    // Before the signature: a proof that names another key than the token's is refused for free,
+    // whatever its signature. The signature is not checked yet, hence "says".
+    let thumbprint;
+    try {
+      thumbprint = await calculateJwkThumbprint(header.jwk, 'sha256');
+    } catch (err) {
+      throw invalid(`its jwk has no thumbprint: ${describe(err)}`);
+    }
+    if (thumbprint !== jkt) {
+      throw invalid(
+        `its jwk says it is signed by the key ${thumbprint}, not by ${printable(jkt)} the token is bound to`,
+        MESSAGES.keyBinding,
+      );
+    }
+
+    let payload;
+    try {
+      // typ and the algorithm allow-list are jose's checks too; the key is the header's jwk,
+      // checked above, which jose imports and refuses if it is not a public key of the algorithm.
+      ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms }));
+    } catch (err) {
       throw invalid(describe(err));
     }
 
@@ -199,14 +227,6 @@ export function createDpopVerifier({
       );
     }
 
-    const thumbprint = await calculateJwkThumbprint(protectedHeader.jwk, 'sha256');
-    if (thumbprint !== jkt) {
-      throw invalid(
-        `it is signed by the key ${thumbprint}, not by ${printable(jkt)} the token is bound to`,
-        MESSAGES.keyBinding,
-      );
-    }
-
     let nextNonce;
     if (nonces) {
       const state = typeof payload.nonce === 'string' ? nonces.check(payload.nonce) : 'invalid';
@@ -220,14 +240,17 @@ export function createDpopVerifier({
     }
 
     // Last, so that only a proof that passed everything else takes room in the cache: nobody but
-    // the holder of a valid token and its key can fill it. The entry lives as long as the proof
-    // would pass the iat check; the key is hashed so that a long jti costs no memory.
+    // the holder of a valid token and its key can fill it, and the key is the owner of the entry,
+    // so that one holder cannot fill it for everyone (replay-cache.mjs). The entry lives as long as
+    // the proof would pass the iat check, in whole milliseconds (iat may have a fraction, and a
+    // store such as Redis takes integers only); the key is hashed so that a long jti costs no
+    // memory.
     const replayKey = createHash('sha256')
       .update(JSON.stringify([jkt, jti]))
       .digest('base64url');
     let fresh;
     try {
-      fresh = await replayCache.claim(replayKey, iat * 1000 + windowMs);
+      fresh = await replayCache.claim(replayKey, Math.ceil(iat * 1000) + windowMs, { owner: jkt });
     } catch (err) {
       throw new DpopReplayCheckError(
         `The DPoP replay cache could not record a proof: ${describe(err)}`,
@@ -236,10 +259,49 @@ export function createDpopVerifier({
     }
     if (!fresh) throw invalid(`its jti ${printable(jti)} was used before`, MESSAGES.replayed);
 
-    return { jkt: thumbprint, jti, iat, nonce: nextNonce };
+    return { jkt, jti, iat, nonce: nextNonce };
   }
 
   return { verify };
+}
+
+/**
+ * What is wrong with a proof's protected header before any signature is verified, or undefined:
+ * an algorithm outside DPOP_ALGORITHMS, no jwk object, a jwk with private members, a key type
+ * that is not the algorithm's, or an RSA key of another shape than e = 65537 with a modulus of
+ * 2048 to 4096 bits. Shared with the embedded provider's token endpoint (dev-provider/dpop.mjs), so
+ * that it never binds a token to a key this code would refuse proofs by. The answer is for the
+ * log, made printable.
+ */
+export function proofHeaderProblem(header) {
+  const { alg, jwk } = header ?? {};
+  if (!DPOP_ALGORITHMS.includes(alg)) {
+    return `its alg ${printable(alg)} is not one of ${DPOP_ALGORITHMS.join(' ')}`;
+  }
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
+    return 'its header has no jwk object';
+  }
+  // jose would refuse a private key too, but a leaked key deserves its own log line.
+  const leaked = PRIVATE_JWK_MEMBERS.filter((member) => Object.hasOwn(jwk, member));
+  if (leaked.length > 0) return `its jwk carries private key members (${leaked.join(', ')})`;
+  const keyType = KEY_TYPES[alg.slice(0, 2)];
+  if (jwk.kty !== keyType) {
+    return `its jwk has the key type ${printable(jwk.kty)}, not ${keyType} for ${alg}`;
+  }
+  return keyType === 'RSA' ? rsaKeyProblem(jwk) : undefined;
+}
+
+function rsaKeyProblem({ e, n }) {
+  if (e !== RSA_EXPONENT) return `its RSA exponent ${printable(e, 40)} is not 65537 (AQAB)`;
+  if (typeof n !== 'string' || !BASE64URL.test(n)) return 'its RSA modulus is not base64url';
+  const modulus = Buffer.from(n, 'base64url');
+  // RFC 7518 §6.3.1.1: the modulus has no leading zero octets, so its first octet sets its length.
+  if (modulus[0] === 0) return 'its RSA modulus has leading zero octets';
+  const bits = (modulus.length - 1) * 8 + (32 - Math.clz32(modulus[0]));
+  if (bits < RSA_MODULUS_BITS.min || bits > RSA_MODULUS_BITS.max) {
+    return `its RSA modulus has ${bits} bits, not ${RSA_MODULUS_BITS.min} to ${RSA_MODULUS_BITS.max}`;
+  }
+  return undefined;
 }
 
 // jose messages can quote the proof's header or claims, so they are made printable.

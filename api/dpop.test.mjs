@@ -672,27 +672,29 @@ describe('The replay cache behind the API', () => {
       replayCache: createMemoryReplayCache({ maxEntries: 2 }),
     });
     try {
-      const token = await boundToken(key, { exp: Math.floor(Date.now() / 1000) + 7200 });
-      const send = async (proof) => getMessages(dpop(token, proof), { target: small });
-      const proofs = await Promise.all(
-        [1, 2, 3].map(() => key.proof({ url: MESSAGES_URL, accessToken: token })),
+      // One key per user, each within its share (one proof of a cache of two).
+      const users = await Promise.all(
+        ['RS256', 'ES256', 'RS256'].map(async (alg) => {
+          const userKey = await createDpopKey(alg);
+          const token = await boundToken(userKey, { exp: Math.floor(Date.now() / 1000) + 7200 });
+          const proof = () => userKey.proof({ url: MESSAGES_URL, accessToken: token });
+          return { token, proof, first: await proof() };
+        }),
       );
-      assert.equal((await send(proofs[0])).status, 200);
-      assert.equal((await send(proofs[1])).status, 200);
+      const send = async ({ token }, proof) => getMessages(dpop(token, proof), { target: small });
+      assert.equal((await send(users[0], users[0].first)).status, 200);
+      assert.equal((await send(users[1], users[1].first)).status, 200);
 
-      const full = await send(proofs[2]);
+      const full = await send(users[2], users[2].first);
       assert.equal(full.status, 503);
       assert.equal(full.body.error, 'temporarily_unavailable');
       assert.equal(full.headers['retry-after'], '5');
-      assertBadProof(await send(proofs[0]), 'still remembered');
+      assertBadProof(await send(users[0], users[0].first), 'still remembered');
       assert.ok(small.logs.some((line) => /replay cache could not record/.test(line)));
 
       // Once the first proofs are past their window, there is room again.
       t.mock.timers.tick(121_000);
-      assert.equal(
-        (await send(await key.proof({ url: MESSAGES_URL, accessToken: token }))).status,
-        200,
-      );
+      assert.equal((await send(users[2], await users[2].proof())).status, 200);
     } finally {
       await small.close();
     }

@@ -76,12 +76,58 @@ describe('The in-memory DPoP replay cache', () => {
     }
   });
 
-  test('refuses a bad size, key or expiry', async () => {
+  test('gives one owner at most its share and keeps the rest for the other owners', async () => {
+    const clock = fakeClock();
+    const cache = createMemoryReplayCache({ maxEntries: 4, maxEntriesPerOwner: 2, now: clock.now });
+    const claim = (key, owner) => cache.claim(key, clock.ms + 5000, { owner });
+
+    assert.equal(await claim('a1', 'a'), true);
+    assert.equal(await claim('a2', 'a'), true);
+    await assert.rejects(claim('a3', 'a'), ReplayCacheFullError);
+    // A replay is still told apart from a claim beyond the share.
+    assert.equal(await claim('a1', 'a'), false);
+    assert.equal(await claim('b1', 'b'), true);
+    assert.equal(await claim('c1', 'c'), true);
+    assert.equal(cache.size, 4);
+  });
+
+  test('gives an owner room again once its own claims have expired', async () => {
+    const clock = fakeClock();
+    const cache = createMemoryReplayCache({ maxEntries: 4, maxEntriesPerOwner: 1, now: clock.now });
+    assert.equal(await cache.claim('a1', clock.ms + 1000, { owner: 'a' }), true);
+    assert.equal(await cache.claim('b1', clock.ms + 9000, { owner: 'b' }), true);
+    await assert.rejects(cache.claim('a2', clock.ms + 1000, { owner: 'a' }), ReplayCacheFullError);
+
+    clock.ms += 1001;
+    assert.equal(await cache.claim('a2', clock.ms + 1000, { owner: 'a' }), true);
+    await assert.rejects(cache.claim('b2', clock.ms + 1000, { owner: 'b' }), ReplayCacheFullError);
+    assert.equal(await cache.claim('b1', clock.ms + 9000, { owner: 'b' }), false);
+  });
+
+  test('by default, one owner may take a hundredth of the capacity', async () => {
+    const clock = fakeClock();
+    const cache = createMemoryReplayCache({ maxEntries: 300, now: clock.now });
+    for (const key of ['a1', 'a2', 'a3']) {
+      assert.equal(await cache.claim(key, clock.ms + 5000, { owner: 'a' }), true);
+    }
+    await assert.rejects(cache.claim('a4', clock.ms + 5000, { owner: 'a' }), ReplayCacheFullError);
+    assert.equal(await cache.claim('b1', clock.ms + 5000, { owner: 'b' }), true);
+  });
+
+  test('refuses a bad size, share, key, expiry or owner', async () => {
     for (const maxEntries of [0, -1, 1.5, Infinity]) {
       assert.throws(() => createMemoryReplayCache({ maxEntries }), TypeError, String(maxEntries));
+    }
+    for (const maxEntriesPerOwner of [0, 1.5, 11]) {
+      assert.throws(
+        () => createMemoryReplayCache({ maxEntries: 10, maxEntriesPerOwner }),
+        TypeError,
+        String(maxEntriesPerOwner),
+      );
     }
     const cache = createMemoryReplayCache();
     await assert.rejects(cache.claim(1, Date.now()), TypeError);
     await assert.rejects(cache.claim('a', NaN), TypeError);
+    await assert.rejects(cache.claim('a', Date.now(), { owner: 42 }), TypeError);
   });
 });

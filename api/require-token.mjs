@@ -258,17 +258,21 @@ function readCredentials(req) {
 
 // RFC 7800 §3.1 and RFC 9449 §6.1: a token bound to a DPoP key says so with cnf.jkt, the key's
 // SHA-256 thumbprint. A cnf this API cannot check (a certificate binding, RFC 8705, or a jkt that
-// is not a thumbprint) refuses the token, rather than letting it pass as a bearer token.
+// is not a thumbprint) refuses the token, rather than letting it pass as a bearer token; so does a
+// jkt beside another member, since checking the key alone would ignore a binding the issuer meant
+// to be checked too.
 function bindingOf(claims) {
   const { cnf } = claims;
   if (cnf === undefined) return {};
   if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) {
     return { problem: 'its cnf claim is not an object' };
   }
+  const members = Object.keys(cnf);
   if (typeof cnf.jkt !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(cnf.jkt)) {
-    return {
-      problem: `its cnf claim has no SHA-256 jkt (members: ${printable(Object.keys(cnf))})`,
-    };
+    return { problem: `its cnf claim has no SHA-256 jkt (members: ${printable(members)})` };
+  }
+  if (members.length !== 1) {
+    return { problem: `its cnf claim has members besides jkt (${printable(members)})` };
   }
   return { jkt: cnf.jkt };
 }

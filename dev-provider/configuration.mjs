@@ -66,6 +66,12 @@ export function buildConfiguration({
         redirect_uris: settings.appOrigins.map((origin) => `${origin}/login/callback`),
         // okta-auth-js sends window.location.origin, which has no trailing slash.
         post_logout_redirect_uris: settings.appOrigins.flatMap((origin) => [origin, `${origin}/`]),
+        // A second lock behind dpop.mjs: with DPoP required for good, oidc-provider itself refuses
+        // a grant without a proof (lib/helpers/sender_constraints.js, checkDpopRequired), should a
+        // request ever reach the token endpoint past that middleware. With the fault switch on, the
+        // `dpopMode` fault may relax the mode at run time, which client metadata cannot follow, so
+        // there dpop.mjs decides alone.
+        dpop_bound_access_tokens: settings.dpop === 'required' && !settings.faults,
       },
     ],
     ...(extraParams && { extraParams }),

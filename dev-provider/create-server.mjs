@@ -5,6 +5,7 @@ import Provider from 'oidc-provider';
 
 import { createAccounts } from './accounts.mjs';
 import { trackAccessTokens } from './access-tokens.mjs';
+import { canonicalTarget } from './canonical-paths.mjs';
 import { buildConfiguration } from './configuration.mjs';
 import { interactions } from './interactions.mjs';
 import { generateCookieKeys, generateDpopNonceSecret } from './keys.mjs';
@@ -124,8 +125,8 @@ async function createProvider({ settings, issuer, middleware }) {
 /**
  * Serves the provider under the issuer's path, as Express's app.use(path, provider.callback())
  * would: oidc-provider reads the mount path from req.originalUrl and req.baseUrl when it builds
- * interaction, resume and discovery URLs (lib/helpers/oidc_context.js, urlFor). `testApi`, the
- * fault switch's, answers /__test__/ when the switch is on.
+ * interaction, resume and discovery URLs (lib/helpers/oidc_context.js, urlFor), so both name the
+ * path as rewritten. `testApi`, the fault switch's, answers /__test__/ when the switch is on.
  */
 function mountAtIssuer(callback, { host, issuer, testApi }) {
   const prefix = new URL(issuer).pathname;
@@ -140,9 +141,11 @@ function mountAtIssuer(callback, { host, issuer, testApi }) {
     if (rest === undefined || !(rest === '' || rest.startsWith('/') || rest.startsWith('?'))) {
       return sendText(res, 404, `Not found. The OpenID provider is at ${issuer}.`);
     }
-    req.originalUrl = req.url;
+    // Every middleware, and oidc-provider, sees one spelling of each routed path: the router would
+    // take /V1/TOKEN/ for /v1/token, which the middleware compares exactly (canonical-paths.mjs).
+    req.url = canonicalTarget(rest.startsWith('/') ? rest : `/${rest}`);
+    req.originalUrl = `${prefix}${req.url}`;
     req.baseUrl = prefix;
-    req.url = rest.startsWith('/') ? rest : `/${rest}`;
     return callback(req, res);
   };
 }

@@ -9,7 +9,7 @@ import { TestBed } from '@angular/core/testing';
 import type { AccessToken, DPoPRequest, Tokens } from '@okta/okta-auth-js/core';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
-import { authInterceptor } from './auth-interceptor';
+import { authInterceptor, SessionUnusableError } from './auth-interceptor';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
 import { testAccessToken, testAuthConfig } from './testing/auth-fixtures';
@@ -32,7 +32,7 @@ describe('authInterceptor', () => {
       (request: DPoPRequest) => Promise<{ Authorization: string; Dpop: string }>
     >;
   };
-  let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'renewAccessToken' | 'endSession'>>;
+  let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'renewAccessToken' | 'endUnusableSession'>>;
 
   const bearer = (value: string): AccessToken => testAccessToken(value);
   const bound = (value: string): AccessToken =>
@@ -49,11 +49,9 @@ describe('authInterceptor', () => {
           Dpop: fakeProof(request),
         })),
     };
-    sessionSync = jasmine.createSpyObj<Pick<SessionSync, 'renewAccessToken' | 'endSession'>>(
-      'SessionSync',
-      ['renewAccessToken', 'endSession'],
-    );
-    sessionSync.endSession.and.resolveTo();
+    sessionSync = jasmine.createSpyObj<
+      Pick<SessionSync, 'renewAccessToken' | 'endUnusableSession'>
+    >('SessionSync', ['renewAccessToken', 'endUnusableSession']);
     // Renewal stores the new token (of the same kind) before it resolves, as SessionSync does.
     sessionSync.renewAccessToken.and.callFake(async () => {
       const kind = stored.accessToken?.tokenType === 'DPoP' ? bound : bearer;
@@ -431,35 +429,54 @@ describe('authInterceptor', () => {
       );
     });
 
-    const notChallenges: [string, Record<string, string>][] = [
+    const otherAnswers: [string, Record<string, string>, 'renews' | 'passes it on'][] = [
       [
-        'a Bearer challenge with that error code',
+        'a Bearer challenge with the nonce error code',
         { 'WWW-Authenticate': 'Bearer error="use_dpop_nonce"', 'DPoP-Nonce': 'n' },
+        'passes it on',
       ],
-      ['a nonce challenge without a nonce', { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' }],
       [
-        'a nonce with a quote in it',
+        'a nonce challenge without a nonce',
+        { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' },
+        'passes it on',
+      ],
+      [
+        'a nonce challenge whose nonce has a quote in it',
         { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': 'a"b' },
+        'passes it on',
       ],
       [
-        'the error code inside another parameter',
+        'a refused proof (invalid_dpop_proof, e.g. a skewed clock): a new token would not help',
+        { 'WWW-Authenticate': 'DPoP algs="RS256", error="invalid_dpop_proof"' },
+        'passes it on',
+      ],
+      [
+        'invalid_token, with the nonce error code only inside another parameter',
         {
           'WWW-Authenticate':
             'DPoP error="invalid_token", error_description="not use_dpop_nonce, error=use_dpop_nonce"',
           'DPoP-Nonce': 'n',
         },
+        'renews',
       ],
+      ['a 401 without a challenge', {}, 'renews'],
     ];
-    for (const [what, headers] of notChallenges) {
-      it(`treats ${what} as a refused token (renews once), not as a nonce challenge`, async () => {
+    for (const [what, headers, outcome] of otherAnswers) {
+      it(`${outcome === 'renews' ? 'renews once' : 'neither retries nor renews'} after ${what}`, async () => {
         get();
         await settle();
         backend().expectOne(sentUrl).flush(null, { status: 401, statusText: 'No', headers });
         await settle();
 
-        const retry = backend().expectOne(sentUrl);
-        expect(retry.request.headers.get('Authorization')).toBe('DPoP access-token-456');
-        expect(sessionSync.renewAccessToken).toHaveBeenCalledTimes(1);
+        if (outcome === 'renews') {
+          const retry = backend().expectOne(sentUrl);
+          expect(retry.request.headers.get('Authorization')).toBe('DPoP access-token-456');
+          expect(sessionSync.renewAccessToken).toHaveBeenCalledTimes(1);
+        } else {
+          backend().expectNone(sentUrl);
+          expect(sessionSync.renewAccessToken).not.toHaveBeenCalled();
+          expect((received.error as HttpErrorResponse).status).toBe(401);
+        }
       });
     }
 
@@ -471,8 +488,8 @@ describe('authInterceptor', () => {
       await settle();
 
       backend().expectNone(sentUrl);
-      expect(sessionSync.endSession).toHaveBeenCalledTimes(1);
-      expect((received.error as Error).message).toContain('Unable to locate dpop key pair');
+      expect(sessionSync.endUnusableSession).toHaveBeenCalledTimes(1);
+      expect(received.error).toBeInstanceOf(SessionUnusableError);
     });
   });
 
@@ -486,7 +503,8 @@ describe('authInterceptor', () => {
       await new Promise((resolve) => setTimeout(resolve));
 
       TestBed.inject(HttpTestingController).expectNone(`${API_ORIGIN}/api/messages`);
-      expect((error as Error).name).toBe('UnboundTokenError');
+      expect(error).toBeInstanceOf(SessionUnusableError);
+      expect(sessionSync.endUnusableSession).toHaveBeenCalledTimes(1);
     });
 
     it('sends it as Bearer when the config allows the fallback', () => {

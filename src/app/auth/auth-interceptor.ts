@@ -9,14 +9,18 @@ import { inject } from '@angular/core';
 import type { AccessToken } from '@okta/okta-auth-js/core';
 import { catchError, from, map, Observable, of, switchMap, tap, throwError } from 'rxjs';
 import { AUTH_CONFIG } from './auth-config-token';
-import { DpopNonces, isNonceChallenge } from './dpop-nonces';
+import { DpopNonces, isNonceChallenge, isTokenRefused } from './dpop-nonces';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
 import { isDpopType } from './token-set-checks';
 
-/** Why a request to the API was not sent: sending it would have given a token away unbound. */
-export class UnboundTokenError extends Error {
-  override readonly name = 'UnboundTokenError';
+/**
+ * Why a request to the API was not sent: the session's tokens cannot be used as the configuration
+ * says (an unbound token while DPoP is required, or a DPoP key pair that is gone). The session
+ * has ended, as after a failed renewal.
+ */
+export class SessionUnusableError extends Error {
+  override readonly name = 'SessionUnusableError';
 }
 
 /**
@@ -30,11 +34,14 @@ export class UnboundTokenError extends Error {
  * A 401 gets at most one retry of each kind, so a request is sent at most three times:
  * - the API's nonce challenge (`DPoP error="use_dpop_nonce"` with a `DPoP-Nonce`, §9): once more
  *   with a proof that carries the nonce, which later requests to that origin reuse;
- * - any other 401 to a token the app believes valid (revoked, or the clocks disagree): renewal,
- *   then once more with the new token; if renewal fails, the session ends (see SessionSync).
+ * - a 401 that refuses the token itself (no error code, or `invalid_token`) while the app believes
+ *   it valid (revoked, or the clocks disagree): renewal, then once more with the new token; if
+ *   renewal fails, the session ends (see SessionSync). A refused proof (`invalid_dpop_proof`) is
+ *   passed on: a new token would not mend it.
  *
  * It fails closed: an unbound token is never sent while DPoP is required, and a bound token whose
- * key this browser no longer holds ends the session instead of being sent without a proof.
+ * key this browser no longer holds is never sent without a proof. Either ends the session, which
+ * signs in again (SessionSync.endUnusableSession).
  */
 export const authInterceptor: HttpInterceptorFn = (req, next) => {
   const config = inject(AUTH_CONFIG);
@@ -47,13 +54,14 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
   if (!first) return next(req);
   const requireDpop = config.dpop && !config.dpopAllowBearer;
 
+  const unusable = (why: string) => {
+    sessionSync.endUnusableSession();
+    return throwError(() => new SessionUnusableError(why));
+  };
+
   const authorize = (token: AccessToken): Observable<HttpRequest<unknown>> => {
     if (!isDpopType(token.tokenType)) {
-      if (requireDpop) {
-        return throwError(
-          () => new UnboundTokenError('The access token is not DPoP-bound; it was not sent.'),
-        );
-      }
+      if (requireDpop) return unusable('The access token is not DPoP-bound; it was not sent.');
       return of(req.clone({ setHeaders: { Authorization: `Bearer ${token.accessToken}` } }));
     }
     const proof = oktaAuth.getDPoPAuthorizationHeaders({
@@ -63,12 +71,9 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
       accessToken: token,
     });
     return from(proof).pipe(
-      catchError((error: unknown) => {
-        // The key pair is gone (site data cleared, or a sign-out elsewhere cleared it): the tokens
-        // cannot be used by anyone any more, so the session ends and the user signs in afresh.
-        void sessionSync.endSession();
-        return throwError(() => error);
-      }),
+      // The key pair is gone (site data cleared, or a sign-out elsewhere cleared it): the tokens
+      // cannot be used by anyone any more, so the session ends and the user signs in afresh.
+      catchError(() => unusable('No DPoP proof could be made for the access token.')),
       map(({ Authorization, Dpop }) => req.clone({ setHeaders: { Authorization, DPoP: Dpop } })),
     );
   };
@@ -95,7 +100,7 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
             ? throwError(() => error)
             : attempt(token, { ...retried, nonce: true });
         }
-        if (retried.renewal) return throwError(() => error);
+        if (retried.renewal || !isTokenRefused(error.headers)) return throwError(() => error);
         return from(freshToken(token)).pipe(
           switchMap((renewed) =>
             renewed ? attempt(renewed, { ...retried, renewal: true }) : throwError(() => error),

@@ -44,7 +44,7 @@ describe('AuthSession', () => {
   let managerState: AuthState | null;
   /** Stands in for OktaAuthStateService.authState$, which starts with a `{ isAuthenticated: false }` placeholder. */
   let authState$: BehaviorSubject<AuthState>;
-  let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'endSession'>>;
+  let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'endSession' | 'endUnusableSession'>>;
 
   beforeEach(() => {
     managerState = null;
@@ -77,9 +77,10 @@ describe('AuthSession', () => {
     oktaAuth.tokenManager.getTokensSync.and.returnValue({ idToken, accessToken, refreshToken });
 
     oktaAuth.authStateManager.updateAuthState.and.resolveTo({ isAuthenticated: false });
-    sessionSync = jasmine.createSpyObj<Pick<SessionSync, 'endSession'>>('SessionSync', [
-      'endSession',
-    ]);
+    sessionSync = jasmine.createSpyObj<Pick<SessionSync, 'endSession' | 'endUnusableSession'>>(
+      'SessionSync',
+      ['endSession', 'endUnusableSession'],
+    );
     sessionSync.endSession.and.resolveTo();
     TestBed.configureTestingModule({
       providers: [

@@ -7,7 +7,7 @@ import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { groupsOf } from './group-guard';
 import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
-import { SessionSync } from './session-sync';
+import { SessionSync, UNUSABLE_SESSION_MESSAGE } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
 import { isDpopType } from './token-set-checks';
@@ -79,9 +79,15 @@ export class AuthSession {
    */
   private async userInfo(): Promise<UserClaims> {
     const { accessToken, idToken } = this.oktaAuth.tokenManager.getTokensSync();
-    if (!this.oktaAuth.options.dpop || !accessToken || isDpopType(accessToken.tokenType)) {
-      return this.oktaAuth.getUser();
+    const bound = isDpopType(accessToken?.tokenType);
+    const requireDpop = this.config.dpop && !this.config.dpopAllowBearer;
+    if (accessToken && (bound ? !this.oktaAuth.options.dpop : requireDpop)) {
+      // Neither getUser() nor Bearer may send it: a bound token without its proof, or an unbound
+      // one while DPoP is required. The session cannot be used, as the interceptor finds too.
+      this.sessionSync.endUnusableSession();
+      throw new Error(UNUSABLE_SESSION_MESSAGE);
     }
+    if (!this.oktaAuth.options.dpop || !accessToken || bound) return this.oktaAuth.getUser();
     const response = await fetch(accessToken.userinfoUrl, {
       headers: { Authorization: `Bearer ${accessToken.accessToken}` },
       signal: AbortSignal.timeout(this.config.requestTimeoutSeconds * 1000),

@@ -41,12 +41,13 @@ export function isNonceChallenge(headers: HttpHeaders): boolean {
 
 /** One item of a WWW-Authenticate value: `name=value` (a parameter) or a token (a scheme). */
 const ITEM =
-  /\s*(?:([\w!#$%&'*+.^`|~-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([\w!#$%&'*+.^`|~-]+))|([\w!#$%&'*+.^`|~-]+))\s*,?/y;
+  /[\s,]*(?:([\w!#$%&'*+.^`|~-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([\w!#$%&'*+.^`|~-]+))|([\w!#$%&'*+.^`|~-]+))\s*,?/y;
 
 /**
  * The challenges of a WWW-Authenticate value (RFC 9110 §11.6.1), schemes in lower case: each
  * token not followed by `=` starts a challenge, and the parameters after it are its own. Quoted
- * values keep their commas. Anything malformed ends the parse with what was read so far.
+ * values keep their commas; empty list elements are skipped (RFC 9110 §5.6.1.2). Anything
+ * malformed ends the parse with what was read so far.
  */
 export function parseChallenges(value: string): { scheme: string; params: Map<string, string> }[] {
   const challenges: { scheme: string; params: Map<string, string> }[] = [];
@@ -63,4 +64,16 @@ export function parseChallenges(value: string): { scheme: string; params: Map<st
     }
   }
   return challenges;
+}
+
+/**
+ * Whether a 401 says the token itself was refused, so that a renewed one may pass: a challenge
+ * without an error code, or `invalid_token`. A DPoP proof the server refused (a skewed clock,
+ * RFC 9449 §7.1 `invalid_dpop_proof`) or a malformed request would only spend a refresh token.
+ */
+export function isTokenRefused(headers: HttpHeaders): boolean {
+  const errors = parseChallenges(headers.get('WWW-Authenticate') ?? '')
+    .map(({ params }) => params.get('error'))
+    .filter((error) => error !== undefined);
+  return errors.length === 0 || errors.includes('invalid_token');
 }

@@ -5,7 +5,7 @@ export { AUTH_CONFIG } from './auth-config-token';
 export { authGuard, requireSignIn } from './auth-guard';
 export { CALLBACK_PATH } from './auth-paths';
 export { FORBIDDEN_PATH, groupGuard, isInGroup } from './group-guard';
-export { authInterceptor } from './auth-interceptor';
+export { authInterceptor, SessionUnusableError } from './auth-interceptor';
 export { AuthSession } from './auth-session';
 export { loadOktaRuntime, provideOktaAuth } from './provide-okta-auth';
 export type { OktaRuntime } from './provide-okta-auth';

@@ -43,7 +43,7 @@ interface FakeOktaAuth extends jasmine.SpyObj<
   readonly transactionManager: jasmine.SpyObj<
     Pick<OktaAuth['transactionManager'], 'load' | 'clear'>
   >;
-  readonly tokenManager: jasmine.SpyObj<Pick<OktaAuth['tokenManager'], 'clear'>>;
+  readonly tokenManager: jasmine.SpyObj<Pick<OktaAuth['tokenManager'], 'clear' | 'getTokensSync'>>;
   readonly storageManager: { readonly getHttpCache: () => { clearStorage(): void } };
 }
 
@@ -109,9 +109,10 @@ describe('LoginCallback', () => {
       transactionManager: jasmine.createSpyObj<
         Pick<OktaAuth['transactionManager'], 'load' | 'clear'>
       >('TransactionManager', ['load', 'clear']),
-      tokenManager: jasmine.createSpyObj<Pick<OktaAuth['tokenManager'], 'clear'>>('TokenManager', [
-        'clear',
-      ]),
+      tokenManager: jasmine.createSpyObj<Pick<OktaAuth['tokenManager'], 'clear' | 'getTokensSync'>>(
+        'TokenManager',
+        { clear: undefined, getTokensSync: {} },
+      ),
       storageManager: { getHttpCache: () => ({ clearStorage: () => undefined }) },
     };
     oktaAuth.transactionManager.load.and.returnValue(transaction);

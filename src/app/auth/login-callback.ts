@@ -3,6 +3,7 @@ import { Router, RouterLink } from '@angular/router';
 import { OKTA_AUTH } from './okta-auth-token';
 import { AUTH_CONFIG } from './auth-config-token';
 import { completeSignIn } from './complete-sign-in';
+import { finishSigningIn } from './dpop-key-sweep';
 import { preloadRouteFor } from './preload-route';
 import { toSafeReturnPath } from './return-path';
 import { SessionSync } from './session-sync';
@@ -78,9 +79,15 @@ export class LoginCallback implements OnInit {
       this.router.config,
       toSafeReturnPath(this.oktaAuth.getOriginalUri(state), window.location.origin),
     );
-    const outcome = await completeSignIn(this.oktaAuth, this.config, href, {
-      endSession: () => this.sessionSync.endSession(),
-    });
+    // A failed exchange leaves okta-auth-js's new DPoP key pair unused; any outcome sweeps those.
+    const outcome = await finishSigningIn(
+      this.config.clientId,
+      () =>
+        completeSignIn(this.oktaAuth, this.config, href, {
+          endSession: () => this.sessionSync.endSession(),
+        }),
+      () => this.oktaAuth.tokenManager.getTokensSync().accessToken?.dpopPairId,
+    );
     if (outcome.ok) {
       this.attempts.clearFailures();
       // The guard may send us straight back here (same route, so this component is reused and

@@ -5,6 +5,7 @@ import { TokenStorage } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { OKTA_AUTH } from './okta-auth-token';
+import { SessionGenerations } from './session-generation';
 import {
   MAX_RENEWALS,
   PEER_ANSWER_MS,
@@ -123,6 +124,7 @@ interface FakeOktaAuth extends jasmine.SpyObj<Pick<OktaAuth, Spied>> {
   readonly tokenManager: FakeTokenManager;
   readonly authStateManager: FakeAuthStateManager;
   readonly token: { readonly renewTokens: jasmine.Spy<() => Promise<Tokens>> };
+  readonly options: { dpop: boolean };
 }
 
 /** Yields one real task: Web Locks and BroadcastChannel deliver in tasks, not in timers. */
@@ -201,6 +203,7 @@ describe('SessionSync', () => {
       tokenManager,
       authStateManager: authState,
       token: { renewTokens: jasmine.createSpy('renewTokens') },
+      options: { dpop: false },
     };
     oktaAuth.isAuthenticated.and.resolveTo(true);
     oktaAuth.signInWithRedirect.and.resolveTo();
@@ -1255,6 +1258,36 @@ describe('SessionSync', () => {
           type: 'signed-out',
           generation: 1,
         });
+      });
+
+      it('endUnusableSession() ends the session everywhere and signs in again once from a guarded page', async () => {
+        const sync = start();
+        await sync.ready;
+        await TestBed.inject(Router).navigateByUrl('/private');
+
+        sync.endUnusableSession();
+        await settle();
+
+        expect(tokenManager.getTokensSync()).toEqual({});
+        expect(await nextFromTab(ofType('signed-out'))).toEqual({
+          type: 'signed-out',
+          generation: 1,
+        });
+        expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({ originalUri: '/private' });
+      });
+
+      it('endUnusableSession() in a tab whose session ended elsewhere only clears that tab', async () => {
+        const sync = start();
+        await sync.ready;
+        new SessionGenerations(clientId).next(); // A sign-out this tab did not hear of.
+
+        sync.endUnusableSession();
+        await settle();
+
+        expect(tokenManager.getTokensSync()).toEqual({});
+        expect(current()).toBe(1);
+        expect(received.filter(ofType('signed-out'))).toEqual([]);
+        expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
       });
 
       it('endSession() deletes every DPoP key pair of this origin when DPoP is on, and settles after', async () => {

@@ -5,11 +5,12 @@ import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { MAX_CLOCK_SKEW_SECONDS } from './token-checks';
 import { OKTA_AUTH } from './okta-auth-token';
+import { holdSharedLock, keyLockName } from './dpop-key-sweep';
 import { SessionGenerations } from './session-generation';
 import { parseSessionMessage, SessionMessage } from './session-messages';
 import { isSignInRequired } from './sign-in-required';
 import { SignInAttempts } from './sign-in-attempts';
-import { checkTokenSet, sameJson, TokenSetSource } from './token-set-checks';
+import { checkTokenSet, isDpopType, sameJson, TokenSetSource } from './token-set-checks';
 
 /** How long a new tab waits for an open tab to hand over the session before deciding it has none. */
 export const PEER_ANSWER_MS = 250;
@@ -88,6 +89,8 @@ export class SessionSync {
   /** Set while this tab waits for the renewing tab: finishes that wait by renewing here. */
   private renewHereInstead: (() => void) | null = null;
   private applyingPeerTokens = false;
+  /** The Web Lock that tells dpop-key-sweep.ts this tab's session uses this key pair. */
+  private keyLock: { readonly pairId: string; readonly release: () => void } | null = null;
   private snapshotQueued = false;
 
   /** Resolves once this tab knows whether it has a usable session (its own or an open tab's). */
@@ -98,6 +101,7 @@ export class SessionSync {
   start(): void {
     const tokenManager = this.oktaAuth.tokenManager;
     this.adoptStoredSession();
+    this.followKeyPair();
     const restore = this.routeRenewalsHere(tokenManager);
     const onAuthState = (state: AuthState) => this.followAuthState(state);
     const onExpired = (key: string) => this.renewIfLeader(key);
@@ -124,6 +128,7 @@ export class SessionSync {
       tokenManager.off('removed', onTokensChanged);
       this.channel?.close();
       this.channel = null; // A snapshot queued before this point has nowhere to go.
+      this.keyLock?.release();
     });
   }
 
@@ -148,6 +153,20 @@ export class SessionSync {
       ? this.oktaAuth.clearDPoPStorage(true).catch(() => undefined)
       : Promise.resolve();
     return Promise.all([inFlight, keys]).then(() => undefined);
+  }
+
+  /**
+   * Ends a session this tab can no longer use (its DPoP key pair is gone, or its tokens are not
+   * bound the way the configuration requires) as a failed renewal ends one: in every tab, then
+   * one automatic sign-in on a guarded page, under the loop breaker. A tab whose session already
+   * ended elsewhere (it slept through a sign-out) only clears itself: it must not end a newer one.
+   */
+  endUnusableSession(): void {
+    if (this.generation === null || !this.isCurrent(this.generation)) {
+      this.clearHere();
+      return;
+    }
+    void this.endAfterFailedRenewal(null, UNUSABLE_SESSION_MESSAGE);
   }
 
   /**
@@ -377,15 +396,25 @@ export class SessionSync {
       this.config.tokenStorage === 'sessionStorage'
         ? this.generations.storedForTab()
         : this.generations.current();
-    if (stored === this.generations.current()) {
-      this.generation = stored;
-    } else {
+    if (stored !== this.generations.current()) {
       this.clearHere(); // This tab slept through the end of that session.
+      return;
     }
+    const { accessToken } = this.oktaAuth.tokenManager.getTokensSync();
+    const bound = isDpopType(accessToken?.tokenType);
+    const requireDpop = this.config.dpop && !this.config.dpopAllowBearer;
+    if (accessToken && (bound ? !this.oktaAuth.options.dpop : requireDpop)) {
+      // Stored before the DPoP setting changed: no request could use it as the setting says.
+      void this.revoke(this.oktaAuth.tokenManager.getTokensSync());
+      this.clearHere();
+      return;
+    }
+    this.generation = stored;
   }
 
   /** Tokens were added or removed: a session began or ended here, or changed (shared if need be). */
   private followTokens(): void {
+    this.followKeyPair();
     if (!this.hasSession()) {
       this.setGeneration(null);
       return;
@@ -397,6 +426,20 @@ export class SessionSync {
     // to need not wait out PEER_ANSWER_MS for tabs that have nothing newer to say.
     this.peerAnswered();
     if (this.sharesTokens() && !this.applyingPeerTokens) this.shareTokens();
+  }
+
+  /** Holds the lock of the key pair this tab's tokens are bound to, and of no other. */
+  private followKeyPair(): void {
+    const { accessToken, refreshToken } = this.oktaAuth.tokenManager.getTokensSync();
+    const pairId = accessToken?.dpopPairId ?? refreshToken?.dpopPairId;
+    if (this.keyLock?.pairId === pairId) return;
+    this.keyLock?.release();
+    this.keyLock = null;
+    if (!pairId) return;
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    holdSharedLock(keyLockName(this.config.clientId, pairId), released);
+    this.keyLock = { pairId, release };
   }
 
   private setGeneration(generation: number | null): void {
@@ -533,7 +576,10 @@ export class SessionSync {
    * Ends the session everywhere after a failed renewal; `problem` is the failed check, if one
    * failed. On a page that requires sign-in, signs in again once, back to the same page.
    */
-  private async endAfterFailedRenewal(problem: string | null): Promise<void> {
+  private async endAfterFailedRenewal(
+    problem: string | null,
+    message = failedRenewalMessage(problem),
+  ): Promise<void> {
     if (!this.hasSession()) return;
     const returnTo = this.router.url;
     const guarded = this.isOnGuardedPage();
@@ -544,7 +590,7 @@ export class SessionSync {
     if (guarded && !navigating && !this.attempts.mustStop()) {
       if (this.retriedRecently()) {
         // The session the last automatic sign-in brought failed too: a sign-in would not help.
-        this.attempts.recordFailure(failedRenewalMessage(problem));
+        this.attempts.recordFailure(message);
         await this.router.navigateByUrl(CALLBACK_PATH); // It shows the message, with Try again.
         return;
       }
@@ -577,6 +623,10 @@ export class SessionSync {
     return isSignInRequired(this.router.routerState.snapshot.root);
   }
 }
+
+/** Why a session that could not be used ended, when signing in again did not help either. */
+export const UNUSABLE_SESSION_MESSAGE =
+  'Your session could not be used in this browser (the key its tokens are bound to is gone, or DPoP settings changed), so you were signed out. Please sign in again.';
 
 function failedRenewalMessage(problem: string | null): string {
   return problem

@@ -28,6 +28,10 @@ export const DPOP_REQUIRED_MESSAGE =
 export const DPOP_UNSUPPORTED_MESSAGE =
   'This browser cannot keep the key that DPoP needs (it lacks WebCrypto or IndexedDB, as some private windows do), and this app requires DPoP-bound tokens (OKTA_DPOP=true). Use another browser, or set OKTA_DPOP_ALLOW_BEARER=true to allow unbound tokens in such browsers.';
 
+/** Okta asked for a DPoP nonce that the app could not read, or refused it again. */
+export const DPOP_NONCE_MESSAGE =
+  'Okta asked for a DPoP nonce, but its DPoP-Nonce header did not reach the app (a proxy removed it, or CORS does not expose it), so you were not signed in. Please try again.';
+
 /** The tokens are DPoP-bound and the key pair is gone from this browser. */
 export const DPOP_KEY_LOST_MESSAGE =
   'This browser no longer holds the key your session was bound to (its site data was cleared), so the session cannot be used. Please sign in again.';
@@ -47,6 +51,7 @@ export function describeSignInError(error: unknown): string {
     return DPOP_UNSUPPORTED_MESSAGE;
   }
   if (/Unable to locate dpop key pair/i.test(detail)) return DPOP_KEY_LOST_MESSAGE;
+  if (/dpop-nonce/i.test(detail) || errorCode === 'use_dpop_nonce') return DPOP_NONCE_MESSAGE;
   if (errorCode === 'invalid_dpop_proof') {
     return /missing/i.test(detail)
       ? DPOP_REQUIRED_MESSAGE

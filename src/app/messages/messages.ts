@@ -1,5 +1,6 @@
 import { httpResource } from '@angular/common/http';
 import { Component, computed, inject } from '@angular/core';
+import { SessionUnusableError } from '../auth';
 import { API_URL } from './api-url';
 
 interface Message {
@@ -61,6 +62,9 @@ export class Messages {
   protected readonly messages = httpResource<{ messages: Message[] }>(() => this.endpoint);
   protected readonly errorText = computed(() => {
     const error = this.messages.error() as { status?: number } | undefined;
+    if (error instanceof SessionUnusableError) {
+      return 'Your session could not be used in this browser, so you were signed out. Sign in again.';
+    }
     if (error?.status === 401) return 'The API did not accept your access token. Sign in again.';
     if (error?.status === 0) return 'The API could not be reached. Is it running?';
     return 'The messages could not be loaded. Please try again.';
