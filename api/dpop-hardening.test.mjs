@@ -3,105 +3,36 @@
 // fixed; the second the attacks that were tried and refused from the start, as documentation of
 // what the checks withstand.
 import assert from 'node:assert/strict';
-import {
-  KeyObject,
-  createPrivateKey,
-  generatePrimeSync,
-  randomBytes,
-  randomUUID,
-  sign,
-} from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
 
 import { base64url, calculateJwkThumbprint } from 'jose';
 
 import { createDpopNonces } from './dpop-nonces.mjs';
-import { accessTokenHash, createDpopVerifier } from './dpop-proof.mjs';
+import { createDpopVerifier } from './dpop-proof.mjs';
 import { createMemoryReplayCache } from './replay-cache.mjs';
 import {
   APP_ORIGIN,
-  AUDIENCE,
+  MESSAGES_URL,
   bearer,
   createDpopKey,
   dpop,
+  handSigned,
+  proofClaims,
+  recordingReplayCache,
   request,
-  startApi,
-  startFakeIssuer,
+  rsaKeyWithHugeExponent,
+  useDpopApi,
 } from './test-support.mjs';
 
-const PUBLIC_URL = 'https://api.example.test';
-const MESSAGES_URL = `${PUBLIC_URL}/api/messages`;
 // The verifier never parses the access token, only hashes it for ath.
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';
 
 const encode = (value) => base64url.encode(JSON.stringify(value));
-const HASHES = { RS256: 'sha256', RS384: 'sha384', ES256: 'sha256', ES384: 'sha384' };
-
-/** A proof signed by hand, so that any header (crit, b64, a foreign alg) can be sent. */
-function handSigned(header, payload, privateKey) {
-  const key = privateKey instanceof KeyObject ? privateKey : KeyObject.from(privateKey);
-  const input = `${encode(header)}.${encode(payload)}`;
-  const options = header.alg.startsWith('ES') ? { key, dsaEncoding: 'ieee-p1363' } : key;
-  return `${input}.${sign(HASHES[header.alg], Buffer.from(input), options).toString('base64url')}`;
-}
-
-const claimsFor = (accessToken = TOKEN, extra = {}) => ({
-  htm: 'GET',
-  htu: MESSAGES_URL,
-  iat: Math.floor(Date.now() / 1000),
-  jti: randomUUID(),
-  ath: accessTokenHash(accessToken),
-  ...extra,
-});
 
 /** A proof whose signature is junk: what costs an attacker nothing to send. */
 const junkSigned = (jwk, signatureBytes, alg = 'RS256') =>
-  `${encode({ alg, typ: 'dpop+jwt', jwk })}.${encode(claimsFor())}.${Buffer.alloc(signatureBytes, 1).toString('base64url')}`;
-
-const bigEndian = (value) => {
-  const hex = value.toString(16);
-  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url');
-};
-const gcd = (a, b) => (b === 0n ? a : gcd(b, a % b));
-function inverse(a, m) {
-  let [r0, r1, s0, s1] = [a % m, m, 1n, 0n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1];
-  }
-  return ((s0 % m) + m) % m;
-}
-
-/**
- * A real 3072-bit RSA key pair whose public exponent is about as long as its modulus. Signing
- * costs what it always does (CRT); every verification is a full 3072-bit exponentiation, about
- * as costly as a private-key operation without CRT and hundreds of times one with e = 65537.
- */
-function rsaKeyWithHugeExponent() {
-  for (;;) {
-    const p = generatePrimeSync(1536, { bigint: true });
-    const q = generatePrimeSync(1536, { bigint: true });
-    if ((p * q).toString(2).length !== 3072) continue;
-    const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
-    let e = BigInt(`0x${randomBytes(383).toString('hex')}`) | (1n << 3063n) | 1n;
-    while (gcd(e, lambda) !== 1n) e += 2n;
-    const d = inverse(e, lambda);
-    const jwk = { kty: 'RSA', e: bigEndian(e), n: bigEndian(p * q) };
-    const privateKey = createPrivateKey({
-      format: 'jwk',
-      key: {
-        ...jwk,
-        d: bigEndian(d),
-        p: bigEndian(p),
-        q: bigEndian(q),
-        dp: bigEndian(d % (p - 1n)),
-        dq: bigEndian(d % (q - 1n)),
-        qi: bigEndian(inverse(q, p)),
-      },
-    });
-    return { jwk, privateKey };
-  }
-}
+  `${encode({ alg, typ: 'dpop+jwt', jwk })}.${encode(proofClaims(TOKEN))}.${Buffer.alloc(signatureBytes, 1).toString('base64url')}`;
 
 /** Counts the signature verifications WebCrypto performs (jose verifies through it). */
 function countVerifications(t) {
@@ -114,32 +45,10 @@ const verifierFor = (options = {}) =>
 const verifyAt = (verifier, proof, jkt, { method = 'GET', url = MESSAGES_URL } = {}) =>
   verifier.verify({ proofs: [proof], method, url, accessToken: TOKEN, jkt });
 
-let issuer;
-let api;
-let key;
+const ctx = useDpopApi();
+const { boundToken, getMessages } = ctx;
 
-before(async () => {
-  issuer = await startFakeIssuer();
-  api = await startApi({ issuer: issuer.issuer, audience: AUDIENCE, publicUrl: PUBLIC_URL });
-  key = await createDpopKey('RS256');
-});
-
-after(async () => {
-  await api?.close();
-  await issuer?.close();
-});
-
-const boundToken = (dpopKey = key, claims = {}) =>
-  issuer.mintToken({ claims: { cnf: { jkt: dpopKey.jkt }, ...claims } });
-
-const getMessages = (headers, { target = api, method = 'GET' } = {}) =>
-  request(target.baseUrl, '/api/messages', { method, headers });
-
-async function signedHeaders({ dpopKey = key, token, ...proofOptions } = {}) {
-  const accessToken = token ?? (await boundToken(dpopKey));
-  const proof = await dpopKey.proof({ url: MESSAGES_URL, accessToken, ...proofOptions });
-  return dpop(accessToken, proof);
-}
+const signedHeaders = async (options) => (await ctx.signedRequest(options)).headers;
 
 function assertRefused(response, status, error, label) {
   assert.equal(response.status, status, label);
@@ -153,7 +62,7 @@ describe('The API refuses bad proof keys before verifying, limits each key’s r
     // is not, and it must not run for a key the token is not bound to.
     const attacker = await createDpopKey('RS256');
     const verifications = countVerifications(t);
-    await assert.rejects(verifyAt(verifierFor(), junkSigned(attacker.jwk, 256), key.jkt), {
+    await assert.rejects(verifyAt(verifierFor(), junkSigned(attacker.jwk, 256), ctx.key.jkt), {
       name: 'DpopProofError',
       error: 'invalid_dpop_proof',
     });
@@ -164,7 +73,11 @@ describe('The API refuses bad proof keys before verifying, limits each key’s r
     // WebCrypto (and so okta-auth-js) always makes e = 65537; a huge e turns every verification
     // into a full exponentiation (about 9 ms here, against some 0.05 ms).
     const { jwk, privateKey } = rsaKeyWithHugeExponent();
-    const proof = handSigned({ alg: 'RS256', typ: 'dpop+jwt', jwk }, claimsFor(), privateKey);
+    const proof = handSigned(
+      { alg: 'RS256', typ: 'dpop+jwt', jwk },
+      proofClaims(TOKEN),
+      privateKey,
+    );
     await assert.rejects(verifyAt(verifierFor(), proof, await calculateJwkThumbprint(jwk)), {
       name: 'DpopProofError',
       error: 'invalid_dpop_proof',
@@ -190,13 +103,8 @@ describe('The API refuses bad proof keys before verifying, limits each key’s r
     // Any signed-in user holds a token and its key; the cache is shared by everyone, so one user
     // sending proofs fast enough (50,000 in a window, 120 s with iat at the future edge) gets
     // every other user a 503.
-    const small = await startApi({
-      issuer: issuer.issuer,
-      audience: AUDIENCE,
-      publicUrl: PUBLIC_URL,
-      replayCache: createMemoryReplayCache({ maxEntries: 4 }),
-    });
-    try {
+    const replayCache = createMemoryReplayCache({ maxEntries: 4 });
+    await ctx.withApi({ replayCache }, async (small) => {
       const future = Math.floor(Date.now() / 1000) + 60;
       for (let i = 0; i < 5; i += 1) {
         await getMessages(await signedHeaders({ claims: { iat: future } }), { target: small });
@@ -206,17 +114,15 @@ describe('The API refuses bad proof keys before verifying, limits each key’s r
         target: small,
       });
       assert.equal(response.status, 200, JSON.stringify(response.body));
-    } finally {
-      await small.close();
-    }
+    });
   });
 
   test('refuses a token whose cnf also names a binding it cannot check (x5t#S256 beside jkt)', async () => {
     // The API's own rule (require-token.mjs, bindingOf): a binding it cannot check refuses the
     // token rather than being ignored, even when a jkt the proof matches stands beside it.
-    const token = await issuer.mintToken({
+    const token = await ctx.issuer.mintToken({
       claims: {
-        cnf: { jkt: key.jkt, 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
+        cnf: { jkt: ctx.key.jkt, 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
       },
     });
     assertRefused(await getMessages(await signedHeaders({ token })), 401, 'invalid_token');
@@ -240,21 +146,14 @@ describe('The API refuses bad proof keys before verifying, limits each key’s r
     // The README's Redis drop-in passes expiresAtMs to PXAT, which takes integers only: a proof
     // whose iat has a fraction of a millisecond (a valid NumericDate) must not make the claim fail
     // (a 503).
-    const expiries = [];
-    const shared = createMemoryReplayCache();
-    const verifier = verifierFor({
-      replayCache: {
-        claim(cacheKey, expiresAtMs) {
-          expiries.push(expiresAtMs);
-          return shared.claim(cacheKey, expiresAtMs);
-        },
-      },
-    });
+    const replayCache = recordingReplayCache();
+    const { expiries } = replayCache;
+    const verifier = verifierFor({ replayCache });
     const iat = Math.floor(Date.now() / 1000) + 0.0001;
     await verifyAt(
       verifier,
-      await key.proof({ url: MESSAGES_URL, accessToken: TOKEN, claims: { iat } }),
-      key.jkt,
+      await ctx.key.proof({ url: MESSAGES_URL, accessToken: TOKEN, claims: { iat } }),
+      ctx.key.jkt,
     );
     assert.equal(expiries.length, 1);
     assert.ok(Number.isInteger(expiries[0]), String(expiries[0]));
@@ -270,9 +169,9 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
       { crit: ['b64'], b64: false },
       { crit: [] },
     ]) {
-      const header = { alg: 'RS256', typ: 'dpop+jwt', jwk: key.jwk, ...extra };
-      const proof = handSigned(header, claimsFor(), key.privateKey);
-      await assert.rejects(verifyAt(verifier, proof, key.jkt), { name: 'DpopProofError' });
+      const header = { alg: 'RS256', typ: 'dpop+jwt', jwk: ctx.key.jwk, ...extra };
+      const proof = handSigned(header, proofClaims(TOKEN), ctx.key.privateKey);
+      await assert.rejects(verifyAt(verifier, proof, ctx.key.jkt), { name: 'DpopProofError' });
     }
   });
 
@@ -281,29 +180,33 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
     const attacker = await createDpopKey('RS256');
     const pointers = { kid: 'victim', x5c: ['MIIB'], jku: 'https://evil.test/jwks' };
     // The bound key's proof passes whatever else the header names...
-    const own = await key.proof({ url: MESSAGES_URL, accessToken: TOKEN, header: pointers });
-    await verifyAt(verifier, own, key.jkt);
+    const own = await ctx.key.proof({ url: MESSAGES_URL, accessToken: TOKEN, header: pointers });
+    await verifyAt(verifier, own, ctx.key.jkt);
     // ...and the attacker's does not, whatever it points to.
     const foreign = await attacker.proof({
       url: MESSAGES_URL,
       accessToken: TOKEN,
       header: pointers,
     });
-    await assert.rejects(verifyAt(verifier, foreign, key.jkt), { error: 'invalid_dpop_proof' });
+    await assert.rejects(verifyAt(verifier, foreign, ctx.key.jkt), { error: 'invalid_dpop_proof' });
   });
 
   test('a jwk whose alg, use or key_ops contradict the proof, or with any private member, is refused', async () => {
     const verifier = verifierFor();
     for (const jwk of [
-      { ...key.jwk, alg: 'RS512' },
-      { ...key.jwk, use: 'enc' },
-      { ...key.jwk, key_ops: ['encrypt'] },
-      { ...key.jwk, ext: 'yes' },
-      { ...key.jwk, d: '' },
-      { ...key.jwk, oth: [] },
+      { ...ctx.key.jwk, alg: 'RS512' },
+      { ...ctx.key.jwk, use: 'enc' },
+      { ...ctx.key.jwk, key_ops: ['encrypt'] },
+      { ...ctx.key.jwk, ext: 'yes' },
+      { ...ctx.key.jwk, d: '' },
+      { ...ctx.key.jwk, oth: [] },
     ]) {
-      const proof = handSigned({ alg: 'RS256', typ: 'dpop+jwt', jwk }, claimsFor(), key.privateKey);
-      await assert.rejects(verifyAt(verifier, proof, key.jkt), { error: 'invalid_dpop_proof' });
+      const proof = handSigned(
+        { alg: 'RS256', typ: 'dpop+jwt', jwk },
+        proofClaims(TOKEN),
+        ctx.key.privateKey,
+      );
+      await assert.rejects(verifyAt(verifier, proof, ctx.key.jkt), { error: 'invalid_dpop_proof' });
     }
   });
 
@@ -312,12 +215,12 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
     const p256 = await createDpopKey('ES256');
     const p384 = await createDpopKey('ES384');
     const cases = [
-      [{ alg: 'ES256', jwk: key.jwk }, p256.privateKey, key.jkt],
+      [{ alg: 'ES256', jwk: ctx.key.jwk }, p256.privateKey, ctx.key.jkt],
       [{ alg: 'ES256', jwk: p384.jwk }, p384.privateKey, p384.jkt],
       [{ alg: 'ES256', jwk: { ...p256.jwk, crv: 'P-384' } }, p256.privateKey, p256.jkt],
     ];
     for (const [header, privateKey, jkt] of cases) {
-      const proof = handSigned({ typ: 'dpop+jwt', ...header }, claimsFor(), privateKey);
+      const proof = handSigned({ typ: 'dpop+jwt', ...header }, proofClaims(TOKEN), privateKey);
       await assert.rejects(verifyAt(verifier, proof, jkt), { error: 'invalid_dpop_proof' });
     }
   });
@@ -330,7 +233,7 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
       'https://api.example.test/api/messages?',
       'https://api.example.test/api/messages#',
     ]) {
-      await verifyAt(verifier, await key.proof({ url: htu, accessToken: TOKEN }), key.jkt);
+      await verifyAt(verifier, await ctx.key.proof({ url: htu, accessToken: TOKEN }), ctx.key.jkt);
     }
     for (const htu of [
       'https://user:pass@api.example.test/api/messages',
@@ -343,7 +246,7 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
       'http://[::1]/api/messages',
     ]) {
       await assert.rejects(
-        verifyAt(verifier, await key.proof({ url: htu, accessToken: TOKEN }), key.jkt),
+        verifyAt(verifier, await ctx.key.proof({ url: htu, accessToken: TOKEN }), ctx.key.jkt),
         { error: 'invalid_dpop_proof' },
         htu,
       );
@@ -353,8 +256,8 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
   test('iat: huge, negative, zero and string values are refused', async () => {
     const verifier = verifierFor();
     for (const iat of [1e308, -1, 0, String(Math.floor(Date.now() / 1000))]) {
-      const proof = await key.proof({ url: MESSAGES_URL, accessToken: TOKEN, claims: { iat } });
-      await assert.rejects(verifyAt(verifier, proof, key.jkt), { error: 'invalid_dpop_proof' });
+      const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: TOKEN, claims: { iat } });
+      await assert.rejects(verifyAt(verifier, proof, ctx.key.jkt), { error: 'invalid_dpop_proof' });
     }
   });
 
@@ -362,18 +265,18 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
     const verifier = verifierFor();
     const now = Math.floor(Date.now() / 1000);
     for (const claims of [{ exp: now - 1 }, { nbf: now + 120 }]) {
-      const proof = await key.proof({ url: MESSAGES_URL, accessToken: TOKEN, claims });
-      await assert.rejects(verifyAt(verifier, proof, key.jkt), { error: 'invalid_dpop_proof' });
+      const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: TOKEN, claims });
+      await assert.rejects(verifyAt(verifier, proof, ctx.key.jkt), { error: 'invalid_dpop_proof' });
     }
   });
 
   test('a very long jti is remembered by its hash: accepted once, refused the second time', async () => {
     const verifier = verifierFor();
     const jti = 'j'.repeat(6000);
-    const first = await key.proof({ url: MESSAGES_URL, accessToken: TOKEN, claims: { jti } });
-    await verifyAt(verifier, first, key.jkt);
-    const again = await key.proof({ url: MESSAGES_URL, accessToken: TOKEN, claims: { jti } });
-    await assert.rejects(verifyAt(verifier, again, key.jkt), { error: 'invalid_dpop_proof' });
+    const first = await ctx.key.proof({ url: MESSAGES_URL, accessToken: TOKEN, claims: { jti } });
+    await verifyAt(verifier, first, ctx.key.jkt);
+    const again = await ctx.key.proof({ url: MESSAGES_URL, accessToken: TOKEN, claims: { jti } });
+    await assert.rejects(verifyAt(verifier, again, ctx.key.jkt), { error: 'invalid_dpop_proof' });
   });
 
   test('the same proof sent twice at once passes exactly once', async () => {
@@ -384,23 +287,17 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
 
   test('a proof used for GET cannot be replayed as HEAD, nor a HEAD proof as GET', async () => {
     const token = await boundToken();
-    const proof = await key.proof({ url: MESSAGES_URL, accessToken: token });
+    const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: token });
     assert.equal((await getMessages(dpop(token, proof))).status, 200);
     // A HEAD answer has no body: the status says it.
     assert.equal((await getMessages(dpop(token, proof), { method: 'HEAD' })).status, 401);
-    const head = await key.proof({ method: 'HEAD', url: MESSAGES_URL, accessToken: token });
+    const head = await ctx.key.proof({ method: 'HEAD', url: MESSAGES_URL, accessToken: token });
     assertRefused(await getMessages(dpop(token, head)), 401, 'invalid_dpop_proof');
   });
 
   test('a nonce issued by another instance (another secret) is challenged, not accepted', async () => {
-    const options = {
-      issuer: issuer.issuer,
-      audience: AUDIENCE,
-      publicUrl: PUBLIC_URL,
-      dpopNonces: true,
-    };
-    const first = await startApi(options);
-    const second = await startApi(options);
+    const first = await ctx.startApi({ dpopNonces: true });
+    const second = await ctx.startApi({ dpopNonces: true });
     try {
       const token = await boundToken();
       const challenge = await getMessages(await signedHeaders({ token }), { target: first });
@@ -418,7 +315,7 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
 
   test('an empty DPoP header beside a valid one, or a proof with a comma, is refused', async () => {
     const token = await boundToken();
-    const proof = await key.proof({ url: MESSAGES_URL, accessToken: token });
+    const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: token });
     assertRefused(
       await getMessages({ Authorization: `DPoP ${token}`, DPoP: ['', proof] }),
       401,
@@ -429,7 +326,7 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
 
   test('Authorization: a tab, two headers, or padding on the token are refused', async () => {
     const token = await boundToken();
-    const proof = await key.proof({ url: MESSAGES_URL, accessToken: token });
+    const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: token });
     assertRefused(
       await getMessages({ Authorization: `DPoP\t${token}`, DPoP: proof }),
       400,
@@ -450,15 +347,9 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
   });
 
   test('a bound token is refused as Bearer with API_DPOP=allowed, even beside a valid proof', async () => {
-    const allowed = await startApi({
-      issuer: issuer.issuer,
-      audience: AUDIENCE,
-      publicUrl: PUBLIC_URL,
-      dpop: 'allowed',
-    });
-    try {
+    await ctx.withApi({ dpop: 'allowed' }, async (allowed) => {
       const token = await boundToken();
-      const proof = await key.proof({ url: MESSAGES_URL, accessToken: token });
+      const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: token });
       for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
         const response = await getMessages(
           { Authorization: `${scheme} ${token}`, DPoP: proof },
@@ -467,9 +358,7 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
         assertRefused(response, 401, 'invalid_token', scheme);
       }
       assertRefused(await getMessages(bearer(token), { target: allowed }), 401, 'invalid_token');
-    } finally {
-      await allowed.close();
-    }
+    });
   });
 
   test('another origin reads neither the challenge nor the nonce, and its preflight is refused', async () => {
@@ -481,7 +370,7 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
     assert.equal(response.status, 401);
     assert.equal(response.headers['access-control-allow-origin'], undefined);
     assert.equal(response.headers['access-control-expose-headers'], undefined);
-    const preflight = await request(api.baseUrl, '/api/messages', {
+    const preflight = await request(ctx.api.baseUrl, '/api/messages', {
       method: 'OPTIONS',
       headers: {
         Origin: 'null',
@@ -499,14 +388,14 @@ describe('The API’s DPoP checks withstand header, claim and transport tricks',
     const token = await boundToken();
     const marker = 'MARKER\r\nX-Injected: 1\u2028';
     const proof = handSigned(
-      { alg: 'RS256', typ: 'dpop+jwt', jwk: key.jwk, crit: [marker], [marker]: 1 },
-      claimsFor(token, { htu: `https://evil.test/${marker}` }),
-      key.privateKey,
+      { alg: 'RS256', typ: 'dpop+jwt', jwk: ctx.key.jwk, crit: [marker], [marker]: 1 },
+      proofClaims(token, { htu: `https://evil.test/${marker}` }),
+      ctx.key.privateKey,
     );
     const response = await getMessages(dpop(token, proof));
     assertRefused(response, 401, 'invalid_dpop_proof');
     assert.doesNotMatch(response.text + response.headers['www-authenticate'], /MARKER|Injected/);
     assert.equal(response.headers['x-injected'], undefined);
-    for (const line of api.logs) assert.doesNotMatch(line, /[^\x20-\x7e]/);
+    for (const line of ctx.api.logs) assert.doesNotMatch(line, /[^\x20-\x7e]/);
   });
 });

@@ -11,15 +11,9 @@
 
 import { createHash } from 'node:crypto';
 
-import {
-  EmbeddedJWK,
-  calculateJwkThumbprint,
-  decodeProtectedHeader,
-  errors,
-  jwtVerify,
-} from 'jose';
+import { EmbeddedJWK, calculateJwkThumbprint, decodeProtectedHeader, jwtVerify } from 'jose';
 
-import { printable, printableText } from './printable.mjs';
+import { describeError, printable, printableText } from './printable.mjs';
 
 /**
  * The proof algorithms accepted, also sent as the `algs` of the DPoP challenge. They are the ones
@@ -165,7 +159,7 @@ export function createDpopVerifier({
     try {
       header = decodeProtectedHeader(proof);
     } catch (err) {
-      throw invalid(describe(err));
+      throw invalid(describeError(err));
     }
     const problem = proofHeaderProblem(header);
     if (problem) throw invalid(problem);
@@ -176,7 +170,7 @@ export function createDpopVerifier({
     try {
       thumbprint = await calculateJwkThumbprint(header.jwk, 'sha256');
     } catch (err) {
-      throw invalid(`its jwk has no thumbprint: ${describe(err)}`);
+      throw invalid(`its jwk has no thumbprint: ${describeError(err)}`);
     }
     if (thumbprint !== jkt) {
       throw invalid(
@@ -191,7 +185,7 @@ export function createDpopVerifier({
       // checked above, which jose imports and refuses if it is not a public key of the algorithm.
       ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms }));
     } catch (err) {
-      throw invalid(describe(err));
+      throw invalid(describeError(err));
     }
 
     if (typeof payload.htm !== 'string' || payload.htm !== method) {
@@ -253,7 +247,7 @@ export function createDpopVerifier({
       fresh = await replayCache.claim(replayKey, Math.ceil(iat * 1000) + windowMs, { owner: jkt });
     } catch (err) {
       throw new DpopReplayCheckError(
-        `The DPoP replay cache could not record a proof: ${describe(err)}`,
+        `The DPoP replay cache could not record a proof: ${describeError(err)}`,
         { cause: err },
       );
     }
@@ -302,14 +296,4 @@ function rsaKeyProblem({ e, n }) {
     return `its RSA modulus has ${bits} bits, not ${RSA_MODULUS_BITS.min} to ${RSA_MODULUS_BITS.max}`;
   }
   return undefined;
-}
-
-// jose messages can quote the proof's header or claims, so they are made printable.
-function describe(err) {
-  if (!(err instanceof Error)) return printableText(err);
-  const claim =
-    err instanceof errors.JWTClaimValidationFailed
-      ? ` (${err.claim}: ${printable(err.payload?.[err.claim])})`
-      : '';
-  return printableText(`${err.message || err.code || err.name}${claim}`);
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { base64url, calculateJwkThumbprint, exportJWK } from 'jose';
@@ -8,51 +8,25 @@ import { accessTokenHash } from './dpop-proof.mjs';
 import { createMemoryReplayCache } from './replay-cache.mjs';
 import {
   APP_ORIGIN,
-  AUDIENCE,
+  MESSAGES_URL,
+  PUBLIC_URL,
   bearer,
   createDpopKey,
   dpop,
+  handSigned,
   hmacProof,
+  proofClaims,
+  recordingReplayCache,
   request,
-  startApi,
-  startFakeIssuer,
   unsignedProof,
+  useDpopApi,
 } from './test-support.mjs';
 
-// The API behind a proxy at this URL, as the app calls it; the tests connect to 127.0.0.1.
-const PUBLIC_URL = 'https://api.example.test';
-const MESSAGES_URL = `${PUBLIC_URL}/api/messages`;
 const ALGS = 'RS256 RS384 RS512 ES256 ES384 ES512';
 const QUOTED = '[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]+';
 
-let issuer;
-let api;
-let key;
-
-before(async () => {
-  issuer = await startFakeIssuer();
-  api = await startApi({ issuer: issuer.issuer, audience: AUDIENCE, publicUrl: PUBLIC_URL });
-  key = await createDpopKey('RS256');
-});
-
-after(async () => {
-  await api?.close();
-  await issuer?.close();
-});
-
-/** An access token bound to `dpopKey` (cnf.jkt), as the embedded provider issues with DPoP. */
-const boundToken = (dpopKey = key, claims = {}) =>
-  issuer.mintToken({ claims: { cnf: { jkt: dpopKey.jkt }, ...claims } });
-
-const getMessages = (headers, { target = api, path = '/api/messages', method = 'GET' } = {}) =>
-  request(target.baseUrl, path, { method, headers });
-
-/** A bound token and a valid proof for GET /api/messages, with `proof` options on top. */
-async function signedRequest({ dpopKey = key, token, ...proofOptions } = {}) {
-  const accessToken = token ?? (await boundToken(dpopKey));
-  const proof = await dpopKey.proof({ url: MESSAGES_URL, accessToken, ...proofOptions });
-  return { token: accessToken, proof, headers: dpop(accessToken, proof) };
-}
+const ctx = useDpopApi();
+const { boundToken, getMessages, signedRequest } = ctx;
 
 const dpopChallenge = (error, extra = '') =>
   new RegExp(`^DPoP algs="${ALGS}", error="${error}", error_description="${QUOTED}"${extra}$`);
@@ -68,12 +42,12 @@ const assertBadProof = (response, label) => assertRefused(response, 'invalid_dpo
 
 describe('GET /api/messages with a DPoP-bound token and a valid proof', () => {
   test('answers 200 to an RS256 proof shaped like okta-auth-js makes it', async () => {
-    const token = await boundToken(key, { sub: 'grace@example.com' });
+    const token = await boundToken(ctx.key, { sub: 'grace@example.com' });
     // okta-auth-js: jwk {kty, e, n} only, a hex jti, htu without query or fragment.
-    const proof = await key.proof({
+    const proof = await ctx.key.proof({
       url: MESSAGES_URL,
       accessToken: token,
-      header: { jwk: { kty: key.jwk.kty, e: key.jwk.e, n: key.jwk.n } },
+      header: { jwk: { kty: ctx.key.jwk.kty, e: ctx.key.jwk.e, n: ctx.key.jwk.n } },
     });
     const response = await getMessages(dpop(token, proof));
 
@@ -100,7 +74,7 @@ describe('GET /api/messages with a DPoP-bound token and a valid proof', () => {
     ];
     for (const [path, url] of cases) {
       const token = await boundToken();
-      const proof = await key.proof({ url, accessToken: token });
+      const proof = await ctx.key.proof({ url, accessToken: token });
       assert.equal((await getMessages(dpop(token, proof), { path })).status, 200, `${path} ${url}`);
     }
   });
@@ -117,25 +91,22 @@ describe('GET /api/messages with a DPoP-bound token and a valid proof', () => {
   });
 
   test('without API_PUBLIC_URL, expects proofs for http://localhost:<the port it listens on>', async () => {
-    const local = await startApi({ issuer: issuer.issuer, audience: AUDIENCE });
-    try {
+    await ctx.withApi({ publicUrl: undefined }, async (local) => {
       const port = new URL(local.baseUrl).port;
       const token = await boundToken();
-      const proof = await key.proof({
+      const proof = await ctx.key.proof({
         url: `http://localhost:${port}/api/messages`,
         accessToken: token,
       });
       assert.equal((await getMessages(dpop(token, proof), { target: local })).status, 200);
 
-      const other = await key.proof({ url: MESSAGES_URL, accessToken: token });
+      const other = await ctx.key.proof({ url: MESSAGES_URL, accessToken: token });
       assertBadProof(await getMessages(dpop(token, other), { target: local }));
-    } finally {
-      await local.close();
-    }
+    });
   });
 
   test('still needs the route scopes: 403 insufficient_scope in the DPoP challenge', async () => {
-    const token = await boundToken(key, { scp: ['openid'] });
+    const token = await boundToken(ctx.key, { scp: ['openid'] });
     const { headers } = await signedRequest({ token });
     assertRefused(await getMessages(headers), 'insufficient_scope', undefined, {
       status: 403,
@@ -153,40 +124,32 @@ describe('Hostile case 1: the bound access token replayed as Bearer', () => {
       'invalid_token',
       'with the proof',
     );
-    assert.ok(api.logs.some((line) => /DPoP-bound access token .* sent as Bearer/.test(line)));
+    assert.ok(ctx.api.logs.some((line) => /DPoP-bound access token .* sent as Bearer/.test(line)));
   });
 
   test('is refused with API_DPOP=allowed too, which takes unbound Bearer tokens', async () => {
-    const allowed = await startApi({
-      issuer: issuer.issuer,
-      audience: AUDIENCE,
-      publicUrl: PUBLIC_URL,
-      dpop: 'allowed',
-    });
-    try {
+    await ctx.withApi({ dpop: 'allowed' }, async (allowed) => {
       const response = await getMessages(bearer(await boundToken()), { target: allowed });
       assertRefused(response, 'invalid_token', undefined, {
         challenge: dpopChallenge('invalid_token', ', Bearer realm="api"'),
       });
-    } finally {
-      await allowed.close();
-    }
+    });
   });
 });
 
 describe('Hostile case 2: the access token with a proof from another key', () => {
   test('a valid proof by the attacker’s own key is 401 invalid_dpop_proof', async () => {
     const attacker = await createDpopKey('ES256');
-    const token = await boundToken(key);
+    const token = await boundToken(ctx.key);
     const proof = await attacker.proof({ url: MESSAGES_URL, accessToken: token });
     assertBadProof(await getMessages(dpop(token, proof)));
-    assert.ok(api.logs.some((line) => line.includes(`not by "${key.jkt}"`)));
+    assert.ok(ctx.api.logs.some((line) => line.includes(`not by "${ctx.key.jkt}"`)));
   });
 
   test('a proof that shows the bound key but is signed by another is 401 invalid_dpop_proof', async () => {
     const attacker = await createDpopKey('RS256');
-    const token = await boundToken(key);
-    const proof = await key.proof({
+    const token = await boundToken(ctx.key);
+    const proof = await ctx.key.proof({
       url: MESSAGES_URL,
       accessToken: token,
       key: attacker.privateKey,
@@ -200,7 +163,7 @@ describe('Hostile case 3: a replayed proof', () => {
     const { headers } = await signedRequest();
     assert.equal((await getMessages(headers)).status, 200);
     assertBadProof(await getMessages(headers));
-    assert.ok(api.logs.some((line) => /was used before/.test(line)));
+    assert.ok(ctx.api.logs.some((line) => /was used before/.test(line)));
   });
 
   test('a new proof that reuses a jti is 401 invalid_dpop_proof', async () => {
@@ -287,14 +250,14 @@ describe('Hostile case 5: a proof with iat too old or in the future', () => {
 describe('Hostile case 6: a proof without ath, or with another token’s', () => {
   test('no ath is 401 invalid_dpop_proof', async () => {
     const token = await boundToken();
-    const proof = await key.proof({ url: MESSAGES_URL });
+    const proof = await ctx.key.proof({ url: MESSAGES_URL });
     assertBadProof(await getMessages(dpop(token, proof)));
   });
 
   test('the ath of another token bound to the same key is 401 invalid_dpop_proof', async () => {
     const token = await boundToken();
     const other = await boundToken();
-    const proof = await key.proof({ url: MESSAGES_URL, accessToken: other });
+    const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: other });
     assertBadProof(await getMessages(dpop(token, proof)));
     // The proof was fine for the token it was made for.
     assert.equal((await getMessages(dpop(other, proof))).status, 200);
@@ -304,26 +267,18 @@ describe('Hostile case 6: a proof without ath, or with another token’s', () =>
     const token = await boundToken();
     const hex = Buffer.from(accessTokenHash(token), 'base64url').toString('hex');
     for (const ath of [1, [accessTokenHash(token)], hex, `${accessTokenHash(token)}=`]) {
-      const proof = await key.proof({ url: MESSAGES_URL, accessToken: token, claims: { ath } });
+      const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: token, claims: { ath } });
       assertBadProof(await getMessages(dpop(token, proof)), String(ath));
     }
   });
 });
 
 describe('Hostile case 7: alg none or a symmetric alg in the proof', () => {
-  const claimsFor = (token) => ({
-    htm: 'GET',
-    htu: MESSAGES_URL,
-    iat: Math.floor(Date.now() / 1000),
-    jti: randomUUID(),
-    ath: accessTokenHash(token),
-  });
-
   test('alg none, with or without a signature segment, is 401 invalid_dpop_proof', async () => {
     const token = await boundToken();
     for (const signature of ['', 'AAAA']) {
-      const header = { alg: 'none', typ: 'dpop+jwt', jwk: key.jwk };
-      const proof = unsignedProof(header, claimsFor(token), signature);
+      const header = { alg: 'none', typ: 'dpop+jwt', jwk: ctx.key.jwk };
+      const proof = unsignedProof(header, proofClaims(token), signature);
       assertBadProof(await getMessages(dpop(token, proof)), `signature "${signature}"`);
     }
   });
@@ -334,15 +289,15 @@ describe('Hostile case 7: alg none or a symmetric alg in the proof', () => {
     const octJwk = { kty: 'oct', k: secret.toString('base64url') };
     const withOct = hmacProof(
       { alg: 'HS256', typ: 'dpop+jwt', jwk: octJwk },
-      claimsFor(token),
+      proofClaims(token),
       secret,
     );
     assertBadProof(await getMessages(dpop(token, withOct)), 'oct jwk');
 
     const confused = hmacProof(
-      { alg: 'HS256', typ: 'dpop+jwt', jwk: key.jwk },
-      claimsFor(token),
-      Buffer.from(key.jwk.n, 'base64url'),
+      { alg: 'HS256', typ: 'dpop+jwt', jwk: ctx.key.jwk },
+      proofClaims(token),
+      Buffer.from(ctx.key.jwk.n, 'base64url'),
     );
     assertBadProof(await getMessages(dpop(token, confused)), 'RSA jwk');
   });
@@ -357,13 +312,15 @@ describe('Hostile case 7: alg none or a symmetric alg in the proof', () => {
     // jose will not sign with such a key, so node:crypto does.
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const jwk = publicKey.export({ format: 'jwk' });
-    const token = await issuer.mintToken({
+    const token = await ctx.issuer.mintToken({
       claims: { cnf: { jkt: await calculateJwkThumbprint(jwk) } },
     });
-    const encode = (value) => base64url.encode(JSON.stringify(value));
-    const input = `${encode({ alg: 'RS256', typ: 'dpop+jwt', jwk })}.${encode(claimsFor(token))}`;
-    const signature = sign('sha256', Buffer.from(input), privateKey).toString('base64url');
-    assertBadProof(await getMessages(dpop(token, `${input}.${signature}`)));
+    const proof = handSigned(
+      { alg: 'RS256', typ: 'dpop+jwt', jwk },
+      proofClaims(token),
+      privateKey,
+    );
+    assertBadProof(await getMessages(dpop(token, proof)));
   });
 });
 
@@ -373,7 +330,9 @@ describe('Hostile case 8: a proof whose jwk carries a private key', () => {
     const privateJwk = await exportJWK(rsaKey.privateKey);
     const { headers } = await signedRequest({ dpopKey: rsaKey, header: { jwk: privateJwk } });
     assertBadProof(await getMessages(headers));
-    assert.ok(api.logs.some((line) => /private key members \(d, p, q, dp, dq, qi\)/.test(line)));
+    assert.ok(
+      ctx.api.logs.some((line) => /private key members \(d, p, q, dp, dq, qi\)/.test(line)),
+    );
   });
 
   test('an EC jwk with d is 401 invalid_dpop_proof', async () => {
@@ -384,9 +343,9 @@ describe('Hostile case 8: a proof whose jwk carries a private key', () => {
   });
 
   test('a jwk with a symmetric k next to the public key is 401 invalid_dpop_proof', async () => {
-    const { headers } = await signedRequest({ header: { jwk: { ...key.jwk, k: 'c2VjcmV0' } } });
+    const { headers } = await signedRequest({ header: { jwk: { ...ctx.key.jwk, k: 'c2VjcmV0' } } });
     assertBadProof(await getMessages(headers));
-    assert.ok(api.logs.some((line) => /private key members \(k\)/.test(line)));
+    assert.ok(ctx.api.logs.some((line) => /private key members \(k\)/.test(line)));
   });
 });
 
@@ -394,8 +353,8 @@ describe('GET /api/messages refuses a malformed DPoP request', () => {
   test('two DPoP headers, even two valid proofs, are 401 invalid_dpop_proof', async () => {
     const token = await boundToken();
     const proofs = [
-      await key.proof({ url: MESSAGES_URL, accessToken: token }),
-      await key.proof({ url: MESSAGES_URL, accessToken: token }),
+      await ctx.key.proof({ url: MESSAGES_URL, accessToken: token }),
+      await ctx.key.proof({ url: MESSAGES_URL, accessToken: token }),
     ];
     assertBadProof(await getMessages({ Authorization: `DPoP ${token}`, DPoP: proofs }));
   });
@@ -406,7 +365,7 @@ describe('GET /api/messages refuses a malformed DPoP request', () => {
 
   test('a proof that is not a compact JWS is 401 invalid_dpop_proof', async () => {
     const token = await boundToken();
-    const valid = await key.proof({ url: MESSAGES_URL, accessToken: token });
+    const valid = await ctx.key.proof({ url: MESSAGES_URL, accessToken: token });
     const [head, body] = valid.split('.');
     for (const proof of [
       '',
@@ -424,7 +383,7 @@ describe('GET /api/messages refuses a malformed DPoP request', () => {
   });
 
   test('a proof without a jwk, or with a jwk that is not an object, is 401 invalid_dpop_proof', async () => {
-    for (const jwk of [undefined, 'key', [key.jwk], null]) {
+    for (const jwk of [undefined, 'key', [ctx.key.jwk], null]) {
       const { headers } = await signedRequest({ header: { jwk } });
       assertBadProof(await getMessages(headers), String(jwk));
     }
@@ -459,38 +418,30 @@ describe('GET /api/messages refuses a malformed DPoP request', () => {
   });
 
   test('an unbound token with the DPoP scheme is 401 invalid_token', async () => {
-    const token = await issuer.mintToken();
-    const proof = await key.proof({ url: MESSAGES_URL, accessToken: token });
+    const token = await ctx.issuer.mintToken();
+    const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: token });
     assertRefused(await getMessages(dpop(token, proof)), 'invalid_token');
   });
 
   test('a token bound by something other than a jkt is 401 invalid_token, even as Bearer where Bearer is allowed', async () => {
     // A binding this API cannot check must not turn the token into a bearer token.
-    const allowed = await startApi({
-      issuer: issuer.issuer,
-      audience: AUDIENCE,
-      publicUrl: PUBLIC_URL,
-      dpop: 'allowed',
-    });
-    try {
+    await ctx.withApi({ dpop: 'allowed' }, async (allowed) => {
       for (const cnf of [
         { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
         { jkt: 'short' },
         'jkt',
-        [key.jkt],
+        [ctx.key.jkt],
       ]) {
         const label = JSON.stringify(cnf);
-        const token = await issuer.mintToken({ claims: { cnf } });
-        const proof = await key.proof({ url: MESSAGES_URL, accessToken: token });
+        const token = await ctx.issuer.mintToken({ claims: { cnf } });
+        const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: token });
         const challenge = dpopChallenge('invalid_token', ', Bearer realm="api"');
         const withProof = await getMessages(dpop(token, proof), { target: allowed });
         assertRefused(withProof, 'invalid_token', label, { challenge });
         const asBearer = await getMessages(bearer(token), { target: allowed });
         assertRefused(asBearer, 'invalid_token', label, { challenge });
       }
-    } finally {
-      await allowed.close();
-    }
+    });
   });
 
   test('says nothing from the proof to the caller, and logs it printable', async () => {
@@ -500,7 +451,7 @@ describe('GET /api/messages refuses a malformed DPoP request', () => {
     const replay = await getMessages(first.headers);
     assertBadProof(replay);
     assert.doesNotMatch(replay.text + replay.headers['www-authenticate'], /evil|forged|jti|jwk/);
-    const line = api.logs.find((entry) => entry.includes('forged line'));
+    const line = ctx.api.logs.find((entry) => entry.includes('forged line'));
     assert.ok(line, 'the replay is logged');
     assert.doesNotMatch(line, /[^\x20-\x7e]/);
   });
@@ -508,9 +459,11 @@ describe('GET /api/messages refuses a malformed DPoP request', () => {
 
 describe('API_DPOP decides whether unbound Bearer tokens are taken', () => {
   test('required (the default): an unbound Bearer token is 401 invalid_token, DPoP challenge only', async () => {
-    const response = await getMessages(bearer(await issuer.mintToken()));
+    const response = await getMessages(bearer(await ctx.issuer.mintToken()));
     assertRefused(response, 'invalid_token');
-    assert.ok(api.logs.some((line) => /unbound access token .* API_DPOP is required/.test(line)));
+    assert.ok(
+      ctx.api.logs.some((line) => /unbound access token .* API_DPOP is required/.test(line)),
+    );
 
     const anonymous = await getMessages({});
     assert.equal(anonymous.status, 401);
@@ -518,14 +471,8 @@ describe('API_DPOP decides whether unbound Bearer tokens are taken', () => {
   });
 
   test('allowed: an unbound Bearer token passes, a DPoP-bound one still needs its proof', async () => {
-    const allowed = await startApi({
-      issuer: issuer.issuer,
-      audience: AUDIENCE,
-      publicUrl: PUBLIC_URL,
-      dpop: 'allowed',
-    });
-    try {
-      const unbound = await issuer.mintToken();
+    await ctx.withApi({ dpop: 'allowed' }, async (allowed) => {
+      const unbound = await ctx.issuer.mintToken();
       assert.equal((await getMessages(bearer(unbound), { target: allowed })).status, 200);
       assert.equal(
         (await getMessages((await signedRequest()).headers, { target: allowed })).status,
@@ -541,7 +488,7 @@ describe('API_DPOP decides whether unbound Bearer tokens are taken', () => {
       });
 
       // A proof with the Bearer scheme is a confused client: refused rather than half-checked.
-      const proof = await key.proof({ url: MESSAGES_URL, accessToken: unbound });
+      const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: unbound });
       const mixed = await getMessages({ ...bearer(unbound), DPoP: proof }, { target: allowed });
       assertRefused(mixed, 'invalid_request', undefined, {
         status: 400,
@@ -555,27 +502,23 @@ describe('API_DPOP decides whether unbound Bearer tokens are taken', () => {
         anonymous.headers['www-authenticate'],
         `DPoP algs="${ALGS}", Bearer realm="api"`,
       );
-    } finally {
-      await allowed.close();
-    }
+    });
   });
 });
 
 describe('DPoP nonces, with API_DPOP_NONCE=on', () => {
   let nonceApi;
   before(async () => {
-    nonceApi = await startApi({
-      issuer: issuer.issuer,
-      audience: AUDIENCE,
-      publicUrl: PUBLIC_URL,
-      dpopNonces: true,
-    });
+    nonceApi = await ctx.startApi({ dpopNonces: true });
   });
   after(() => nonceApi?.close());
 
   const call = async (token, nonce) =>
     getMessages(
-      dpop(token, await key.proof({ url: MESSAGES_URL, accessToken: token, claims: { nonce } })),
+      dpop(
+        token,
+        await ctx.key.proof({ url: MESSAGES_URL, accessToken: token, claims: { nonce } }),
+      ),
       {
         target: nonceApi,
       },
@@ -605,7 +548,7 @@ describe('DPoP nonces, with API_DPOP_NONCE=on', () => {
   });
 
   test('a nonce from the previous slot passes with a fresh one; an older one is challenged', async (t) => {
-    const token = await boundToken(key, { exp: Math.floor(Date.now() / 1000) + 7200 });
+    const token = await boundToken(ctx.key, { exp: Math.floor(Date.now() / 1000) + 7200 });
     const nonce = (await call(token)).headers['dpop-nonce'];
     t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
 
@@ -625,7 +568,7 @@ describe('DPoP nonces, with API_DPOP_NONCE=on', () => {
 
   test('without API_DPOP_NONCE, a nonce in the proof is ignored', async () => {
     const token = await boundToken();
-    const proof = await key.proof({
+    const proof = await ctx.key.proof({
       url: MESSAGES_URL,
       accessToken: token,
       claims: { nonce: 'anything' },
@@ -649,7 +592,7 @@ describe('DPoP nonces, with API_DPOP_NONCE=on', () => {
     assert.ok(allowed.includes('dpop') && allowed.includes('authorization'));
 
     const token = await boundToken();
-    const proof = await key.proof({ url: MESSAGES_URL, accessToken: token });
+    const proof = await ctx.key.proof({ url: MESSAGES_URL, accessToken: token });
     const challenged = await getMessages(
       { ...dpop(token, proof), Origin: APP_ORIGIN },
       { target: nonceApi },
@@ -665,13 +608,8 @@ describe('DPoP nonces, with API_DPOP_NONCE=on', () => {
 describe('The replay cache behind the API', () => {
   test('when full of fresh proofs it refuses new ones with 503 rather than forget old ones', async (t) => {
     t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
-    const small = await startApi({
-      issuer: issuer.issuer,
-      audience: AUDIENCE,
-      publicUrl: PUBLIC_URL,
-      replayCache: createMemoryReplayCache({ maxEntries: 2 }),
-    });
-    try {
+    const replayCache = createMemoryReplayCache({ maxEntries: 2 });
+    await ctx.withApi({ replayCache }, async (small) => {
       // One key per user, each within its share (one proof of a cache of two).
       const users = await Promise.all(
         ['RS256', 'ES256', 'RS256'].map(async (alg) => {
@@ -695,35 +633,20 @@ describe('The replay cache behind the API', () => {
       // Once the first proofs are past their window, there is room again.
       t.mock.timers.tick(121_000);
       assert.equal((await send(users[2], await users[2].proof())).status, 200);
-    } finally {
-      await small.close();
-    }
+    });
   });
 
   test('a shared store is a drop-in: a proof used at one instance is refused at another', async () => {
-    const shared = createMemoryReplayCache();
-    const claims = [];
-    const replayCache = {
-      async claim(cacheKey, expiresAtMs) {
-        claims.push(expiresAtMs);
-        return shared.claim(cacheKey, expiresAtMs);
-      },
-    };
-    const options = {
-      issuer: issuer.issuer,
-      audience: AUDIENCE,
-      publicUrl: PUBLIC_URL,
-      replayCache,
-    };
-    const first = await startApi(options);
-    const second = await startApi(options);
+    const replayCache = recordingReplayCache();
+    const first = await ctx.startApi({ replayCache });
+    const second = await ctx.startApi({ replayCache });
     try {
       const iat = Math.floor(Date.now() / 1000);
       const { headers } = await signedRequest({ claims: { iat } });
       assert.equal((await getMessages(headers, { target: first })).status, 200);
       assertBadProof(await getMessages(headers, { target: second }));
       // Each proof is remembered until it would fail the iat check anyway.
-      assert.deepEqual(claims, [(iat + 60) * 1000, (iat + 60) * 1000]);
+      assert.deepEqual(replayCache.expiries, [(iat + 60) * 1000, (iat + 60) * 1000]);
     } finally {
       await first.close();
       await second.close();

@@ -14,7 +14,7 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 
 import { DPOP_ALGORITHMS, DpopProofError, DpopReplayCheckError } from './dpop-proof.mjs';
-import { printable, printableText } from './printable.mjs';
+import { describeError, printable } from './printable.mjs';
 import { sendError } from './respond.mjs';
 
 const REALM = 'api';
@@ -109,7 +109,7 @@ export function createRequireToken({
       return await keySet(header, token);
     } catch (err) {
       if (TOKEN_KEY_ERRORS.some((type) => err instanceof type)) throw err;
-      throw new KeyFetchError(describe(err), { cause: err });
+      throw new KeyFetchError(describeError(err), { cause: err });
     }
   };
   const allowedClients = new Set(clientIds);
@@ -160,7 +160,7 @@ export function createRequireToken({
         );
         return null;
       }
-      log(`Rejected access token: ${describe(err)}`);
+      log(`Rejected access token: ${describeError(err)}`);
       const expired = err instanceof errors.JWTExpired;
       return rejectToken(expired ? DESCRIPTIONS.expired : DESCRIPTIONS.invalid);
     }
@@ -334,16 +334,4 @@ function pathOf(requestTarget = '') {
 // RFC 6750 §3 limits attribute values to printable ASCII without " and \.
 function quotable(text) {
   return text.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
-}
-
-// Library messages can quote claim values from the token, so they are made printable; a failed
-// claim check names the claim and its (printable) value, such as the wrong audience.
-function describe(err) {
-  if (!(err instanceof Error)) return printableText(err);
-  const claim =
-    err instanceof errors.JWTClaimValidationFailed
-      ? ` (${err.claim}: ${printable(err.payload?.[err.claim])})`
-      : '';
-  const cause = err.cause ? ` (${describe(err.cause)})` : '';
-  return printableText(`${err.message || err.code || err.name}${claim}${cause}`);
 }

@@ -28,15 +28,19 @@ after(async () => {
   await issuer?.close();
 });
 
+/** server.mjs as a child process for the fake issuer and the test client, once it is ready. */
+const startApiProcess = (env) =>
+  startServer(SERVER_ENTRY, {
+    env: { OKTA_ISSUER: issuer.issuer, OKTA_CLIENT_ID: CLIENT_ID, API_PORT: '0', ...env },
+    ready: READY_LINE,
+  });
+
 describe('node api/server.mjs', () => {
   test(
     'prints a ready line, serves requests and exits 0 on SIGTERM',
     { timeout: 10_000 },
     async () => {
-      const server = await startServer(SERVER_ENTRY, {
-        env: { OKTA_ISSUER: issuer.issuer, OKTA_CLIENT_ID: CLIENT_ID, API_PORT: '0' },
-        ready: READY_LINE,
-      });
+      const server = await startApiProcess();
       try {
         const [, port, printedIssuer, audience, clients, dpopMode, nonces] = server.ready;
         assert.equal(printedIssuer, issuer.issuer);
@@ -72,16 +76,10 @@ describe('node api/server.mjs', () => {
     'accepts only the API_CLIENT_IDS and asks for API_REQUIRED_SCOPES, Bearer too with API_DPOP=allowed',
     { timeout: 10_000 },
     async () => {
-      const server = await startServer(SERVER_ENTRY, {
-        env: {
-          OKTA_ISSUER: issuer.issuer,
-          OKTA_CLIENT_ID: CLIENT_ID,
-          API_CLIENT_IDS: '0oa-second-app',
-          API_REQUIRED_SCOPES: 'messages:read',
-          API_DPOP: 'allowed',
-          API_PORT: '0',
-        },
-        ready: READY_LINE,
+      const server = await startApiProcess({
+        API_CLIENT_IDS: '0oa-second-app',
+        API_REQUIRED_SCOPES: 'messages:read',
+        API_DPOP: 'allowed',
       });
       try {
         const baseUrl = `http://127.0.0.1:${server.ready[1]}`;
@@ -103,15 +101,9 @@ describe('node api/server.mjs', () => {
     'takes API_PUBLIC_URL as the URL proofs name, and API_DPOP_NONCE=on asks for a nonce',
     { timeout: 10_000 },
     async () => {
-      const server = await startServer(SERVER_ENTRY, {
-        env: {
-          OKTA_ISSUER: issuer.issuer,
-          OKTA_CLIENT_ID: CLIENT_ID,
-          API_PORT: '0',
-          API_PUBLIC_URL: 'https://api.example.test/v1/',
-          API_DPOP_NONCE: 'on',
-        },
-        ready: READY_LINE,
+      const server = await startApiProcess({
+        API_PUBLIC_URL: 'https://api.example.test/v1/',
+        API_DPOP_NONCE: 'on',
       });
       try {
         assert.equal(server.ready[6], ' with nonces');

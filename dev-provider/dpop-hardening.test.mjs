@@ -3,78 +3,35 @@
 // failed until it was fixed; the second the attacks that were tried and refused from the start, as
 // documentation.
 import assert from 'node:assert/strict';
-import {
-  KeyObject,
-  createHash,
-  createPrivateKey,
-  generateKeyPairSync,
-  generatePrimeSync,
-  randomBytes,
-  sign,
-} from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { base64url, decodeJwt } from 'jose';
+import { decodeJwt } from 'jose';
 
+// The API's hand-made proofs and costly keys: the provider must refuse what the API refuses.
+import { handSigned, rsaKeyWithHugeExponent } from '../api/test-support.mjs';
 import { DEMO_USERS } from './accounts.mjs';
 import { startDevProvider } from './create-server.mjs';
-import {
-  createBrowser,
-  createDpopKey,
-  exchangeCode,
-  postForm,
-  refresh,
-  signIn,
-} from './testing/oidc-client.mjs';
+import { codeExchangeForm, createDpopKey, postForm, refresh } from './testing/oidc-client.mjs';
+import { signInFresh, signInForTokens, useDevProvider } from './testing/provider.mjs';
 
 const APP = 'http://localhost:4200';
 const CLIENT = { id: '0oadpopreview0000001', redirectUri: `${APP}/login/callback` };
 const PASSWORD = 'Review-Passw0rd!';
 const USER = { username: DEMO_USERS[0].email, password: PASSWORD };
 const SCOPE = 'openid profile email offline_access';
+const SIGN_IN = { client: CLIENT, user: USER, scope: SCOPE };
 const OPTIONS = { port: 0, clientId: CLIENT.id, appOrigins: [APP], password: PASSWORD };
 // Spellings of /v1/token that oidc-provider's router sends to the token endpoint: it folds case
 // and drops one trailing slash (lib/helpers/router.js).
 const OTHER_TOKEN_PATHS = ['/v1/token/', '/V1/TOKEN', '/v1/Token'];
 
 function useProvider(options) {
-  const context = {};
-  before(async () => {
-    context.provider = await startDevProvider({ ...OPTIONS, ...options });
-    context.issuer = context.provider.issuer;
-  });
-  after(() => context.provider?.close());
+  const context = useDevProvider({ ...OPTIONS, ...options }, SIGN_IN);
   context.codeExchangeForm = async () => {
-    const { code, verifier } = await signIn(createBrowser(), {
-      issuer: context.issuer,
-      client: CLIENT,
-      user: USER,
-      scope: SCOPE,
-    });
-    return {
-      client_id: CLIENT.id,
-      redirect_uri: CLIENT.redirectUri,
-      grant_type: 'authorization_code',
-      code_verifier: verifier,
-      code,
-    };
-  };
-  context.tokens = async (dpop) => {
-    const { code, verifier } = await signIn(createBrowser(), {
-      issuer: context.issuer,
-      client: CLIENT,
-      user: USER,
-      scope: SCOPE,
-    });
-    const { response, body } = await exchangeCode(context.issuer, {
-      client: CLIENT,
-      code,
-      verifier,
-      dpop,
-    });
-    assert.equal(response.status, 200, JSON.stringify(body));
-    return body;
+    const { code, verifier } = await context.signIn();
+    return codeExchangeForm({ client: CLIENT, code, verifier });
   };
   /** A nonce the token endpoint hands out, for proofs built by hand. */
   context.nonce = async () => {
@@ -88,55 +45,6 @@ function useProvider(options) {
     return response.headers.get('dpop-nonce');
   };
   return context;
-}
-
-const encode = (value) => base64url.encode(JSON.stringify(value));
-
-function handSigned(header, payload, privateKey) {
-  const key = privateKey instanceof KeyObject ? privateKey : KeyObject.from(privateKey);
-  const input = `${encode(header)}.${encode(payload)}`;
-  return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
-}
-
-const bigEndian = (value) => {
-  const hex = value.toString(16);
-  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url');
-};
-const gcd = (a, b) => (b === 0n ? a : gcd(b, a % b));
-function inverse(a, m) {
-  let [r0, r1, s0, s1] = [a % m, m, 1n, 0n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1];
-  }
-  return ((s0 % m) + m) % m;
-}
-
-/** A real 3072-bit RSA key pair whose public exponent is about as long as its modulus. */
-function rsaKeyWithHugeExponent() {
-  for (;;) {
-    const p = generatePrimeSync(1536, { bigint: true });
-    const q = generatePrimeSync(1536, { bigint: true });
-    if ((p * q).toString(2).length !== 3072) continue;
-    const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
-    let e = BigInt(`0x${randomBytes(383).toString('hex')}`) | (1n << 3063n) | 1n;
-    while (gcd(e, lambda) !== 1n) e += 2n;
-    const d = inverse(e, lambda);
-    const jwk = { kty: 'RSA', e: bigEndian(e), n: bigEndian(p * q) };
-    const privateKey = createPrivateKey({
-      format: 'jwk',
-      key: {
-        ...jwk,
-        d: bigEndian(d),
-        p: bigEndian(p),
-        q: bigEndian(q),
-        dp: bigEndian(d % (p - 1n)),
-        dq: bigEndian(d % (q - 1n)),
-        qi: bigEndian(inverse(q, p)),
-      },
-    });
-    return { jwk, privateKey };
-  }
 }
 
 const tokenProofClaims = (url, nonce) => ({
@@ -212,19 +120,11 @@ describe('The token endpoint applies the DPoP setting at every spelling of its p
         middleware: [pastDpopMiddleware],
       });
       try {
-        const { code, verifier } = await signIn(createBrowser(), {
-          issuer: provider.issuer,
-          client: CLIENT,
-          user: USER,
-          scope: SCOPE,
-        });
-        const { response, body } = await postForm(`${provider.issuer}/v1/token`, {
-          client_id: CLIENT.id,
-          redirect_uri: CLIENT.redirectUri,
-          grant_type: 'authorization_code',
-          code_verifier: verifier,
-          code,
-        });
+        const { code, verifier } = await signInFresh(provider.issuer, SIGN_IN);
+        const { response, body } = await postForm(
+          `${provider.issuer}/v1/token`,
+          codeExchangeForm({ client: CLIENT, code, verifier }),
+        );
         assert.equal(response.status, 400, JSON.stringify(body));
         assert.equal(body.error, 'invalid_grant');
         assert.equal(body.access_token, undefined);
@@ -376,19 +276,8 @@ describe('Token and userinfo refuse replays, forgeries and downgrades', { timeou
     const switched = await startDevProvider({ ...OPTIONS, dpop: 'required', faults: true });
     try {
       const dpop = await createDpopKey();
-      const { code, verifier } = await signIn(createBrowser(), {
-        issuer: switched.issuer,
-        client: CLIENT,
-        user: USER,
-        scope: SCOPE,
-      });
-      const tokens = await exchangeCode(switched.issuer, {
-        client: CLIENT,
-        code,
-        verifier,
-        dpop,
-      });
-      assert.equal(tokens.body.token_type, 'DPoP');
+      const tokens = await signInForTokens(switched.issuer, SIGN_IN, dpop);
+      assert.equal(tokens.token_type, 'DPoP');
       const put = await fetch(`${switched.testApiUrl}/faults`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
@@ -397,7 +286,7 @@ describe('Token and userinfo refuse replays, forgeries and downgrades', { timeou
       assert.equal(put.status, 200);
       const renewal = await refresh(switched.issuer, {
         client: CLIENT,
-        refreshToken: tokens.body.refresh_token,
+        refreshToken: tokens.refresh_token,
         dpop,
       });
       assert.equal(renewal.response.status, 400);

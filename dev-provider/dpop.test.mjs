@@ -2,20 +2,18 @@
 // other two modes of DEV_PROVIDER_DPOP: bound tokens, the nonce challenge, and the attacks a bound
 // token must withstand at the token and userinfo endpoints.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 
 import { DEMO_USERS } from './accounts.mjs';
-import { startDevProvider } from './create-server.mjs';
 import {
   basicClientId,
-  createBrowser,
   createDpopKey,
   exchangeCode,
   postForm,
   refresh,
-  signIn,
 } from './testing/oidc-client.mjs';
+import { useDevProvider } from './testing/provider.mjs';
 
 const APP = 'http://localhost:4200';
 const CLIENT = { id: '0oadpopclient0000001', redirectUri: `${APP}/login/callback` };
@@ -28,34 +26,10 @@ const OPTIONS = { port: 0, clientId: CLIENT.id, appOrigins: [APP], password: PAS
 
 /** A provider started with `options` and helpers bound to it, for one describe block. */
 function useProvider(options) {
-  const context = {};
-  before(async () => {
-    context.provider = await startDevProvider({ ...OPTIONS, ...options });
-    context.issuer = context.provider.issuer;
-  });
-  after(() => context.provider?.close());
-
-  context.signIn = async () => {
-    const { code, verifier } = await signIn(createBrowser(), {
-      issuer: context.issuer,
-      client: CLIENT,
-      user: USER,
-      scope: SCOPE,
-    });
-    return { code, verifier };
-  };
-  /** Signs in and exchanges the code, with a proof of `dpop` if given; asserts a 200. */
-  context.tokens = async (dpop) => {
-    const { code, verifier } = await context.signIn();
-    const { response, body } = await exchangeCode(context.issuer, {
-      client: CLIENT,
-      code,
-      verifier,
-      dpop,
-    });
-    assert.equal(response.status, 200, JSON.stringify(body));
-    return body;
-  };
+  const context = useDevProvider(
+    { ...OPTIONS, ...options },
+    { client: CLIENT, user: USER, scope: SCOPE },
+  );
   context.refresh = (refreshToken, dpop) =>
     refresh(context.issuer, { client: CLIENT, refreshToken, dpop });
   context.userinfoUrl = () => `${context.issuer}/v1/userinfo`;

@@ -3,13 +3,12 @@
 // against the proofs the app really sends. The SDK keeps its key pair in IndexedDB, which Node
 // lacks: this file (its own process under node --test) gives it an in-memory stand-in.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { buildAuthorizeParams, getOAuthUrls, OktaAuth } from '@okta/okta-auth-js';
+import { describe, test } from 'node:test';
 import { calculateJwkThumbprint, decodeJwt } from 'jose';
 
 import { DEMO_USERS } from './accounts.mjs';
-import { startDevProvider } from './create-server.mjs';
-import { createBrowser, formAction, navigate } from './testing/oidc-client.mjs';
+import { createOktaAuth, signInWithSdk } from './testing/okta-auth-js.mjs';
+import { useDevProvider } from './testing/provider.mjs';
 
 const APP = 'http://localhost:4200';
 const REDIRECT_URI = `${APP}/login/callback`;
@@ -55,50 +54,22 @@ function memoryIndexedDb() {
 }
 
 /** An SDK instance configured as the app configures it (PKCE, refresh tokens, DPoP). */
-function createAuth(issuer, { dpop = true } = {}) {
-  return new OktaAuth({
+const createAuth = (issuer, { dpop = true } = {}) =>
+  createOktaAuth({
     issuer,
     clientId: CLIENT_ID,
     redirectUri: REDIRECT_URI,
-    scopes: ['openid', 'profile', 'email', 'offline_access'],
-    pkce: true,
     dpop,
-    tokenManager: { storageKey: 'dev-provider-dpop-test-tokens' },
-    storageManager: { transaction: { storageKey: 'dev-provider-dpop-test-transaction' } },
+    storageKey: 'dev-provider-dpop-test',
   });
-}
 
-/** What token.getWithRedirect() and the callback do, with the browser's redirects scripted. */
-async function signInWith(auth, issuer) {
-  const browser = createBrowser();
-  const tokenParams = await auth.token.prepareTokenParams();
-  const { authorizeUrl } = getOAuthUrls(auth, tokenParams);
-  const signInPage = await navigate(browser, authorizeUrl + buildAuthorizeParams(tokenParams));
-  const callback = await navigate(browser, formAction(signInPage.html, signInPage.url), {
-    method: 'POST',
-    form: { username: ADA.email, password: ADA.password },
-    stopAt: REDIRECT_URI,
-  });
-  const code = new URL(callback.location).searchParams.get('code');
-  assert.ok(code, `no code from ${issuer}`);
-  return auth.token.exchangeCodeForTokens({ ...tokenParams, authorizationCode: code });
-}
+const signInWith = (auth) => signInWithSdk(auth, { user: ADA });
 
 describe('@okta/okta-auth-js 7.14 with DPoP against the dev provider', { timeout: 30_000 }, () => {
-  let provider;
-
-  before(async () => {
-    provider = await startDevProvider({
-      port: 0,
-      clientId: CLIENT_ID,
-      appOrigins: [APP],
-      faults: true,
-    });
-  });
-  after(() => provider?.close());
+  const ctx = useDevProvider({ port: 0, clientId: CLIENT_ID, appOrigins: [APP], faults: true });
 
   const setDpopMode = async (dpopMode) => {
-    const response = await fetch(`${provider.testApiUrl}/faults`, {
+    const response = await fetch(`${ctx.provider.testApiUrl}/faults`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ dpopMode }),
@@ -108,9 +79,12 @@ describe('@okta/okta-auth-js 7.14 with DPoP against the dev provider', { timeout
 
   test('signs in through the nonce challenge, reads userinfo and renews, all bound to its key', async () => {
     // No faults, fresh counters: the provider's own setting, required.
-    assert.equal((await fetch(`${provider.testApiUrl}/faults`, { method: 'DELETE' })).status, 200);
-    const auth = createAuth(provider.issuer);
-    const { tokens } = await signInWith(auth, provider.issuer);
+    assert.equal(
+      (await fetch(`${ctx.provider.testApiUrl}/faults`, { method: 'DELETE' })).status,
+      200,
+    );
+    const auth = createAuth(ctx.issuer);
+    const { tokens } = await signInWith(auth);
     assert.equal(tokens.accessToken.tokenType, 'DPoP');
     const { cnf } = decodeJwt(tokens.accessToken.accessToken);
     assert.ok(cnf?.jkt, 'the access token is bound');
@@ -118,7 +92,7 @@ describe('@okta/okta-auth-js 7.14 with DPoP against the dev provider', { timeout
 
     // The SDK's own proof for a request names the key the token is bound to.
     const { Dpop: proof } = await auth.getDPoPAuthorizationHeaders({
-      url: `${provider.issuer}/v1/userinfo`,
+      url: `${ctx.issuer}/v1/userinfo`,
       method: 'GET',
       accessToken: tokens.accessToken,
     });
@@ -133,7 +107,7 @@ describe('@okta/okta-auth-js 7.14 with DPoP against the dev provider', { timeout
     assert.deepEqual(decodeJwt(renewed.accessToken.accessToken).cnf, cnf);
 
     // Each token request was challenged once, then retried with the nonce.
-    const stats = await (await fetch(`${provider.testApiUrl}/stats`)).json();
+    const stats = await (await fetch(`${ctx.provider.testApiUrl}/stats`)).json();
     assert.equal(stats.dpopNonceChallenges, 2);
     assert.deepEqual(stats.tokenGrants, { authorization_code: 1, refresh_token: 1 });
     assert.equal(stats.userinfo, 1);
@@ -141,19 +115,16 @@ describe('@okta/okta-auth-js 7.14 with DPoP against the dev provider', { timeout
 
   test('fails closed against an app without DPoP instead of taking Bearer tokens', async () => {
     await setDpopMode('off');
-    await assert.rejects(signInWith(createAuth(provider.issuer), provider.issuer), {
+    await assert.rejects(signInWith(createAuth(ctx.issuer)), {
       message: /token_type" was not DPoP/,
     });
   });
 
   test('without DPoP, the SDK is refused by an app that requires it', async () => {
     await setDpopMode('required');
-    await assert.rejects(
-      signInWith(createAuth(provider.issuer, { dpop: false }), provider.issuer),
-      {
-        errorCode: 'invalid_dpop_proof',
-        errorSummary: 'The DPoP proof JWT header is missing.',
-      },
-    );
+    await assert.rejects(signInWith(createAuth(ctx.issuer, { dpop: false })), {
+      errorCode: 'invalid_dpop_proof',
+      errorSummary: 'The DPoP proof JWT header is missing.',
+    });
   });
 });

@@ -2,62 +2,34 @@
 // has no browser redirects, so the scripted browser plays that part; every token call, the ID token
 // verification (discovery, /v1/keys, WebCrypto) and the URLs are the SDK's own.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { buildAuthorizeParams, getOAuthUrls, OktaAuth } from '@okta/okta-auth-js';
+import { describe, test } from 'node:test';
 
 import { DEMO_USERS } from './accounts.mjs';
-import { startDevProvider } from './create-server.mjs';
+import { createOktaAuth, signInWithSdk } from './testing/okta-auth-js.mjs';
 import { createBrowser, formAction, hiddenInputs, navigate } from './testing/oidc-client.mjs';
+import { useDevProvider } from './testing/provider.mjs';
 
 const APP = 'http://localhost:4200';
 const REDIRECT_URI = `${APP}/login/callback`;
 const CLIENT_ID = '0oasdkclient00000001';
 const [, GRACE] = DEMO_USERS;
 
-let provider;
-
-before(async () => {
-  // okta-auth-js keeps its DPoP key pair in IndexedDB, which Node lacks: the SDK runs without
-  // DPoP here, against an app where DPoP is optional. dpop.test.mjs covers DPoP.
-  provider = await startDevProvider({
-    port: 0,
-    clientId: CLIENT_ID,
-    appOrigins: [APP],
-    dpop: 'optional',
-  });
-});
-
-after(() => provider?.close());
+// okta-auth-js keeps its DPoP key pair in IndexedDB, which Node lacks: the SDK runs without DPoP
+// here, against an app where DPoP is optional. dpop.test.mjs covers DPoP.
+const ctx = useDevProvider({ port: 0, clientId: CLIENT_ID, appOrigins: [APP], dpop: 'optional' });
 
 describe('@okta/okta-auth-js 7.14 against the dev provider', { timeout: 20_000 }, () => {
   test('signs in, verifies the ID token, reads userinfo, renews, revokes and signs out', async () => {
-    const auth = new OktaAuth({
-      issuer: provider.issuer,
+    const auth = createOktaAuth({
+      issuer: ctx.issuer,
       clientId: CLIENT_ID,
       redirectUri: REDIRECT_URI,
-      scopes: ['openid', 'profile', 'email', 'offline_access'],
-      pkce: true,
-      // Storage keys keep the SDK from warning that memory storage in Node is single-user.
-      tokenManager: { storageKey: 'dev-provider-test-tokens' },
-      storageManager: { transaction: { storageKey: 'dev-provider-test-transaction' } },
+      storageKey: 'dev-provider-test',
     });
+    // One browser for the sign-in and, at the end, the sign-out.
     const browser = createBrowser();
 
-    // What token.getWithRedirect() does, with the browser's redirects played by the test.
-    const tokenParams = await auth.token.prepareTokenParams();
-    const { authorizeUrl } = getOAuthUrls(auth, tokenParams);
-    const signInPage = await navigate(browser, authorizeUrl + buildAuthorizeParams(tokenParams));
-    const callback = await navigate(browser, formAction(signInPage.html, signInPage.url), {
-      method: 'POST',
-      form: { username: GRACE.email, password: GRACE.password },
-      stopAt: REDIRECT_URI,
-    });
-    const code = new URL(callback.location).searchParams.get('code');
-
-    const { tokens } = await auth.token.exchangeCodeForTokens({
-      ...tokenParams,
-      authorizationCode: code,
-    });
+    const { tokens } = await signInWithSdk(auth, { user: GRACE, browser });
     assert.equal(tokens.idToken.claims.sub, GRACE.id);
     assert.equal(tokens.idToken.claims.name, 'Grace Hopper');
     assert.deepEqual(tokens.accessToken.claims.scp, [
@@ -66,7 +38,7 @@ describe('@okta/okta-auth-js 7.14 against the dev provider', { timeout: 20_000 }
       'email',
       'offline_access',
     ]);
-    assert.equal(tokens.accessToken.userinfoUrl, `${provider.issuer}/v1/userinfo`);
+    assert.equal(tokens.accessToken.userinfoUrl, `${ctx.issuer}/v1/userinfo`);
     assert.ok(tokens.refreshToken.refreshToken);
 
     const userinfo = await auth.token.getUserInfo(tokens.accessToken, tokens.idToken);
@@ -89,7 +61,7 @@ describe('@okta/okta-auth-js 7.14 against the dev provider', { timeout: 20_000 }
       postLogoutRedirectUri: APP,
       state: 'bye',
     });
-    assert.ok(logoutUrl.startsWith(`${provider.issuer}/v1/logout?`));
+    assert.ok(logoutUrl.startsWith(`${ctx.issuer}/v1/logout?`));
     const logoutPage = await navigate(browser, logoutUrl);
     const done = await navigate(browser, formAction(logoutPage.html, logoutPage.url), {
       method: 'POST',

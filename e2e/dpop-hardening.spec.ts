@@ -1,49 +1,14 @@
 // Cases a hostile review of the browser side of DPoP (RFC 9449) found, each failing before its fix.
 // See also src/app/auth/dpop-hardening.spec.ts.
-import { Page } from '@playwright/test';
-import { E2E, expect, expectRefusedSignIn, signInAtProvider, test, TEST_USER } from './fixtures';
-
-/** The ids of the DPoP key pairs okta-auth-js keeps in the origin's IndexedDB. */
-async function dpopKeyIds(page: Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('OktaAuthJs', 1);
-        open.onupgradeneeded = () => open.result.createObjectStore('DPoPKeys');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const keys = db.transaction('DPoPKeys').objectStore('DPoPKeys').getAllKeys();
-          keys.onsuccess = () => {
-            db.close();
-            resolve(keys.result.map(String));
-          };
-          keys.onerror = () => reject(keys.error);
-        };
-      }),
-  );
-}
-
-/** Deletes every DPoP key pair, as clearing site data, or another tab's clearDPoPStorage(true), does. */
-async function deleteDpopKeys(page: Page): Promise<void> {
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('OktaAuthJs', 1);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction('DPoPKeys', 'readwrite');
-          tx.objectStore('DPoPKeys').clear();
-          tx.oncomplete = () => {
-            db.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-  );
-}
+import {
+  dpopKeyPairs,
+  E2E,
+  expect,
+  expectRefusedSignIn,
+  signInAtProvider,
+  test,
+  TEST_USER,
+} from './fixtures';
 
 test.describe('DPoP key pairs: none left behind, none missing', () => {
   test('a sign-in refused because Okta answered Bearer leaves no DPoP key pair behind', async ({
@@ -56,7 +21,7 @@ test.describe('DPoP key pairs: none left behind, none missing', () => {
     await expectRefusedSignIn(page, faults, /only accepts DPoP-bound tokens/);
 
     // okta-auth-js made the pair at the callback (exchangeCodeForTokens); nothing is bound to it.
-    expect(await dpopKeyIds(page)).toEqual([]);
+    expect(await dpopKeyPairs(page)).toEqual([]);
   });
 
   test('with memory storage, a reload that signs in again does not leave the old key pair behind', async ({
@@ -66,14 +31,14 @@ test.describe('DPoP key pairs: none left behind, none missing', () => {
     await page.goto(`${app}/profile`);
     await signInAtProvider(page, TEST_USER);
     await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
-    expect(await dpopKeyIds(page)).toHaveLength(1);
+    expect(await dpopKeyPairs(page)).toHaveLength(1);
 
     // Memory keeps nothing across a reload: the guard signs in again (Okta session) with a new key.
     await page.reload();
     await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
 
     // The first pair's tokens are gone with the old page; only this tab's session needs a key.
-    expect(await dpopKeyIds(page)).toHaveLength(1);
+    expect(await dpopKeyPairs(page)).toHaveLength(1);
   });
 
   test('when the key pair is gone mid-session, the app signs in again once and gets a new one', async ({
@@ -83,9 +48,9 @@ test.describe('DPoP key pairs: none left behind, none missing', () => {
     await page.goto('/messages');
     await signInAtProvider(page, TEST_USER);
     await expect(page.getByText(`Hello, ${TEST_USER.username}`)).toBeVisible();
-    const before = await dpopKeyIds(page);
+    const before = await dpopKeyPairs(page);
 
-    await deleteDpopKeys(page);
+    await dpopKeyPairs(page, 'clear');
     await page.getByRole('button', { name: 'Refresh' }).click();
 
     // The tokens are useless without their key: the session ends, and the guarded page signs in
@@ -93,7 +58,7 @@ test.describe('DPoP key pairs: none left behind, none missing', () => {
     await expect.poll(async () => (await faults.stats()).authorize).toBe(2);
     await expect(page).toHaveURL(`${E2E.appOrigin}/messages`);
     await expect(page.getByText(`Hello, ${TEST_USER.username}`)).toBeVisible();
-    const after = await dpopKeyIds(page);
+    const after = await dpopKeyPairs(page);
     expect(after).toHaveLength(1);
     expect(after).not.toEqual(before);
   });

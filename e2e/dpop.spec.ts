@@ -2,6 +2,7 @@ import { Page } from '@playwright/test';
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  dpopKeyPairs,
   E2E,
   expect,
   expectRefusedSignIn,
@@ -29,27 +30,6 @@ async function tokensOf(page: Page, storage = 'sessionStorage'): Promise<StoredT
     storage,
   );
   return JSON.parse(text ?? '{}') as StoredTokens;
-}
-
-/** The ids of the DPoP key pairs okta-auth-js keeps in the origin's IndexedDB. */
-async function dpopKeyIds(page: Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('OktaAuthJs', 1);
-        open.onupgradeneeded = () => open.result.createObjectStore('DPoPKeys');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const keys = db.transaction('DPoPKeys').objectStore('DPoPKeys').getAllKeys();
-          keys.onsuccess = () => {
-            db.close();
-            resolve(keys.result.map(String));
-          };
-          keys.onerror = () => reject(keys.error);
-        };
-      }),
-  );
 }
 
 /** The `cnf.jkt` (RFC 9449 §6.1) of a JWT access token. */
@@ -116,7 +96,7 @@ test.describe('DPoP (RFC 9449): tokens bound to a key that never leaves the brow
     expect(accessToken.tokenType).toBe('DPoP');
     expect(accessToken.dpopPairId).toMatch(/^[0-9a-f]+$/);
     expect(refreshToken.dpopPairId).toBe(accessToken.dpopPairId);
-    expect(await dpopKeyIds(page)).toEqual([accessToken.dpopPairId]);
+    expect(await dpopKeyPairs(page)).toEqual([accessToken.dpopPairId]);
     expect(jktOf(accessToken.accessToken)).toMatch(/^[\w-]{43}$/);
 
     // The API's first answer is its nonce challenge; the retry carries the nonce, and succeeds.
@@ -229,7 +209,7 @@ test.describe('DPoP (RFC 9449): tokens bound to a key that never leaves the brow
     signedIn: page,
   }) => {
     const before = (await tokensOf(page)).accessToken;
-    expect(await dpopKeyIds(page)).toEqual([before.dpopPairId]);
+    expect(await dpopKeyPairs(page)).toEqual([before.dpopPairId]);
 
     const logout = page.waitForRequest((request) =>
       request.url().startsWith(`${E2E.issuer}/v1/logout?`),
@@ -237,7 +217,7 @@ test.describe('DPoP (RFC 9449): tokens bound to a key that never leaves the brow
     await page.getByRole('button', { name: 'Sign out' }).click();
     await logout;
     await expect(page).toHaveURL(`${E2E.appOrigin}/`);
-    expect(await dpopKeyIds(page)).toEqual([]);
+    expect(await dpopKeyPairs(page)).toEqual([]);
 
     await page.goto('/profile');
     await signInAtProvider(page, TEST_USER);
@@ -245,7 +225,7 @@ test.describe('DPoP (RFC 9449): tokens bound to a key that never leaves the brow
     const after = (await tokensOf(page)).accessToken;
     expect(after.dpopPairId).not.toBe(before.dpopPairId);
     expect(jktOf(after.accessToken)).not.toBe(jktOf(before.accessToken));
-    expect(await dpopKeyIds(page)).toEqual([after.dpopPairId]);
+    expect(await dpopKeyPairs(page)).toEqual([after.dpopPairId]);
   });
 
   for (const storage of ['sessionStorage', 'localStorage'] as const) {

@@ -201,6 +201,35 @@ export function useShortLivedProvider(): ProviderFaults {
 }
 
 /**
+ * The ids of the DPoP key pairs okta-auth-js keeps in the origin's IndexedDB (`list`), or deletes
+ * them all (`clear`), as clearing site data, or another tab's clearDPoPStorage(true), does.
+ */
+export async function dpopKeyPairs(
+  page: Page,
+  action: 'list' | 'clear' = 'list',
+): Promise<string[]> {
+  return page.evaluate(
+    (clear) =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('OktaAuthJs', 1);
+        open.onupgradeneeded = () => open.result.createObjectStore('DPoPKeys');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const store = db.transaction('DPoPKeys', 'readwrite').objectStore('DPoPKeys');
+          const request = clear ? store.clear() : store.getAllKeys();
+          request.onsuccess = () => {
+            db.close();
+            resolve(clear ? [] : (request.result as IDBValidKey[]).map(String));
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    action === 'clear',
+  );
+}
+
+/**
  * Spends the session's refresh token from inside the page, as an injected script could: it signs
  * DPoP proofs with the page's own key pair (non-extractable, but usable by any script of the
  * origin; RFC 9449 §11.4), answers the nonce challenge, and resolves to the final status.

@@ -180,19 +180,24 @@ export async function tokenRequest(issuer, form, { origin, dpop, nonce, retryNon
   return { ...(await send(challengedNonce)), challenge: first };
 }
 
+/** The form of the authorization code grant, as okta-auth-js's exchangeCodeForTokens posts it. */
+export function codeExchangeForm({ client, code, verifier }) {
+  return {
+    client_id: client.id,
+    redirect_uri: client.redirectUri,
+    grant_type: 'authorization_code',
+    code_verifier: verifier,
+    code,
+  };
+}
+
 /** The authorization code grant, as okta-auth-js's exchangeCodeForTokens sends it. */
 export function exchangeCode(issuer, { client, code, verifier, origin, dpop, retryNonce }) {
-  return tokenRequest(
-    issuer,
-    {
-      client_id: client.id,
-      redirect_uri: client.redirectUri,
-      grant_type: 'authorization_code',
-      code_verifier: verifier,
-      code,
-    },
-    { origin, dpop, retryNonce },
-  );
+  return tokenRequest(issuer, codeExchangeForm({ client, code, verifier }), {
+    origin,
+    dpop,
+    retryNonce,
+  });
 }
 
 /** The refresh token grant, as okta-auth-js's renewTokensWithRefresh sends it. */

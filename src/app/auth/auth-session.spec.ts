@@ -398,6 +398,15 @@ describe('AuthSession', () => {
       expect(await TestBed.inject(AuthSession).fetchUserInfo()).toEqual(claims);
     });
 
+    it('leaves out the response headers okta-auth-js adds to the answer, which are not claims', async () => {
+      oktaAuth.getUser.and.resolveTo({
+        sub: '00u1abcd',
+        headers: { 'content-type': 'application/json' },
+      } as UserClaims);
+
+      expect(await TestBed.inject(AuthSession).fetchUserInfo()).toEqual({ sub: '00u1abcd' });
+    });
+
     it('leaves the session alone when userinfo answers', async () => {
       oktaAuth.getUser.and.resolveTo({ sub: '00u1abcd' });
 

@@ -87,7 +87,13 @@ export class AuthSession {
       this.sessionSync.endUnusableSession();
       throw new Error(UNUSABLE_SESSION_MESSAGE);
     }
-    if (!this.oktaAuth.options.dpop || !accessToken || bound) return this.oktaAuth.getUser();
+    if (!this.oktaAuth.options.dpop || !accessToken || bound) {
+      // okta-auth-js's HTTP layer adds the response's headers to every JSON answer it parses
+      // (http/request.js): transport, not claims.
+      const claims: UserClaims & { headers?: unknown } = { ...(await this.oktaAuth.getUser()) };
+      delete claims.headers;
+      return claims;
+    }
     const response = await fetch(accessToken.userinfoUrl, {
       headers: { Authorization: `Bearer ${accessToken.accessToken}` },
       signal: AbortSignal.timeout(this.config.requestTimeoutSeconds * 1000),

@@ -1,0 +1,46 @@
+// Test support (not a test file): the provider started for the tests of one describe block, and the
+// sign-in and code exchange most of them begin with. `app` is { client, user, scope }: the client
+// of oidc-client.mjs, the account that signs in and the scopes asked for.
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+
+import { startDevProvider } from '../create-server.mjs';
+import { createBrowser, exchangeCode, signIn } from './oidc-client.mjs';
+
+/** Signs `app.user` in from a fresh browser: the callback's parameters and the PKCE verifier. */
+export function signInFresh(issuer, { client, user, scope }) {
+  return signIn(createBrowser(), { issuer, client, user, scope });
+}
+
+/**
+ * Signs in and exchanges the code, with proofs of `dpop` (a key of createDpopKey) if given.
+ * Asserts a 200 and resolves to the token response.
+ */
+export async function signInForTokens(issuer, app, dpop) {
+  const { code, verifier } = await signInFresh(issuer, app);
+  const { response, body } = await exchangeCode(issuer, {
+    client: app.client,
+    code,
+    verifier,
+    dpop,
+  });
+  assert.equal(response.status, 200, JSON.stringify(body));
+  return body;
+}
+
+/**
+ * A provider started with `options` before the tests of the enclosing describe block (or file) and
+ * closed after them: `issuer`, `provider`, and, given an `app`, `signIn()` and `tokens(dpop)` for it.
+ */
+export function useDevProvider(options, app) {
+  const context = {
+    signIn: () => signInFresh(context.issuer, app),
+    tokens: (dpop) => signInForTokens(context.issuer, app, dpop),
+  };
+  before(async () => {
+    context.provider = await startDevProvider(options);
+    context.issuer = context.provider.issuer;
+  });
+  after(() => context.provider?.close());
+  return context;
+}
