@@ -2,8 +2,13 @@ import { inject, InjectionToken } from '@angular/core';
 import { CanActivateFn, Router } from '@angular/router';
 import { OKTA_AUTH } from './okta-auth-token';
 
-/** Where a signed-in user without the required group is sent. */
+/** Where a signed-in user without the required group is sent, unless provideOktaAuth says otherwise. */
 export const FORBIDDEN_PATH = '/forbidden';
+
+/** The app's 403 page, set by `provideOktaAuth(config, okta, { forbiddenPath })`. */
+export const FORBIDDEN_PAGE = new InjectionToken<string>('FORBIDDEN_PAGE', {
+  factory: () => FORBIDDEN_PATH,
+});
 
 /**
  * Lets through members of `group` (a name, or a token that provides it from the runtime
@@ -15,7 +20,7 @@ export function groupGuard(group: string | InjectionToken<string>): CanActivateF
     const name = typeof group === 'string' ? group : inject(group);
     const { idToken } = inject(OKTA_AUTH).tokenManager.getTokensSync();
     if (isInGroup(idToken?.claims, name)) return true;
-    return inject(Router).createUrlTree([FORBIDDEN_PATH], { queryParams: { group: name } });
+    return inject(Router).createUrlTree([inject(FORBIDDEN_PAGE)], { queryParams: { group: name } });
   };
 }
 

@@ -8,4 +8,4 @@ export { FORBIDDEN_PATH, groupGuard, isInGroup } from './group-guard';
 export { authInterceptor, SessionUnusableError } from './auth-interceptor';
 export { AuthSession } from './auth-session';
 export { loadOktaRuntime, provideOktaAuth } from './provide-okta-auth';
-export type { OktaRuntime } from './provide-okta-auth';
+export type { AuthRoutes, OktaRuntime } from './provide-okta-auth';

@@ -1,11 +1,17 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter, Router } from '@angular/router';
+import { provideRouter, Router, Routes } from '@angular/router';
 import { OktaAuth } from '@okta/okta-auth-js/core';
 import { AuthConfig, parseAuthConfig, TOKEN_STORAGES } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { OKTA_AUTH } from './okta-auth-token';
-import { loadOktaRuntime, provideOktaAuth, toOktaAuthOptions } from './provide-okta-auth';
+import { FORBIDDEN_PAGE } from './group-guard';
+import {
+  AuthRoutes,
+  loadOktaRuntime,
+  provideOktaAuth,
+  toOktaAuthOptions,
+} from './provide-okta-auth';
 import { testAuthConfig } from './testing/auth-fixtures';
 
 const config: AuthConfig = parseAuthConfig(
@@ -168,11 +174,27 @@ describe('toOktaAuthOptions', () => {
   });
 });
 
+/** The routes provideOktaAuth needs, one whose guard throws, and a catch-all for the rest. */
+const routes: Routes = [
+  { path: 'login/callback', children: [] },
+  { path: 'forbidden', children: [] },
+  {
+    path: 'broken',
+    canActivate: [
+      () => {
+        throw new Error('a guard of the app failed');
+      },
+    ],
+    children: [],
+  },
+  { path: '**', children: [] },
+];
+
 describe('provideOktaAuth', () => {
   beforeEach(async () => {
     const okta = await loadOktaRuntime();
     TestBed.configureTestingModule({
-      providers: [provideRouter([{ path: '**', children: [] }]), provideOktaAuth(config, okta)],
+      providers: [provideRouter(routes), provideOktaAuth(config, okta)],
     });
   });
 
@@ -232,6 +254,18 @@ describe('provideOktaAuth', () => {
     expect(TestBed.inject(AUTH_CONFIG)).toBe(config);
   });
 
+  it("keeps the session and lands home when the app's own routing cannot open the page", async () => {
+    spyOn(console, 'error');
+
+    await expectAsync(restore('/broken')).toBeResolved();
+
+    expect(TestBed.inject(Router).url).toBe('/');
+    expect(console.error).toHaveBeenCalledWith(
+      'Signed in, but the app could not open /broken:',
+      jasmine.any(Error),
+    );
+  });
+
   it('sends the user back to the same-origin page they asked for', async () => {
     await restore('/profile?tab=claims');
 
@@ -261,5 +295,46 @@ describe('provideOktaAuth', () => {
       '/profile',
       jasmine.objectContaining({ replaceUrl: true }),
     );
+  });
+});
+
+describe('provideOktaAuth with routes the app lacks', () => {
+  const start = async (appRoutes: Routes, auth: AuthRoutes = {}) => {
+    const okta = await loadOktaRuntime();
+    TestBed.configureTestingModule({
+      providers: [provideRouter(appRoutes), provideOktaAuth(config, okta, auth)],
+    });
+    return () => TestBed.inject(OKTA_AUTH);
+  };
+
+  it('stops the start with a sentence naming the missing 403 route', async () => {
+    const inject = await start([{ path: 'login/callback', children: [] }]);
+
+    expect(inject).toThrowError(
+      'The app has no route for /forbidden, which sign-in needs: add it to app.routes.ts, or pass another path to provideOktaAuth().',
+    );
+  });
+
+  it('stops the start when the callback route is missing, even behind a catch-all', async () => {
+    const inject = await start([
+      { path: 'forbidden', children: [] },
+      { path: '**', children: [] },
+    ]);
+
+    expect(inject).toThrowError(/no route for \/login\/callback/);
+  });
+
+  it('takes the 403 page at another path, and groupGuard sends non-members there', async () => {
+    const inject = await start(
+      [
+        { path: 'login/callback', children: [] },
+        { path: 'no-entry', children: [] },
+      ],
+      { forbiddenPath: '/no-entry' },
+    );
+
+    expect(inject).not.toThrow();
+    expect(TestBed.inject(FORBIDDEN_PAGE)).toBe('/no-entry');
+    await TestBed.inject(OKTA_AUTH).stop();
   });
 });

@@ -9,6 +9,7 @@ import type { OktaAuthOptions } from '@okta/okta-auth-js/core';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
+import { FORBIDDEN_PAGE, FORBIDDEN_PATH } from './group-guard';
 import { OKTA_AUTH } from './okta-auth-token';
 import { toSafeReturnPath } from './return-path';
 import { SessionSync } from './session-sync';
@@ -25,15 +26,30 @@ export function loadOktaRuntime(): Promise<OktaRuntime> {
   return import('./okta-runtime');
 }
 
+/** The app's own routes the auth folder sends users to. */
+export interface AuthRoutes {
+  /** The 403 page of `groupGuard`; default `/forbidden`. */
+  readonly forbiddenPath?: string;
+}
+
 /**
  * Everything the app needs from Okta, as one provider list for `app.config.ts`.
  *
  * okta-angular 6.5.1 has no provider function, so its module is wrapped (in okta-runtime.ts), once.
+ * The app must have a route for the callback (CALLBACK_PATH) and for `routes.forbiddenPath`: a
+ * missing one stops the start with a sentence that names it, rather than failing a sign-in later.
  */
-export function provideOktaAuth(config: AuthConfig, okta: OktaRuntime): EnvironmentProviders {
+export function provideOktaAuth(
+  config: AuthConfig,
+  okta: OktaRuntime,
+  routes: AuthRoutes = {},
+): EnvironmentProviders {
+  const forbiddenPath = routes.forbiddenPath ?? FORBIDDEN_PATH;
   return makeEnvironmentProviders([
     okta.oktaAngularProviders(toOktaAuthOptions(config, document.baseURI, okta.isDPoPSupported())),
     { provide: AUTH_CONFIG, useValue: config },
+    { provide: FORBIDDEN_PAGE, useValue: forbiddenPath },
+    provideEnvironmentInitializer(() => requireRoutes([CALLBACK_PATH, forbiddenPath])),
     provideEnvironmentInitializer(useRouterToRestoreOriginalUri),
     provideEnvironmentInitializer(() => inject(SessionSync).start()),
   ]);
@@ -90,13 +106,31 @@ export function toOktaAuthOptions(
 /**
  * okta-angular's default restoreOriginalUri passes whatever was stored to the router. Ours only
  * follows same-origin relative paths, so a crafted `originalUri` cannot send the user elsewhere.
+ *
+ * It runs after the tokens are stored: a navigation the app's own routing cannot make (no such
+ * route, a guard that throws) is no reason to throw the session away, so the user lands home.
  */
 function useRouterToRestoreOriginalUri(): void {
   const oktaAuth = inject(OKTA_AUTH);
   const router = inject(Router);
   oktaAuth.options.restoreOriginalUri = async (_auth, originalUri) => {
-    await router.navigateByUrl(toSafeReturnPath(originalUri, window.location.origin), {
-      replaceUrl: true,
-    });
+    const path = toSafeReturnPath(originalUri, window.location.origin);
+    try {
+      await router.navigateByUrl(path, { replaceUrl: true });
+    } catch (error) {
+      console.error(`Signed in, but the app could not open ${path}:`, error);
+      await router.navigateByUrl('/', { replaceUrl: true }).catch(() => undefined);
+    }
   };
+}
+
+/** Stops the start when a route the auth folder navigates to is not in the app's routes. */
+function requireRoutes(paths: readonly string[]): void {
+  const config = inject(Router).config;
+  const missing = paths.filter((path) => !config.some((route) => route.path === path.slice(1)));
+  if (missing.length) {
+    throw new Error(
+      `The app has no route for ${missing.join(' or ')}, which sign-in needs: add it to app.routes.ts, or pass another path to provideOktaAuth().`,
+    );
+  }
 }
