@@ -50,6 +50,24 @@ export const SCOPE_CLAIMS = Object.freeze({
 });
 
 /**
+ * SCOPE_CLAIMS of an authorization server without that groups claim (DEV_PROVIDER_GROUPS_CLAIM=off):
+ * no scope releases `groups`; the `groups` scope is still accepted and releases nothing.
+ */
+export const SCOPE_CLAIMS_WITHOUT_GROUPS = Object.freeze(
+  Object.fromEntries(
+    Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [
+      scope,
+      Object.freeze(claims.filter((claim) => claim !== 'groups')),
+    ]),
+  ),
+);
+
+/** The scope-to-claims table for the `groupsClaim` setting. */
+export function scopeClaims(groupsClaim) {
+  return groupsClaim ? SCOPE_CLAIMS : SCOPE_CLAIMS_WITHOUT_GROUPS;
+}
+
+/**
  * Okta puts the id of the identity provider that authenticated the user in ID tokens; for users
  * stored in the org itself that is the org's id ("00o…").
  */
@@ -81,12 +99,15 @@ export function userClaims(user) {
   };
 }
 
-/** `sub` plus the claims the given scopes release (what /v1/userinfo answers). */
-export function claimsForScopes(user, scopes) {
+/**
+ * `sub` plus the claims the given scopes release (what /v1/userinfo answers), by `table` (one of
+ * scopeClaims).
+ */
+export function claimsForScopes(user, scopes, table = SCOPE_CLAIMS) {
   const all = userClaims(user);
   const released = { sub: all.sub };
   for (const scope of scopes) {
-    for (const claim of SCOPE_CLAIMS[scope] ?? []) released[claim] = all[claim];
+    for (const claim of table[scope] ?? []) released[claim] = all[claim];
   }
   return released;
 }

@@ -3,8 +3,9 @@
 // https://github.com/panva/node-oidc-provider/tree/main/docs
 import { errors } from 'oidc-provider';
 
-import { SCOPE_CLAIMS } from './accounts.mjs';
+import { scopeClaims } from './accounts.mjs';
 import { shapeAccessToken } from './access-tokens.mjs';
+import { authorizationCodeSetting, oktaRenderedError } from './app-settings.mjs';
 import { createMemoryAdapter } from './memory-adapter.mjs';
 import { autoSignOutPage, errorPage, signedOutPage } from './views.mjs';
 
@@ -32,8 +33,10 @@ export const INTERACTION_PREFIX = '/interaction/';
 const API_SCOPES = 'openid profile email offline_access groups';
 
 /**
- * `extraParams` is only set by the fault switch (faults/authorize-faults.mjs), which needs its
- * validators as a hook into valid authorization requests; without it the option keeps its default.
+ * `settings` are withDerivedSettings's. `extraParams` is only set by the fault switch
+ * (faults/authorize-faults.mjs), which needs its validators as a hook into valid authorization
+ * requests, as does an app without the Authorization Code grant (app-settings.mjs); without
+ * either the option keeps its default.
  */
 export function buildConfiguration({
   settings,
@@ -45,7 +48,9 @@ export function buildConfiguration({
   extraParams,
 }) {
   const issuerPath = new URL(issuer).pathname;
-  const appOrigins = new Set(settings.appOrigins);
+  const trustedOrigins = new Set(settings.trustedOrigins);
+  const claims = scopeClaims(settings.groupsClaim);
+  const hooks = { ...authorizationCodeSetting(settings.grantTypes), ...extraParams };
 
   return {
     adapter: createMemoryAdapter(),
@@ -61,11 +66,17 @@ export function buildConfiguration({
         // accepts any loopback port and forces a consent prompt on every authorization.
         application_type: 'web',
         token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code', 'refresh_token'],
+        // Code requests are oidc-provider's only response type, so the authorization code grant
+        // stays registered even for an app without it, which app-settings.mjs refuses instead.
+        // Without refresh_token, oidc-provider itself drops offline_access from authorization
+        // requests (lib/actions/authorization/scopes.js), so no refresh token is issued, as Okta.
+        grant_types: [
+          'authorization_code',
+          ...(settings.grantTypes.includes('refresh_token') ? ['refresh_token'] : []),
+        ],
         response_types: ['code'],
-        redirect_uris: settings.appOrigins.map((origin) => `${origin}/login/callback`),
-        // okta-auth-js sends window.location.origin, which has no trailing slash.
-        post_logout_redirect_uris: settings.appOrigins.flatMap((origin) => [origin, `${origin}/`]),
+        redirect_uris: [...settings.redirectUris],
+        post_logout_redirect_uris: [...settings.postLogoutRedirectUris],
         // A second lock behind dpop.mjs: with DPoP required for good, oidc-provider itself refuses
         // a grant without a proof (lib/helpers/sender_constraints.js, checkDpopRequired), should a
         // request ever reach the token endpoint past that middleware. With the fault switch on, the
@@ -74,7 +85,7 @@ export function buildConfiguration({
         dpop_bound_access_tokens: settings.dpop === 'required' && !settings.faults,
       },
     ],
-    ...(extraParams && { extraParams }),
+    ...(Object.keys(hooks).length > 0 && { extraParams: hooks }),
     // Okta requires redirect_uri on every authorization request.
     allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: ['none'],
@@ -90,7 +101,7 @@ export function buildConfiguration({
     scopes: ['openid', 'offline_access'],
     // `openid` claims reach every ID token; the other keys also declare the scopes profile, email
     // and groups. Okta's ID tokens carry auth_time, amr and idp.
-    claims: { ...SCOPE_CLAIMS, openid: ['sub', 'auth_time', 'amr', 'idp', ...SCOPE_CLAIMS.openid] },
+    claims: { ...claims, openid: ['sub', 'auth_time', 'amr', 'idp', ...claims.openid] },
     // Okta puts the profile claims of the granted scopes in the ID token itself; oidc-provider's
     // default would leave them to the userinfo endpoint when an access token is issued too.
     conformIdTokenClaims: false,
@@ -163,7 +174,7 @@ export function buildConfiguration({
     expiresWithSession: () => false,
 
     // okta-compat.mjs answers CORS first; this covers the token endpoint's own client-based check.
-    clientBasedCORS: (ctx, origin) => appOrigins.has(origin),
+    clientBasedCORS: (ctx, origin) => trustedOrigins.has(origin),
 
     cookies: {
       keys: cookieKeys,
@@ -184,7 +195,8 @@ export function buildConfiguration({
       url: (ctx, interaction) => `${issuerPath}${INTERACTION_PREFIX}${interaction.uid}`,
     },
 
-    renderError: (ctx, out) => sendHtml(ctx, errorPage(out)),
+    // Okta's words for what it cannot send back to a redirect URI (app-settings.mjs).
+    renderError: (ctx, out) => sendHtml(ctx, errorPage(oktaRenderedError(out))),
   };
 }
 

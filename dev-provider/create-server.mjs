@@ -9,8 +9,8 @@ import { canonicalTarget } from './canonical-paths.mjs';
 import { buildConfiguration } from './configuration.mjs';
 import { interactions } from './interactions.mjs';
 import { generateCookieKeys, generateDpopNonceSecret } from './keys.mjs';
-import { appOriginCors, oktaCompat } from './okta-compat.mjs';
-import { DEFAULTS } from './settings.mjs';
+import { oktaCompat, trustedOriginCors } from './okta-compat.mjs';
+import { DEFAULTS, withDerivedSettings } from './settings.mjs';
 import { createSigningKeys } from './signing-keys.mjs';
 
 /** Loopback only: the provider is never reachable from other machines. */
@@ -33,13 +33,17 @@ export class StartupError extends Error {
  */
 export async function startDevProvider(options = {}) {
   const { middleware = [], ...overrides } = options;
-  const settings = { ...DEFAULTS, ...overrides };
+  const settings = withDerivedSettings({ ...DEFAULTS, ...overrides });
 
   // The issuer contains the port, which port 0 only reveals once listening; until the provider
   // exists, requests get 503 (start-up scripts poll until they get less than 500).
   const server = createServer();
   let app = (req, res) => sendText(res, 503, 'The dev OpenID provider is starting.');
-  server.on('request', (req, res) => app(req, res));
+  const skewDate = skewedDateHeader(settings.clockSkewSeconds);
+  server.on('request', (req, res) => {
+    skewDate?.(res);
+    app(req, res);
+  });
   await listen(server, settings.port);
   server.on('error', (err) => console.error('Dev OpenID provider server error:', err));
 
@@ -112,7 +116,7 @@ async function createProvider({ settings, issuer, middleware }) {
   for (const fn of [
     ...middleware,
     ...(faultSwitch ? [faultSwitch.countRequests] : []),
-    appOriginCors(settings.appOrigins),
+    trustedOriginCors(settings.trustedOrigins),
     ...(faultSwitch?.endpointMiddleware ?? []),
     ...oktaCompat({ provider, settings, issuer, accessTokens, dpopMode }),
     interactions({ provider, accounts, issuerPath: ISSUER_PATH }),
@@ -147,6 +151,23 @@ function mountAtIssuer(callback, { host, issuer, testApi }) {
     req.originalUrl = `${prefix}${req.url}`;
     req.baseUrl = prefix;
     return callback(req, res);
+  };
+}
+
+/**
+ * For a clock skew other than 0: sets each response's Date header, just before its head is sent,
+ * to the provider's time shifted by `seconds` (Node then adds no Date of its own). Every answer
+ * gets it, whoever writes the head (Koa, oidc-provider, sendText, the test API). Tokens keep the
+ * real time: oidc-provider reads the process clock, which the tests share.
+ */
+function skewedDateHeader(seconds) {
+  if (!seconds) return undefined;
+  return (res) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function writeHeadWithSkewedDate(...args) {
+      this.setHeader('Date', new Date(Date.now() + seconds * 1000).toUTCString());
+      return writeHead.apply(this, args);
+    };
   };
 }
 

@@ -380,7 +380,11 @@ describe('dev provider, as @okta/okta-auth-js sees it', { timeout: 30_000 }, () 
     assert.equal(response.status, 400);
     assert.equal(response.headers.get('location'), null);
     const html = await response.text();
-    assert.match(html, /post_logout_redirect_uri not registered/);
+    // Okta's words (app-settings.mjs); the page escapes the quotes.
+    assert.match(
+      html,
+      /The &#39;post_logout_redirect_uri&#39; parameter must be a Logout redirect URI in the client app settings\./,
+    );
   });
 
   describe('CORS', () => {

@@ -1,6 +1,6 @@
 // Koa middleware, run before oidc-provider's router, for the places where Okta and oidc-provider
 // differ in a way @okta/okta-auth-js notices. Paths are relative to the issuer (create-server.mjs
-// mounts the provider there, and runs `appOriginCors` first, then `oktaCompat`).
+// mounts the provider there, and runs `trustedOriginCors` first, then `oktaCompat`).
 import {
   createDpopVerifier,
   DPOP_ALGORITHMS,
@@ -9,7 +9,8 @@ import {
 } from '../api/dpop-proof.mjs';
 import { createMemoryReplayCache } from '../api/replay-cache.mjs';
 import { ROUTES } from './configuration.mjs';
-import { claimsForScopes, findUserById } from './accounts.mjs';
+import { claimsForScopes, findUserById, scopeClaims } from './accounts.mjs';
+import { GRANT_NOT_ALLOWED, grantTypeRefusal } from './app-settings.mjs';
 import { isJwt } from './access-tokens.mjs';
 import { tokenEndpointDpop } from './dpop.mjs';
 import { BodyError, readForm } from './request-body.mjs';
@@ -32,13 +33,20 @@ const CORS_PATHS = new Set([
  */
 const DPOP_NONCE_PATHS = new Set([ROUTES.token, ROUTES.userinfo]);
 
-/** `dpopMode()` is the current DPoP mode of the SPA's app (settings.mjs, DPOP_MODES). */
+/**
+ * `settings` are withDerivedSettings's; `dpopMode()` is the current DPoP mode of the SPA's app
+ * (settings.mjs, DPOP_MODES).
+ */
 export function oktaCompat({ provider, settings, issuer, accessTokens, dpopMode }) {
   const dpopProofs = createDpopVerifier({ replayCache: createMemoryReplayCache() });
-  const context = { provider, settings, issuer, accessTokens, dpopProofs };
+  const claimsTable = scopeClaims(settings.groupsClaim);
+  const context = { provider, settings, issuer, accessTokens, dpopProofs, claimsTable };
+  const hasRefreshGrant = settings.grantTypes.includes('refresh_token');
   return [
-    keepOfflineAccess,
+    // Without the refresh token grant oidc-provider drops offline_access anyway: no consent needed.
+    ...(hasRefreshGrant ? [keepOfflineAccess] : []),
     tokenEndpointDpop(dpopMode),
+    tokenGrantTypes(settings.grantTypes),
     route(['GET', 'POST'], ROUTES.userinfo, userinfo, context),
     route(['POST'], ROUTES.revocation, revoke, context),
     route(['POST'], ROUTES.introspection, introspect, context),
@@ -46,13 +54,16 @@ export function oktaCompat({ provider, settings, issuer, accessTokens, dpopMode 
 }
 
 /**
- * CORS for the configured app origins only. oidc-provider's own CORS answers any origin on
- * discovery and keys, and every preflight; this runs before it (and before the fault switch's
- * faults, which thus keep these headers) and has the final word: an allowed origin is echoed
- * (oidc-provider then leaves the headers alone), any other origin gets none.
+ * CORS for the trusted origins only (Okta's Security → API → Trusted Origins with CORS; the app
+ * origins unless DEV_PROVIDER_TRUSTED_ORIGINS says otherwise). oidc-provider's own CORS answers any
+ * origin on discovery and keys, and every preflight; this runs before it (and before the fault
+ * switch's faults, which thus keep these headers) and has the final word: an allowed origin is
+ * echoed (oidc-provider then leaves the headers alone), any other origin gets none. A preflight
+ * from another origin is still answered 204, without any Access-Control-* header, which the
+ * browser reports as "No 'Access-Control-Allow-Origin' header is present", as it does for Okta.
  */
-export function appOriginCors(appOrigins) {
-  const allowed = new Set(appOrigins);
+export function trustedOriginCors(trustedOrigins) {
+  const allowed = new Set(trustedOrigins);
   return async function cors(ctx, next) {
     if (!CORS_PATHS.has(ctx.path)) return next();
     ctx.vary('Origin');
@@ -112,6 +123,32 @@ function keepOfflineAccess(ctx, next) {
   return next();
 }
 
+/** The grants the client may use, whose "Grant type" setting tokenGrantTypes plays. */
+const TOKEN_GRANTS = new Set(['authorization_code', 'refresh_token']);
+
+/**
+ * The app's "Grant type" setting at /v1/token: a grant the app does not have is refused with
+ * Okta's 400 unauthorized_client. oidc-provider refuses the refresh token grant itself when it is
+ * not registered (configuration.mjs), with invalid_request and before any DPoP nonce challenge or
+ * token lookup; this rewords that answer. The authorization code grant stays registered, but no
+ * code is issued to an app without it (app-settings.mjs), so its answer is replaced the same way.
+ */
+function tokenGrantTypes(grantTypes) {
+  const allowed = new Set(grantTypes);
+  const refusal = { error: 'unauthorized_client', error_description: grantTypeRefusal(grantTypes) };
+  return async function grantTypeSetting(ctx, next) {
+    if (ctx.path !== ROUTES.token || ctx.method !== 'POST') return next();
+    await next();
+    // oidc-provider has parsed the form by now (lib/shared/selective_body.js).
+    const grant = ctx.oidc?.body?.grant_type;
+    if (!TOKEN_GRANTS.has(grant) || allowed.has(grant)) return;
+    if (grant === 'refresh_token' && ctx.body?.error_description !== GRANT_NOT_ALLOWED) return;
+    ctx.status = 400;
+    ctx.remove('DPoP-Nonce');
+    ctx.body = { ...refusal };
+  };
+}
+
 /** Runs `handler` for `path`, answering its OAuth errors as JSON (RFC 6749 §5.2). */
 function route(methods, path, handler, context) {
   return async function oktaEndpoint(ctx, next) {
@@ -151,7 +188,7 @@ function sendError(ctx, err) {
  * 9449 §7.1), never as Bearer; an unbound one with the Bearer scheme. No DPoP-Nonce is asked for:
  * okta-auth-js would not retry such a challenge here.
  */
-async function userinfo(ctx, { accessTokens, issuer, dpopProofs }) {
+async function userinfo(ctx, { accessTokens, issuer, dpopProofs, claimsTable }) {
   const refuse = (scheme, code, description, status = 401) =>
     challenge({ scheme, realm: issuer, status, code, description });
 
@@ -192,7 +229,7 @@ async function userinfo(ctx, { accessTokens, issuer, dpopProofs }) {
   if (!claims.scp.includes('openid')) {
     throw refuse(jkt ? 'DPoP' : 'Bearer', 'insufficient_scope', MISSING_OPENID_SCOPE, 403);
   }
-  ctx.body = claimsForScopes(user, claims.scp);
+  ctx.body = claimsForScopes(user, claims.scp, claimsTable);
 }
 
 // Within the characters okta-auth-js's WWW-Authenticate parser reads in a quoted value.

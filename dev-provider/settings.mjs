@@ -11,6 +11,17 @@ export const DEFAULTS = Object.freeze({
   port: 3000,
   clientId: '0oadevspaclient00001',
   appOrigins: Object.freeze(['http://localhost:4200']),
+  // The next three follow appOrigins unless set (see withDerivedSettings): undefined here.
+  /** Security → API → Trusted Origins with CORS: the only origins that get CORS answers. */
+  trustedOrigins: undefined,
+  /** The app's "Sign-in redirect URIs": `<origin>/login/callback` for each app origin. */
+  redirectUris: undefined,
+  /** The app's "Sign-out redirect URIs": `<origin>` and `<origin>/` for each app origin. */
+  postLogoutRedirectUris: undefined,
+  /** The app's "Grant type" checkboxes (see GRANT_TYPES). */
+  grantTypes: Object.freeze(['authorization_code', 'refresh_token']),
+  /** Whether the authorization server has the "groups" claim Okta's guides add. */
+  groupsClaim: true,
   audience: 'api://default',
   // Okta's default access policy rule: access tokens live 1 hour, refresh tokens 7 days here.
   accessTokenTtl: 3600,
@@ -25,7 +36,37 @@ export const DEFAULTS = Object.freeze({
   dpop: 'required',
   // The fault switch for security tests (faults/): off unless DEV_PROVIDER_FAULTS=on.
   faults: false,
+  // Seconds added to the clock of the Date response header, to stand for a computer whose clock is
+  // off by as much the other way. Tokens keep the real time.
+  clockSkewSeconds: 0,
 });
+
+/**
+ * The grant types an Okta SPA app can have ticked. The provider serves the authorization code and
+ * refresh token grants; `implicit` only stands for an app that has Implicit instead of
+ * Authorization Code, whose code requests are then refused as Okta refuses them.
+ */
+export const GRANT_TYPES = Object.freeze(['authorization_code', 'implicit', 'refresh_token']);
+
+const CALLBACK_PATH = '/login/callback';
+// The largest clock skew accepted: a year either way.
+const MAX_CLOCK_SKEW_SECONDS = 365 * 24 * 3600;
+
+/**
+ * `settings` with the values left undefined filled in from `appOrigins`, as the app's defaults
+ * have it: what startDevProvider uses, whether the settings come from readSettings or from code.
+ */
+export function withDerivedSettings(settings) {
+  const { appOrigins } = settings;
+  return {
+    ...settings,
+    trustedOrigins: settings.trustedOrigins ?? appOrigins,
+    redirectUris: settings.redirectUris ?? appOrigins.map((origin) => `${origin}${CALLBACK_PATH}`),
+    // okta-auth-js sends window.location.origin, which has no trailing slash.
+    postLogoutRedirectUris:
+      settings.postLogoutRedirectUris ?? appOrigins.flatMap((origin) => [origin, `${origin}/`]),
+  };
+}
 
 /** Reads the environment once; unset or blank variables take their defaults. */
 export function readSettings(env = process.env) {
@@ -38,7 +79,22 @@ export function readSettings(env = process.env) {
   return {
     port: parsePort(read('DEV_PROVIDER_PORT')) ?? DEFAULTS.port,
     clientId: parseClientId(read('DEV_PROVIDER_CLIENT_ID')) ?? DEFAULTS.clientId,
-    appOrigins: parseOrigins(read('DEV_PROVIDER_APP_ORIGINS')) ?? DEFAULTS.appOrigins,
+    appOrigins:
+      parseOrigins(read('DEV_PROVIDER_APP_ORIGINS'), 'DEV_PROVIDER_APP_ORIGINS') ??
+      DEFAULTS.appOrigins,
+    trustedOrigins: parseOrigins(
+      read('DEV_PROVIDER_TRUSTED_ORIGINS'),
+      'DEV_PROVIDER_TRUSTED_ORIGINS',
+    ),
+    redirectUris: parseUris(read('DEV_PROVIDER_REDIRECT_URIS'), 'DEV_PROVIDER_REDIRECT_URIS'),
+    postLogoutRedirectUris: parseUris(
+      read('DEV_PROVIDER_POST_LOGOUT_URIS'),
+      'DEV_PROVIDER_POST_LOGOUT_URIS',
+    ),
+    grantTypes: parseGrantTypes(read('DEV_PROVIDER_GRANT_TYPES')) ?? DEFAULTS.grantTypes,
+    groupsClaim:
+      parseSwitch(read('DEV_PROVIDER_GROUPS_CLAIM'), 'DEV_PROVIDER_GROUPS_CLAIM', 'on') ??
+      DEFAULTS.groupsClaim,
     audience: parseAudience(read('DEV_PROVIDER_AUDIENCE')) ?? DEFAULTS.audience,
     accessTokenTtl: ttl('DEV_PROVIDER_ACCESS_TOKEN_TTL', DEFAULTS.accessTokenTtl),
     idTokenTtl: ttl('DEV_PROVIDER_ID_TOKEN_TTL', DEFAULTS.idTokenTtl),
@@ -47,7 +103,10 @@ export function readSettings(env = process.env) {
     // Passwords may legitimately have surrounding spaces, so this one is not trimmed.
     password: env.DEV_PROVIDER_PASSWORD || DEFAULTS.password,
     dpop: parseDpopMode(read('DEV_PROVIDER_DPOP')) ?? DEFAULTS.dpop,
-    faults: parseSwitch(read('DEV_PROVIDER_FAULTS'), 'DEV_PROVIDER_FAULTS') ?? DEFAULTS.faults,
+    faults:
+      parseSwitch(read('DEV_PROVIDER_FAULTS'), 'DEV_PROVIDER_FAULTS', 'off') ?? DEFAULTS.faults,
+    clockSkewSeconds:
+      parseClockSkew(read('DEV_PROVIDER_CLOCK_SKEW_SECONDS')) ?? DEFAULTS.clockSkewSeconds,
   };
 }
 
@@ -71,12 +130,12 @@ function parseDpopMode(value) {
 }
 
 // Only the exact words: a typo such as "no" or "0" must not be mistaken for either state.
-function parseSwitch(value, name) {
+function parseSwitch(value, name, unsetWord) {
   if (value === undefined) return undefined;
   const word = value.toLowerCase();
   if (word !== 'on' && word !== 'off') {
     throw new SettingsError(
-      `${name} must be "on" or "off" (or unset, which is off), not "${value}".`,
+      `${name} must be "on" or "off" (or unset, which is ${unsetWord}), not "${value}".`,
     );
   }
   return word === 'on';
@@ -125,7 +184,7 @@ function parseAudience(value) {
   return value;
 }
 
-function parseOrigins(value) {
+function parseOrigins(value, name) {
   if (value === undefined) return undefined;
   const origins = value
     .split(',')
@@ -142,12 +201,70 @@ function parseOrigins(value) {
       !url.password;
     if (!isOrigin) {
       throw new SettingsError(
-        `DEV_PROVIDER_APP_ORIGINS must be a comma-separated list of origins such as http://localhost:4200, not "${value}".`,
+        `${name} must be a comma-separated list of origins such as http://localhost:4200, not "${value}".`,
       );
     }
   }
   if (origins.length === 0) {
-    throw new SettingsError('DEV_PROVIDER_APP_ORIGINS must name at least one origin.');
+    throw new SettingsError(`${name} must name at least one origin.`);
   }
   return Object.freeze([...new Set(origins.map((entry) => URL.parse(entry).origin))]);
+}
+
+// Okta compares redirect URIs as exact, case-sensitive strings, so each is kept as written: the
+// URL parser would add a slash to http://localhost:4200, which is a different URI.
+function parseUris(value, name) {
+  if (value === undefined) return undefined;
+  const uris = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of uris) {
+    const url = URL.parse(entry);
+    const isUri =
+      ['http:', 'https:'].includes(url?.protocol) &&
+      !entry.includes('#') &&
+      !url.username &&
+      !url.password &&
+      !/\s/.test(entry);
+    if (!isUri) {
+      throw new SettingsError(
+        `${name} must be a comma-separated list of absolute http or https URIs without a fragment, such as http://localhost:4200/login/callback, not "${value}".`,
+      );
+    }
+  }
+  if (uris.length === 0) throw new SettingsError(`${name} must name at least one URI.`);
+  return Object.freeze([...new Set(uris)]);
+}
+
+// An Okta SPA app needs Authorization Code or Implicit; Refresh Token alone cannot be saved.
+function parseGrantTypes(value) {
+  if (value === undefined) return undefined;
+  const grants = [
+    ...new Set(
+      value
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
+  const known = grants.length > 0 && grants.every((grant) => GRANT_TYPES.includes(grant));
+  if (!known || !(grants.includes('authorization_code') || grants.includes('implicit'))) {
+    throw new SettingsError(
+      `DEV_PROVIDER_GRANT_TYPES must be a comma-separated list of authorization_code, implicit and refresh_token that names authorization_code or implicit, not "${value}".`,
+    );
+  }
+  return Object.freeze(grants);
+}
+
+function parseClockSkew(value) {
+  if (value === undefined) return undefined;
+  const seconds = /^[+-]?\d+$/.test(value) ? Number(value) : NaN;
+  if (!(Math.abs(seconds) <= MAX_CLOCK_SKEW_SECONDS)) {
+    throw new SettingsError(
+      `DEV_PROVIDER_CLOCK_SKEW_SECONDS must be a whole number of seconds from -${MAX_CLOCK_SKEW_SECONDS} to ${MAX_CLOCK_SKEW_SECONDS} (negative puts the provider's clock behind), not "${value}".`,
+    );
+  }
+  // -0 would print as "0" but compare oddly with Object.is.
+  return seconds + 0;
 }

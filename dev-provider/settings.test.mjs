@@ -7,7 +7,7 @@ import { decodeJwt } from 'jose';
 import { spawnServer, startServer } from '../scripts/testing/spawn-server.mjs';
 import { DEMO_USERS } from './accounts.mjs';
 import { startDevProvider } from './create-server.mjs';
-import { DEFAULTS, readSettings, SettingsError } from './settings.mjs';
+import { DEFAULTS, readSettings, SettingsError, withDerivedSettings } from './settings.mjs';
 import { createBrowser, exchangeCode, refresh, signIn } from './testing/oidc-client.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
@@ -40,11 +40,27 @@ describe('readSettings', () => {
       DEV_PROVIDER_PASSWORD: 'another one',
       DEV_PROVIDER_DPOP: 'optional',
       DEV_PROVIDER_FAULTS: 'on',
+      DEV_PROVIDER_TRUSTED_ORIGINS: 'https://app.example.com/, http://localhost:4300',
+      DEV_PROVIDER_REDIRECT_URIS:
+        'http://localhost:4300/login/callback/, http://localhost:4300/Login/Callback',
+      DEV_PROVIDER_POST_LOGOUT_URIS: 'http://localhost:4300',
+      DEV_PROVIDER_GRANT_TYPES: 'Authorization_Code, authorization_code',
+      DEV_PROVIDER_GROUPS_CLAIM: 'OFF',
+      DEV_PROVIDER_CLOCK_SKEW_SECONDS: '-90',
     });
     assert.deepEqual(settings, {
       port: 3100,
       clientId: '0oae2etestclient0001',
       appOrigins: ['http://localhost:4300', 'http://localhost:4400'],
+      trustedOrigins: ['https://app.example.com', 'http://localhost:4300'],
+      // Kept as written: Okta compares redirect URIs as exact, case-sensitive strings.
+      redirectUris: [
+        'http://localhost:4300/login/callback/',
+        'http://localhost:4300/Login/Callback',
+      ],
+      postLogoutRedirectUris: ['http://localhost:4300'],
+      grantTypes: ['authorization_code'],
+      groupsClaim: false,
       audience: 'api://reference',
       accessTokenTtl: 20,
       idTokenTtl: 30,
@@ -53,7 +69,117 @@ describe('readSettings', () => {
       password: 'another one',
       dpop: 'optional',
       faults: true,
+      clockSkewSeconds: -90,
     });
+  });
+
+  test("derives the trusted origins and the app's redirect URIs from the app origins unless set", () => {
+    const derived = withDerivedSettings(
+      readSettings({ DEV_PROVIDER_APP_ORIGINS: 'http://localhost:4300,https://app.example.com' }),
+    );
+    assert.deepEqual(derived.trustedOrigins, ['http://localhost:4300', 'https://app.example.com']);
+    assert.deepEqual(derived.redirectUris, [
+      'http://localhost:4300/login/callback',
+      'https://app.example.com/login/callback',
+    ]);
+    assert.deepEqual(derived.postLogoutRedirectUris, [
+      'http://localhost:4300',
+      'http://localhost:4300/',
+      'https://app.example.com',
+      'https://app.example.com/',
+    ]);
+
+    const set = withDerivedSettings(
+      readSettings({
+        DEV_PROVIDER_TRUSTED_ORIGINS: 'http://localhost:9999',
+        DEV_PROVIDER_REDIRECT_URIS: 'http://localhost:4200/callback',
+        DEV_PROVIDER_POST_LOGOUT_URIS: 'http://localhost:4200/bye',
+      }),
+    );
+    assert.deepEqual(set.trustedOrigins, ['http://localhost:9999']);
+    assert.deepEqual(set.redirectUris, ['http://localhost:4200/callback']);
+    assert.deepEqual(set.postLogoutRedirectUris, ['http://localhost:4200/bye']);
+  });
+
+  test('keeps both grant types, the groups claim and the real clock unless told otherwise', () => {
+    assert.deepEqual(DEFAULTS.grantTypes, ['authorization_code', 'refresh_token']);
+    assert.equal(DEFAULTS.groupsClaim, true);
+    assert.equal(DEFAULTS.clockSkewSeconds, 0);
+    for (const value of [undefined, '', ' ']) {
+      const settings = readSettings({
+        DEV_PROVIDER_GRANT_TYPES: value,
+        DEV_PROVIDER_GROUPS_CLAIM: value,
+        DEV_PROVIDER_CLOCK_SKEW_SECONDS: value,
+      });
+      assert.deepEqual(settings.grantTypes, DEFAULTS.grantTypes, String(value));
+      assert.equal(settings.groupsClaim, true, String(value));
+      assert.equal(settings.clockSkewSeconds, 0, String(value));
+    }
+    assert.deepEqual(
+      readSettings({ DEV_PROVIDER_GRANT_TYPES: 'implicit, refresh_token' }).grantTypes,
+      ['implicit', 'refresh_token'],
+    );
+    assert.equal(readSettings({ DEV_PROVIDER_GROUPS_CLAIM: ' On ' }).groupsClaim, true);
+    assert.equal(readSettings({ DEV_PROVIDER_CLOCK_SKEW_SECONDS: '+600' }).clockSkewSeconds, 600);
+  });
+
+  test('refuses misconfiguration settings that are malformed, in one sentence naming the variable', () => {
+    for (const [name, value, message] of [
+      [
+        'DEV_PROVIDER_TRUSTED_ORIGINS',
+        'localhost:4200',
+        'DEV_PROVIDER_TRUSTED_ORIGINS must be a comma-separated list of origins such as http://localhost:4200, not "localhost:4200".',
+      ],
+      [
+        'DEV_PROVIDER_REDIRECT_URIS',
+        '/login/callback',
+        'DEV_PROVIDER_REDIRECT_URIS must be a comma-separated list of absolute http or https URIs without a fragment, such as http://localhost:4200/login/callback, not "/login/callback".',
+      ],
+      [
+        'DEV_PROVIDER_POST_LOGOUT_URIS',
+        'http://localhost:4200/#bye',
+        'DEV_PROVIDER_POST_LOGOUT_URIS must be a comma-separated list of absolute http or https URIs without a fragment, such as http://localhost:4200/login/callback, not "http://localhost:4200/#bye".',
+      ],
+      [
+        'DEV_PROVIDER_GRANT_TYPES',
+        'refresh_token',
+        'DEV_PROVIDER_GRANT_TYPES must be a comma-separated list of authorization_code, implicit and refresh_token that names authorization_code or implicit, not "refresh_token".',
+      ],
+      [
+        'DEV_PROVIDER_GROUPS_CLAIM',
+        'no',
+        'DEV_PROVIDER_GROUPS_CLAIM must be "on" or "off" (or unset, which is on), not "no".',
+      ],
+      [
+        'DEV_PROVIDER_CLOCK_SKEW_SECONDS',
+        '1.5',
+        'DEV_PROVIDER_CLOCK_SKEW_SECONDS must be a whole number of seconds from -31536000 to 31536000 (negative puts the provider\'s clock behind), not "1.5".',
+      ],
+    ]) {
+      assert.throws(() => readSettings({ [name]: value }), { name: 'SettingsError', message });
+    }
+    for (const [name, value] of [
+      ['DEV_PROVIDER_TRUSTED_ORIGINS', 'http://localhost:4200/app'],
+      ['DEV_PROVIDER_TRUSTED_ORIGINS', ','],
+      ['DEV_PROVIDER_REDIRECT_URIS', 'com.okta.example:/callback'],
+      ['DEV_PROVIDER_REDIRECT_URIS', 'http://user:pw@localhost:4200/login/callback'],
+      ['DEV_PROVIDER_REDIRECT_URIS', ' , '],
+      ['DEV_PROVIDER_GRANT_TYPES', 'authorization_code,password'],
+      ['DEV_PROVIDER_GRANT_TYPES', 'client_credentials'],
+      ['DEV_PROVIDER_CLOCK_SKEW_SECONDS', '31536001'],
+      ['DEV_PROVIDER_CLOCK_SKEW_SECONDS', '1e3'],
+      ['DEV_PROVIDER_CLOCK_SKEW_SECONDS', '60s'],
+    ]) {
+      assert.throws(
+        () => readSettings({ [name]: value }),
+        (err) => {
+          assert.ok(err instanceof SettingsError);
+          assert.ok(err.message.startsWith(`${name} must `), err.message);
+          return true;
+        },
+        `${name}=${value}`,
+      );
+    }
   });
 
   test('requires DPoP unless DEV_PROVIDER_DPOP says optional or off', () => {

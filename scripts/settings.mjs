@@ -115,6 +115,7 @@ export function resolveSettings(vars) {
       apiUrl,
       apiOrigins: auth.apiOrigins,
       adminGroup: (vars.OKTA_ADMIN_GROUP ?? 'Admins').trim(),
+      apiAudience: get('OKTA_AUDIENCE'),
     },
   };
 }

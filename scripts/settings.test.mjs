@@ -72,6 +72,7 @@ describe('settings', () => {
       apiUrl: 'https://api.example.com',
       apiOrigins: ['https://api.example.com'],
       adminGroup: 'Admins',
+      apiAudience: 'api://default',
     });
     assert.equal(settings.apiPort, 443);
   });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_USERS } from '../dev-provider/accounts.mjs';
 import { startProcess, stopAll, waitForUrl } from './processes.mjs';
 import { loadSettingsOrExit } from './settings.mjs';
+import { quickCheckReport } from './start-checks.mjs';
 import { planStart } from './start-plan.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,6 +20,10 @@ writeFileSync(
   join(runtimeDir, 'config.json'),
   JSON.stringify(settings.runtimeConfig, null, 2) + '\n',
 );
+
+// With a real org, its set-up is checked first (a few seconds at most); problems do not block.
+const report = await quickCheckReport(settings);
+if (report) console.error(report);
 
 const { auth, devProvider } = settings;
 const children = [];

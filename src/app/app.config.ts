@@ -4,6 +4,7 @@ import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
 import { authInterceptor, OktaRuntime, provideOktaAuth } from './auth';
 import { ADMIN_GROUP } from './admin/admin-group';
+import { API_AUDIENCE } from './diagnostics/api-audience';
 import { API_URL } from './messages/api-url';
 import { RuntimeConfig } from './runtime-config';
 
@@ -17,6 +18,7 @@ export function appConfig(config: RuntimeConfig, okta: OktaRuntime): Application
       provideOktaAuth(config.auth, okta),
       { provide: API_URL, useValue: config.apiUrl },
       { provide: ADMIN_GROUP, useValue: config.adminGroup },
+      { provide: API_AUDIENCE, useValue: config.apiAudience },
     ],
   };
 }

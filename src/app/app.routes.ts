@@ -27,6 +27,12 @@ export const routes: Routes = [
     title: 'Messages',
   },
   {
+    path: 'diagnostics',
+    ...requireSignIn(),
+    loadComponent: () => import('./diagnostics/diagnostics').then((m) => m.Diagnostics),
+    title: 'Diagnostics',
+  },
+  {
     path: 'admin',
     // Sign-in first: an anonymous visitor signs in; a signed-in non-member gets the 403 page.
     ...requireSignIn(groupGuard(ADMIN_GROUP)),

@@ -7,6 +7,8 @@ export interface RuntimeConfig {
   readonly apiUrl: string;
   /** The Okta group whose members may open /admin. */
   readonly adminGroup: string;
+  /** The audience the API requires in access tokens (OKTA_AUDIENCE), for the diagnostics page. */
+  readonly apiAudience: string;
 }
 
 export const DEFAULT_ADMIN_GROUP = 'Admins';
@@ -16,7 +18,12 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
   const input = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const apiUrl = parseApiUrl(input['apiUrl']);
   const auth = parseAuthConfig({ apiOrigins: [new URL(apiUrl).origin], ...input });
-  return { auth, apiUrl, adminGroup: parseGroup(input['adminGroup']) };
+  return {
+    auth,
+    apiUrl,
+    adminGroup: parseGroup(input['adminGroup']),
+    apiAudience: parseAudience(input['apiAudience']),
+  };
 }
 
 /** Fetches and validates `config.json`; rejects with a readable message on any failure. */
@@ -57,6 +64,18 @@ function parseApiUrl(value: unknown): string {
     );
   }
   return url.href.replace(/\/+$/, '');
+}
+
+export const DEFAULT_API_AUDIENCE = 'api://default';
+
+function parseAudience(value: unknown): string {
+  if (value === undefined || value === '') return DEFAULT_API_AUDIENCE;
+  if (typeof value !== 'string' || !value.trim()) {
+    throw new Error(
+      `apiAudience must be an audience such as api://default, not "${String(value)}".`,
+    );
+  }
+  return value.trim();
 }
 
 function parseGroup(value: unknown): string {

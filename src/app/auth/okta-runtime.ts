@@ -12,18 +12,19 @@ import {
 import { OktaAuth, OktaAuthOptions } from '@okta/okta-auth-js/core';
 import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 
+// This file is the Okta chunk: only `loadOktaRuntime()` imports it, dynamically, so neither Okta
+// package (nor what only a page with Okta needs) is in the initial bundle.
+
 /** The redirect URI's page, only ever needed with the Okta chunk (see app.routes.ts). */
 export { LoginCallback } from './login-callback';
+export { routerWiring } from './router-wiring';
 
-/**
- * okta-angular's module around a new OktaAuth. This file is the Okta chunk: only
- * `loadOktaRuntime()` imports it, dynamically, so neither package is in the initial bundle.
- */
 /** okta-auth-js's own test: WebCrypto, TextEncoder and IndexedDB, which DPoP's key store needs. */
 export function isDPoPSupported(): boolean {
   return OktaAuth.features.isDPoPSupported();
 }
 
+/** okta-angular's module around a new OktaAuth. */
 export function oktaAngularProviders(options: OktaAuthOptions): EnvironmentProviders {
   const oktaAuth = new OktaAuth(options);
   return makeEnvironmentProviders([

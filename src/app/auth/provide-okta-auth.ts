@@ -4,14 +4,11 @@ import {
   makeEnvironmentProviders,
   provideEnvironmentInitializer,
 } from '@angular/core';
-import { Router } from '@angular/router';
 import type { OktaAuthOptions } from '@okta/okta-auth-js/core';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { FORBIDDEN_PAGE, FORBIDDEN_PATH } from './group-guard';
-import { OKTA_AUTH } from './okta-auth-token';
-import { toSafeReturnPath } from './return-path';
 import { SessionSync } from './session-sync';
 import { createTimedHttpClient } from './timed-fetch';
 
@@ -49,8 +46,7 @@ export function provideOktaAuth(
     okta.oktaAngularProviders(toOktaAuthOptions(config, document.baseURI, okta.isDPoPSupported())),
     { provide: AUTH_CONFIG, useValue: config },
     { provide: FORBIDDEN_PAGE, useValue: forbiddenPath },
-    provideEnvironmentInitializer(() => requireRoutes([CALLBACK_PATH, forbiddenPath])),
-    provideEnvironmentInitializer(useRouterToRestoreOriginalUri),
+    okta.routerWiring([CALLBACK_PATH, forbiddenPath]),
     provideEnvironmentInitializer(() => inject(SessionSync).start()),
   ]);
 }
@@ -101,36 +97,4 @@ export function toOktaAuthOptions(
     // Neither is needed (the token request sets its own form content type); null removes them.
     headers: { 'Content-Type': null, 'X-Okta-User-Agent-Extended': null },
   };
-}
-
-/**
- * okta-angular's default restoreOriginalUri passes whatever was stored to the router. Ours only
- * follows same-origin relative paths, so a crafted `originalUri` cannot send the user elsewhere.
- *
- * It runs after the tokens are stored: a navigation the app's own routing cannot make (no such
- * route, a guard that throws) is no reason to throw the session away, so the user lands home.
- */
-function useRouterToRestoreOriginalUri(): void {
-  const oktaAuth = inject(OKTA_AUTH);
-  const router = inject(Router);
-  oktaAuth.options.restoreOriginalUri = async (_auth, originalUri) => {
-    const path = toSafeReturnPath(originalUri, window.location.origin);
-    try {
-      await router.navigateByUrl(path, { replaceUrl: true });
-    } catch (error) {
-      console.error(`Signed in, but the app could not open ${path}:`, error);
-      await router.navigateByUrl('/', { replaceUrl: true }).catch(() => undefined);
-    }
-  };
-}
-
-/** Stops the start when a route the auth folder navigates to is not in the app's routes. */
-function requireRoutes(paths: readonly string[]): void {
-  const config = inject(Router).config;
-  const missing = paths.filter((path) => !config.some((route) => route.path === path.slice(1)));
-  if (missing.length) {
-    throw new Error(
-      `The app has no route for ${missing.join(' or ')}, which sign-in needs: add it to app.routes.ts, or pass another path to provideOktaAuth().`,
-    );
-  }
 }

@@ -26,7 +26,7 @@ export const DPOP_REQUIRED_MESSAGE =
 
 /** DPoP is required and this browser cannot keep a key. */
 export const DPOP_UNSUPPORTED_MESSAGE =
-  'This browser cannot keep the key that DPoP needs (it lacks WebCrypto or IndexedDB, as some private windows do), and this app requires DPoP-bound tokens (OKTA_DPOP=true). Use another browser, or set OKTA_DPOP_ALLOW_BEARER=true to allow unbound tokens in such browsers.';
+  'This browser cannot keep the key that DPoP needs (no WebCrypto or IndexedDB, as in some private windows), and this app requires DPoP-bound tokens (OKTA_DPOP=true). Use another browser, or set OKTA_DPOP_ALLOW_BEARER=true to allow unbound tokens there.';
 
 /** Okta asked for a DPoP nonce that the app could not read, or refused it again. */
 export const DPOP_NONCE_MESSAGE =

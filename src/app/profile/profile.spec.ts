@@ -1,5 +1,6 @@
 import { signal } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
 import type { UserClaims } from '@okta/okta-auth-js';
 import { AuthSession } from '../auth';
 import { Profile } from './profile';
@@ -12,7 +13,9 @@ describe('Profile', () => {
     claims.set(null);
     fetchUserInfo = jasmine.createSpy<AuthSession['fetchUserInfo']>('fetchUserInfo');
     const session: Pick<AuthSession, 'claims' | 'fetchUserInfo'> = { claims, fetchUserInfo };
-    TestBed.configureTestingModule({ providers: [{ provide: AuthSession, useValue: session }] });
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), { provide: AuthSession, useValue: session }],
+    });
   });
 
   async function render(): Promise<ComponentFixture<Profile>> {
@@ -208,5 +211,13 @@ describe('Profile', () => {
 
       expect(loadButton(fixture)).toBeUndefined();
     });
+  });
+
+  it('links to the diagnostics page', async () => {
+    claims.set({ sub: '00u1abcd', name: 'Ada Lovelace' });
+    const fixture = await render();
+
+    const link = (fixture.nativeElement as HTMLElement).querySelector('a[href="/diagnostics"]');
+    expect(link?.textContent).toContain('Check this session');
   });
 });

@@ -1,10 +1,12 @@
 import { Component, computed, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { AuthSession } from '../auth';
 import { formatClaim } from './format-claim';
 
 /** The signed-in user, every claim of their ID token, and (on request) Okta's userinfo. */
 @Component({
   selector: 'app-profile',
+  imports: [RouterLink],
   template: `
     <h1>Profile</h1>
     @if (session.claims(); as claims) {
@@ -42,6 +44,11 @@ import { formatClaim } from './format-claim';
         profile, using your access token.
       </p>
       <button type="button" (click)="loadUserInfo()">Load userinfo</button>
+      <p class="diagnostics">
+        Something not working with your own Okta org?
+        <a routerLink="/diagnostics">Check this session</a>: audience, scopes, refresh token,
+        groups, clock and a real API call.
+      </p>
     }
     <div aria-live="polite">
       @if (userInfoError(); as message) {
@@ -53,6 +60,9 @@ import { formatClaim } from './format-claim';
     </div>
   `,
   styles: `
+    .diagnostics {
+      margin-top: 2rem;
+    }
     .who {
       font-size: 1.15rem;
     }
