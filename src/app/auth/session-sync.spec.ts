@@ -104,6 +104,8 @@ class FakeAuthStateManager {
     this.handlers.delete(handler);
   }
 
+  readonly updateAuthState = jasmine.createSpy('updateAuthState').and.resolveTo({});
+
   report(state: AuthState): void {
     for (const handler of [...this.handlers]) handler(state);
   }
@@ -1540,6 +1542,34 @@ describe('SessionSync', () => {
 
   describe('with localStorage, which the tabs share (okta-auth-js syncs it)', () => {
     beforeEach(() => configure('localStorage'));
+
+    it("follows a sign-in in another tab from the browser's storage event, even when okta-auth-js's own message never comes", async () => {
+      const sync = start();
+      await sync.ready;
+      tokenManager.tokens = session(); // Written by the other tab; okta-auth-js emits nothing here.
+
+      window.dispatchEvent(
+        new StorageEvent('storage', { key: 'okta-token-storage', storageArea: localStorage }),
+      );
+
+      expect(authState.updateAuthState).toHaveBeenCalledTimes(1);
+      // The session is this tab's now: as the renewing tab, it renews it (a tab that missed the
+      // sign-in would not, and every tab would lose the session at the access token's expiry).
+      await becomeLeader();
+      oktaAuth.token.renewTokens.and.resolveTo(session({ accessToken: 'renewed' }));
+      await sync.renewAccessToken();
+      expect(oktaAuth.token.renewTokens).toHaveBeenCalledTimes(1);
+    });
+
+    it('ignores storage events for other keys', async () => {
+      await start().ready;
+
+      window.dispatchEvent(
+        new StorageEvent('storage', { key: 'something-else', storageArea: localStorage }),
+      );
+
+      expect(authState.updateAuthState).not.toHaveBeenCalled();
+    });
 
     it('does not send token changes over the channel', async () => {
       const sync = start();

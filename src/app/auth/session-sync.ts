@@ -14,6 +14,9 @@ import { checkTokenSet, isDpopType, sameJson, TokenSetSource } from './token-set
 
 /** How long a new tab waits for an open tab to hand over the session before deciding it has none. */
 export const PEER_ANSWER_MS = 250;
+
+/** Where okta-auth-js keeps the tokens (its tokenManager's default storageKey). */
+const TOKEN_STORAGE_KEY = 'okta-token-storage';
 /** How long a tab waits for the renewing tab's new tokens before giving up. */
 export const RENEWAL_WAIT_MS = 10_000;
 /**
@@ -110,6 +113,15 @@ export class SessionSync {
     tokenManager.on('expired', onExpired);
     tokenManager.on('added', onTokensChanged);
     tokenManager.on('removed', onTokensChanged);
+    // okta-auth-js tells the other tabs of a localStorage session over its own channel, which its
+    // services open asynchronously: a callback page can store its tokens before that channel
+    // exists, and the tabs never hear of the sign-in. The browser's storage event always comes.
+    const onStorage = (event: StorageEvent) => {
+      if (event.storageArea !== localStorage || event.key !== TOKEN_STORAGE_KEY) return;
+      this.followTokens();
+      void this.oktaAuth.authStateManager.updateAuthState();
+    };
+    if (this.config.tokenStorage === 'localStorage') window.addEventListener('storage', onStorage);
     if (typeof BroadcastChannel === 'function') {
       this.channel = new BroadcastChannel(`${this.config.clientId}-session`);
       this.channel.onmessage = (event: MessageEvent<unknown>) => this.answer(event.data);
@@ -126,6 +138,7 @@ export class SessionSync {
       tokenManager.off('expired', onExpired);
       tokenManager.off('added', onTokensChanged);
       tokenManager.off('removed', onTokensChanged);
+      window.removeEventListener('storage', onStorage);
       this.channel?.close();
       this.channel = null; // A snapshot queued before this point has nowhere to go.
       this.keyLock?.release();
@@ -626,7 +639,7 @@ export class SessionSync {
 
 /** Why a session that could not be used ended, when signing in again did not help either. */
 export const UNUSABLE_SESSION_MESSAGE =
-  'Your session could not be used in this browser (the key its tokens are bound to is gone, or DPoP settings changed), so you were signed out. Please sign in again.';
+  'Your session could not be used in this browser, so you were signed out. Please sign in again.';
 
 function failedRenewalMessage(problem: string | null): string {
   return problem

@@ -22,19 +22,19 @@ export const DPOP_NOT_BOUND_MESSAGE =
 
 /** The Okta app requires DPoP and this app sent no proof. */
 export const DPOP_REQUIRED_MESSAGE =
-  'The Okta app requires DPoP, but this app sent no proof (OKTA_DPOP=false), so you were not signed in. Set OKTA_DPOP=true, or turn off "Require Demonstrating Proof of Possession (DPoP) header in token requests" in the Okta app.';
+  'The Okta app requires DPoP, but this app sent no proof (OKTA_DPOP=false), so you were not signed in. Set OKTA_DPOP=true, or turn off "Require DPoP" in the Okta app.';
 
 /** DPoP is required and this browser cannot keep a key. */
 export const DPOP_UNSUPPORTED_MESSAGE =
-  'This browser cannot keep the key that DPoP needs (no WebCrypto or IndexedDB, as in some private windows), and this app requires DPoP-bound tokens (OKTA_DPOP=true). Use another browser, or set OKTA_DPOP_ALLOW_BEARER=true to allow unbound tokens there.';
+  'This browser cannot keep the key DPoP needs (no WebCrypto or IndexedDB), and this app requires DPoP (OKTA_DPOP=true). Use another browser, or set OKTA_DPOP_ALLOW_BEARER=true.';
 
 /** Okta asked for a DPoP nonce that the app could not read, or refused it again. */
 export const DPOP_NONCE_MESSAGE =
-  'Okta asked for a DPoP nonce, but its DPoP-Nonce header did not reach the app (a proxy removed it, or CORS does not expose it), so you were not signed in. Please try again.';
+  'Okta asked for a DPoP nonce, but its DPoP-Nonce header did not reach the app (a proxy removed it, or CORS hides it), so you were not signed in.';
 
 /** The tokens are DPoP-bound and the key pair is gone from this browser. */
 export const DPOP_KEY_LOST_MESSAGE =
-  'This browser no longer holds the key your session was bound to (its site data was cleared), so the session cannot be used. Please sign in again.';
+  'This browser no longer holds the key your session was bound to. Please sign in again.';
 
 /**
  * A sentence a user can act on, for any error the sign-in redirect can end with.
