@@ -6,6 +6,7 @@ import {
   DEFAULT_SCOPES,
   isLoopbackUrl,
   parseAuthConfig,
+  requiresDpop,
 } from './auth-config';
 import { TEST_CLIENT_ID, TEST_ISSUER } from './testing/auth-fixtures';
 
@@ -572,4 +573,12 @@ describe('isLoopbackUrl', () => {
       expect(isLoopbackUrl(new URL(url))).toBe(expected);
     });
   }
+});
+
+describe('requiresDpop', () => {
+  it('is true only with DPoP on and no Bearer fallback', () => {
+    expect(requiresDpop({ dpop: true, dpopAllowBearer: false })).toBeTrue();
+    expect(requiresDpop({ dpop: true, dpopAllowBearer: true })).toBeFalse();
+    expect(requiresDpop({ dpop: false, dpopAllowBearer: false })).toBeFalse();
+  });
 });

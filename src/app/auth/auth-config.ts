@@ -28,6 +28,11 @@ export interface AuthConfig {
   readonly dpopAllowBearer: boolean;
 }
 
+/** DPoP is on and may not fall back: an unbound token must never be used. */
+export function requiresDpop(config: Pick<AuthConfig, 'dpop' | 'dpopAllowBearer'>): boolean {
+  return config.dpop && !config.dpopAllowBearer;
+}
+
 export const TOKEN_STORAGES = ['sessionStorage', 'localStorage', 'memory'] as const;
 export type TokenStorage = (typeof TOKEN_STORAGES)[number];
 

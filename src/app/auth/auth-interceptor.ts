@@ -8,6 +8,7 @@ import {
 import { inject } from '@angular/core';
 import type { AccessToken } from '@okta/okta-auth-js/core';
 import { catchError, from, map, Observable, of, switchMap, tap, throwError } from 'rxjs';
+import { requiresDpop } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { DpopNonces, isNonceChallenge, isTokenRefused } from './dpop-nonces';
 import { OKTA_AUTH } from './okta-auth-token';
@@ -52,16 +53,16 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
   const nonces = inject(DpopNonces);
   const first = oktaAuth.tokenManager.getTokensSync().accessToken;
   if (!first) return next(req);
-  const requireDpop = config.dpop && !config.dpopAllowBearer;
+  const requireDpop = requiresDpop(config);
 
-  const unusable = (why: string) => {
+  const unusable = () => {
     sessionSync.endUnusableSession();
-    return throwError(() => new SessionUnusableError(why));
+    return throwError(() => new SessionUnusableError());
   };
 
   const authorize = (token: AccessToken): Observable<HttpRequest<unknown>> => {
     if (!isDpopType(token.tokenType)) {
-      if (requireDpop) return unusable('The access token is not DPoP-bound; it was not sent.');
+      if (requireDpop) return unusable();
       return of(req.clone({ setHeaders: { Authorization: `Bearer ${token.accessToken}` } }));
     }
     const proof = oktaAuth.getDPoPAuthorizationHeaders({
@@ -73,7 +74,7 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
     return from(proof).pipe(
       // The key pair is gone (site data cleared, or a sign-out elsewhere cleared it): the tokens
       // cannot be used by anyone any more, so the session ends and the user signs in afresh.
-      catchError(() => unusable('No DPoP proof could be made for the access token.')),
+      catchError(() => unusable()),
       map(({ Authorization, Dpop }) => req.clone({ setHeaders: { Authorization, DPoP: Dpop } })),
     );
   };

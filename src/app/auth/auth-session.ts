@@ -3,6 +3,7 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import type { AuthState, UserClaims } from '@okta/okta-auth-js/core';
 import { filter } from 'rxjs';
 import { Router } from '@angular/router';
+import { requiresDpop } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { groupsOf } from './group-guard';
@@ -10,7 +11,7 @@ import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 import { SessionSync, UNUSABLE_SESSION_MESSAGE } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
-import { isDpopType } from './token-set-checks';
+import { canUseBinding, isDpopType } from './token-set-checks';
 
 /**
  * The signed-in state as signals, for templates that must render under zoneless change detection.
@@ -79,15 +80,17 @@ export class AuthSession {
    */
   private async userInfo(): Promise<UserClaims> {
     const { accessToken, idToken } = this.oktaAuth.tokenManager.getTokensSync();
-    const bound = isDpopType(accessToken?.tokenType);
-    const requireDpop = this.config.dpop && !this.config.dpopAllowBearer;
-    if (accessToken && (bound ? !this.oktaAuth.options.dpop : requireDpop)) {
+    const binding = {
+      oktaDpop: !!this.oktaAuth.options.dpop,
+      requireDpop: requiresDpop(this.config),
+    };
+    if (accessToken && !canUseBinding(accessToken.tokenType, binding)) {
       // Neither getUser() nor Bearer may send it: a bound token without its proof, or an unbound
       // one while DPoP is required. The session cannot be used, as the interceptor finds too.
       this.sessionSync.endUnusableSession();
       throw new Error(UNUSABLE_SESSION_MESSAGE);
     }
-    if (!this.oktaAuth.options.dpop || !accessToken || bound) {
+    if (!this.oktaAuth.options.dpop || !accessToken || isDpopType(accessToken.tokenType)) {
       // okta-auth-js's HTTP layer adds the response's headers to every JSON answer it parses
       // (http/request.js): transport, not claims.
       const claims: UserClaims & { headers?: unknown } = { ...(await this.oktaAuth.getUser()) };

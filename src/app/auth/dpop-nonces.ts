@@ -40,8 +40,11 @@ export function isNonceChallenge(headers: HttpHeaders): boolean {
 }
 
 /** One item of a WWW-Authenticate value: `name=value` (a parameter) or a token (a scheme). */
-const ITEM =
-  /[\s,]*(?:([\w!#$%&'*+.^`|~-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([\w!#$%&'*+.^`|~-]+))|([\w!#$%&'*+.^`|~-]+))\s*,?/y;
+const TOKEN = "[\\w!#$%&'*+.^`|~-]+";
+const ITEM = new RegExp(
+  `[\\s,]*(?:(${TOKEN})\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|(${TOKEN}))|(${TOKEN}))\\s*,?`,
+  'y',
+);
 
 /**
  * The challenges of a WWW-Authenticate value (RFC 9110 §11.6.1), schemes in lower case: each

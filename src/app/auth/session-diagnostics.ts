@@ -1,4 +1,5 @@
 import { inject, Injectable } from '@angular/core';
+import { requiresDpop } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { OKTA_AUTH } from './okta-auth-token';
 import { describeSession, SessionExpectations, SessionFact } from './session-facts';
@@ -19,7 +20,7 @@ export class SessionDiagnostics {
     return describeSession(this.oktaAuth.tokenManager.getTokensSync(), {
       ...expected,
       scopes: this.config.scopes,
-      requireDpop: this.config.dpop && !this.config.dpopAllowBearer,
+      requireDpop: requiresDpop(this.config),
     });
   }
 

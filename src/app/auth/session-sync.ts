@@ -1,6 +1,7 @@
 import { DestroyRef, inject, Injectable } from '@angular/core';
 import { Router } from '@angular/router';
 import type { AccessToken, AuthState, OktaAuth, Token, Tokens } from '@okta/okta-auth-js/core';
+import { requiresDpop } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { MAX_CLOCK_SKEW_SECONDS } from './token-checks';
@@ -10,7 +11,7 @@ import { SessionGenerations } from './session-generation';
 import { parseSessionMessage, SessionMessage } from './session-messages';
 import { isSignInRequired } from './sign-in-required';
 import { SignInAttempts } from './sign-in-attempts';
-import { checkTokenSet, isDpopType, sameJson, TokenSetSource } from './token-set-checks';
+import { canUseBinding, checkTokenSet, sameJson, TokenSetSource } from './token-set-checks';
 
 /** How long a new tab waits for an open tab to hand over the session before deciding it has none. */
 export const PEER_ANSWER_MS = 250;
@@ -92,6 +93,8 @@ export class SessionSync {
   /** Set while this tab waits for the renewing tab: finishes that wait by renewing here. */
   private renewHereInstead: (() => void) | null = null;
   private applyingPeerTokens = false;
+  /** The access token this tab last followed, to tell a newer localStorage session from its own. */
+  private followedAccessToken: string | undefined;
   /** The Web Lock that tells dpop-key-sweep.ts this tab's session uses this key pair. */
   private keyLock: { readonly pairId: string; readonly release: () => void } | null = null;
   private snapshotQueued = false;
@@ -386,7 +389,7 @@ export class SessionSync {
       current,
       nowSeconds: Math.floor(Date.now() / 1000),
       maxClockSkewSeconds: MAX_CLOCK_SKEW_SECONDS,
-      requireDpop: this.config.dpop && !this.config.dpopAllowBearer,
+      requireDpop: requiresDpop(this.config),
     });
   }
 
@@ -414,15 +417,18 @@ export class SessionSync {
       return;
     }
     const { accessToken } = this.oktaAuth.tokenManager.getTokensSync();
-    const bound = isDpopType(accessToken?.tokenType);
-    const requireDpop = this.config.dpop && !this.config.dpopAllowBearer;
-    if (accessToken && (bound ? !this.oktaAuth.options.dpop : requireDpop)) {
+    const binding = {
+      oktaDpop: !!this.oktaAuth.options.dpop,
+      requireDpop: requiresDpop(this.config),
+    };
+    if (accessToken && !canUseBinding(accessToken.tokenType, binding)) {
       // Stored before the DPoP setting changed: no request could use it as the setting says.
       void this.revoke(this.oktaAuth.tokenManager.getTokensSync());
       this.clearHere();
       return;
     }
     this.generation = stored;
+    this.followedAccessToken = accessToken?.accessToken;
   }
 
   /** Tokens were added or removed: a session began or ended here, or changed (shared if need be). */
@@ -434,7 +440,13 @@ export class SessionSync {
     }
     // A new session here (sign-in; with localStorage, a sign-in in another tab) joins the current
     // generation. Sessions from another tab's message were given theirs in applyPeerTokens().
-    if (this.generation === null) this.setGeneration(this.generations.current());
+    // With localStorage, whatever storage holds is current: every sign-out clears it, and a
+    // renewal stores only while current. So a tab that slept through a sign-out and then a new
+    // sign-in takes the new session's generation instead of judging it by its own old one.
+    if (this.generation === null || this.config.tokenStorage === 'localStorage') {
+      this.setGeneration(this.generations.current());
+    }
+    this.followedAccessToken = this.oktaAuth.tokenManager.getTokensSync().accessToken?.accessToken;
     // The callback's own tokens answer what `ready` waits for: the guard of the page it returns
     // to need not wait out PEER_ANSWER_MS for tabs that have nothing newer to say.
     this.peerAnswered();
@@ -509,6 +521,17 @@ export class SessionSync {
   private endedElsewhere(generation: number): void {
     this.generations.observe(generation);
     if (this.generation === null) return;
+    // localStorage already holds a session this tab never followed: it began after that sign-out
+    // (which cleared the shared storage), so it is not this tab's to end.
+    const stored = this.oktaAuth.tokenManager.getTokensSync().accessToken?.accessToken;
+    if (
+      this.config.tokenStorage === 'localStorage' &&
+      stored &&
+      stored !== this.followedAccessToken
+    ) {
+      this.followTokens();
+      return;
+    }
     // A session newer than this sign-out stays; one the counter has left behind does not.
     if (this.generation >= generation && this.generation === this.generations.current()) return;
     // This tab's refresh token may be one the ending tab never saw: with memory each tab has its
@@ -639,7 +662,7 @@ export class SessionSync {
 
 /** Why a session that could not be used ended, when signing in again did not help either. */
 export const UNUSABLE_SESSION_MESSAGE =
-  'Your session could not be used in this browser, so you were signed out. Please sign in again.';
+  'Your session could not be used in this browser. Sign in again.';
 
 function failedRenewalMessage(problem: string | null): string {
   return problem

@@ -116,7 +116,7 @@ describe('describeSignInError', () => {
     [
       'another refused proof, without repeating what Okta said',
       { errorCode: 'invalid_dpop_proof', errorSummary: 'DPoP proof <b>iat</b> is not recent' },
-      "Okta did not accept this browser's DPoP proof, so you were not signed in. Please try again; if it keeps happening, check the clock of this device.",
+      "Okta did not accept this browser's DPoP proof. Check this device's clock and try again.",
     ],
     ['a string thrown as the error', 'Token expired', 'Token expired'],
     ['an empty object', {}, 'Sign-in failed for an unknown reason. Please try again.'],

@@ -18,23 +18,22 @@ export const FOREIGN_RESPONSE_MESSAGE =
 
 /** Okta issued a Bearer token to an app that asked for DPoP: the Okta app does not bind tokens. */
 export const DPOP_NOT_BOUND_MESSAGE =
-  'Okta answered with an unbound token, but this app only accepts DPoP-bound tokens (OKTA_DPOP=true), so you were not signed in. In the Okta app\'s settings, turn on "Require Demonstrating Proof of Possession (DPoP) header in token requests", or set OKTA_DPOP=false.';
+  'Okta answered with an unbound token, but this app only accepts DPoP-bound tokens (OKTA_DPOP=true). Turn on "Require DPoP" for the Okta app, or set OKTA_DPOP=false.';
 
 /** The Okta app requires DPoP and this app sent no proof. */
 export const DPOP_REQUIRED_MESSAGE =
-  'The Okta app requires DPoP, but this app sent no proof (OKTA_DPOP=false), so you were not signed in. Set OKTA_DPOP=true, or turn off "Require DPoP" in the Okta app.';
+  'The Okta app requires DPoP, but this app sent no proof (OKTA_DPOP=false). Set OKTA_DPOP=true, or turn off "Require DPoP" in the Okta app.';
 
 /** DPoP is required and this browser cannot keep a key. */
 export const DPOP_UNSUPPORTED_MESSAGE =
-  'This browser cannot keep the key DPoP needs (no WebCrypto or IndexedDB), and this app requires DPoP (OKTA_DPOP=true). Use another browser, or set OKTA_DPOP_ALLOW_BEARER=true.';
+  'This browser cannot keep a DPoP key, and this app requires DPoP (OKTA_DPOP=true). Use another browser, or set OKTA_DPOP_ALLOW_BEARER=true.';
 
 /** Okta asked for a DPoP nonce that the app could not read, or refused it again. */
 export const DPOP_NONCE_MESSAGE =
-  'Okta asked for a DPoP nonce, but its DPoP-Nonce header did not reach the app (a proxy removed it, or CORS hides it), so you were not signed in.';
+  "Okta's DPoP-Nonce header did not reach the app (a proxy, or CORS), so you were not signed in.";
 
 /** The tokens are DPoP-bound and the key pair is gone from this browser. */
-export const DPOP_KEY_LOST_MESSAGE =
-  'This browser no longer holds the key your session was bound to. Please sign in again.';
+export const DPOP_KEY_LOST_MESSAGE = "Your session's key is gone from this browser. Sign in again.";
 
 /**
  * A sentence a user can act on, for any error the sign-in redirect can end with.
@@ -47,7 +46,7 @@ export function describeSignInError(error: unknown): string {
     return SIGN_IN_LOST_MESSAGE;
   }
   if (/"token_type" was not DPoP/.test(detail)) return DPOP_NOT_BOUND_MESSAGE;
-  if (/DPoP has been configured, but is not supported by browser/i.test(detail)) {
+  if (/DPoP .* not supported by browser/i.test(detail)) {
     return DPOP_UNSUPPORTED_MESSAGE;
   }
   if (/Unable to locate dpop key pair/i.test(detail)) return DPOP_KEY_LOST_MESSAGE;
@@ -55,7 +54,7 @@ export function describeSignInError(error: unknown): string {
   if (errorCode === 'invalid_dpop_proof') {
     return /missing/i.test(detail)
       ? DPOP_REQUIRED_MESSAGE
-      : "Okta did not accept this browser's DPoP proof, so you were not signed in. Please try again; if it keeps happening, check the clock of this device.";
+      : "Okta did not accept this browser's DPoP proof. Check this device's clock and try again.";
   }
   if (errorCode === 'invalid_grant') {
     return 'Okta did not accept this sign-in (its code was already used, has expired or belongs to another sign-in). Please try again.';

@@ -137,6 +137,18 @@ function findBindingProblem(
   return undefined;
 }
 
+/**
+ * Whether this tab can send the access token as it is bound: a DPoP token needs okta-auth-js's DPoP
+ * on (for its proofs), an unbound one must not be used while DPoP is required. A session that
+ * fails this was stored before the settings changed, and no request may use it.
+ */
+export function canUseBinding(
+  tokenType: string | undefined,
+  { oktaDpop, requireDpop }: { readonly oktaDpop: boolean; readonly requireDpop: boolean },
+): boolean {
+  return isDpopType(tokenType) ? oktaDpop : !requireDpop;
+}
+
 /** RFC 6749 §7.1: the token type is case-insensitive. */
 export function isDpopType(tokenType: string | undefined): boolean {
   return tokenType?.toLowerCase() === 'dpop';
