@@ -17,7 +17,9 @@ import {
   postForm,
   refresh,
   signIn,
+  submitForm,
 } from './testing/oidc-client.mjs';
+import { bearerProviderOptions } from './testing/provider.mjs';
 
 const APP = 'http://localhost:4200';
 const OTHER_ORIGIN = 'http://localhost:9999';
@@ -36,13 +38,7 @@ describe('dev provider, as @okta/okta-auth-js sees it', { timeout: 30_000 }, () 
   before(async () => {
     // Bearer tokens, as an Okta app that does not require DPoP issues them without a proof;
     // dpop.test.mjs covers DPoP-bound tokens.
-    provider = await startDevProvider({
-      port: 0,
-      clientId: CLIENT.id,
-      appOrigins: [APP],
-      password: PASSWORD,
-      dpop: 'optional',
-    });
+    provider = await startDevProvider(bearerProviderOptions(CLIENT, PASSWORD));
     ({ issuer } = provider);
     keys = createLocalJWKSet(await (await fetch(`${issuer}/v1/keys`)).json());
   });
@@ -350,11 +346,7 @@ describe('dev provider, as @okta/okta-auth-js sees it', { timeout: 30_000 }, () 
     assert.doesNotMatch(page.html.replace(/<noscript>[\s\S]*<\/noscript>/, ''), /<button/);
     assert.equal(hiddenInputs(page.html).logout, 'yes');
 
-    const done = await navigate(browser, formAction(page.html, page.url), {
-      method: 'POST',
-      form: hiddenInputs(page.html),
-      stopAt: APP,
-    });
+    const done = await submitForm(browser, page.html, page.url, { stopAt: APP });
     const back = new URL(done.location);
     assert.equal(back.origin, APP);
     assert.equal(back.pathname, '/');

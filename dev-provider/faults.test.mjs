@@ -19,17 +19,17 @@ import { DEMO_USERS } from './accounts.mjs';
 import { startDevProvider } from './create-server.mjs';
 import { FAULT_KEYS } from './faults/fault-set.mjs';
 import {
-  authorizeUrl,
+  appAuthorizeUrl,
   basicClientId,
   createBrowser,
   createDpopKey,
   exchangeCode,
   navigate,
-  pkcePair,
   postForm,
   refresh,
   signIn,
 } from './testing/oidc-client.mjs';
+import { bearerProviderOptions } from './testing/provider.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const APP = 'http://localhost:4200';
@@ -39,13 +39,7 @@ const [ADA] = DEMO_USERS;
 const USER = { username: ADA.email, password: PASSWORD };
 const SCOPE = 'openid profile email offline_access';
 // Token requests without DPoP proofs, unless a test says otherwise (dpop.test.mjs covers DPoP).
-const OPTIONS = {
-  port: 0,
-  clientId: CLIENT.id,
-  appOrigins: [APP],
-  password: PASSWORD,
-  dpop: 'optional',
-};
+const OPTIONS = bearerProviderOptions(CLIENT, PASSWORD);
 
 /** A JSON call to the test API (as the Playwright process makes it: no Origin). */
 async function callTestApi(baseUrl, method, path, { body, headers = {} } = {}) {
@@ -152,17 +146,7 @@ describe('fault switch on', { timeout: 30_000 }, () => {
   }
 
   function authorizeRequest(params = {}) {
-    return authorizeUrl(issuer, {
-      client_id: CLIENT.id,
-      redirect_uri: CLIENT.redirectUri,
-      response_type: 'code',
-      scope: SCOPE,
-      state: 'st4te',
-      nonce: 'n0nce',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-      ...params,
-    });
+    return appAuthorizeUrl(issuer, { client: CLIENT, scope: SCOPE }, params);
   }
 
   const callback = (options = {}) =>

@@ -9,19 +9,16 @@ import { decodeJwt } from 'jose';
 
 import { DEMO_USERS } from './accounts.mjs';
 import {
-  authorizeUrl,
+  appAuthorizeUrl,
   createBrowser,
   createDpopKey,
   exchangeCode,
-  formAction,
-  hiddenInputs,
-  navigate,
   pkcePair,
   postForm,
   refresh,
-  signIn,
+  submitForm,
 } from './testing/oidc-client.mjs';
-import { useDevProvider } from './testing/provider.mjs';
+import { bearerProviderOptions, signInForTokens, useDevProvider } from './testing/provider.mjs';
 
 const APP = 'http://localhost:4200';
 const CALLBACK = `${APP}/login/callback`;
@@ -32,32 +29,8 @@ const USER = { username: ADA.email, password: PASSWORD };
 // The app's scopes, refresh token included.
 const SCOPE = 'openid profile email offline_access';
 const SIGN_IN = { client: CLIENT, user: USER, scope: SCOPE };
-// Bearer tokens unless a test says otherwise, so that token requests need no proofs.
-const OPTIONS = {
-  port: 0,
-  clientId: CLIENT.id,
-  appOrigins: [APP],
-  password: PASSWORD,
-  dpop: 'optional',
-};
-
 function useProvider(options = {}) {
-  return useDevProvider({ ...OPTIONS, ...options }, SIGN_IN);
-}
-
-/** The authorization request the app sends, PKCE included, with `params` changed. */
-function appAuthorizeUrl(issuer, params = {}) {
-  return authorizeUrl(issuer, {
-    client_id: CLIENT.id,
-    redirect_uri: CALLBACK,
-    response_type: 'code',
-    scope: SCOPE,
-    state: 'st4te',
-    nonce: 'n0nce',
-    code_challenge: pkcePair().challenge,
-    code_challenge_method: 'S256',
-    ...params,
-  });
+  return useDevProvider({ ...bearerProviderOptions(CLIENT, PASSWORD), ...options }, SIGN_IN);
 }
 
 /** GET without following redirects, as the doctor sends it: status, Location, type, body. */
@@ -98,11 +71,11 @@ describe('unknown client_id', () => {
 
   test('is refused on an HTML page with 400 invalid_client, without a redirect', async () => {
     const answer = await manualGet(
-      appAuthorizeUrl(ctx.issuer, { client_id: '0oanotregistered0001' }),
+      appAuthorizeUrl(ctx.issuer, SIGN_IN, { client_id: '0oanotregistered0001' }),
     );
     assertErrorPage(answer, 'invalid_client', "Invalid value for 'client_id' parameter.");
     // The registered one goes on to the sign-in page.
-    assertSignInRedirect(await manualGet(appAuthorizeUrl(ctx.issuer)), ctx.issuer);
+    assertSignInRedirect(await manualGet(appAuthorizeUrl(ctx.issuer, SIGN_IN)), ctx.issuer);
   });
 });
 
@@ -112,13 +85,13 @@ describe('DEV_PROVIDER_REDIRECT_URIS: sign-in redirect URIs', () => {
 
     test('refuses the app callback on an HTML page with 400 invalid_request, without a redirect', async () => {
       assertErrorPage(
-        await manualGet(appAuthorizeUrl(ctx.issuer)),
+        await manualGet(appAuthorizeUrl(ctx.issuer, SIGN_IN)),
         'invalid_request',
         "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.",
       );
       // The URI that is registered goes on to the sign-in page.
       const answer = await manualGet(
-        appAuthorizeUrl(ctx.issuer, { redirect_uri: `${APP}/callback` }),
+        appAuthorizeUrl(ctx.issuer, SIGN_IN, { redirect_uri: `${APP}/callback` }),
       );
       assertSignInRedirect(answer, ctx.issuer);
     });
@@ -128,9 +101,9 @@ describe('DEV_PROVIDER_REDIRECT_URIS: sign-in redirect URIs', () => {
     const ctx = useProvider();
 
     test('registers <app origin>/login/callback and compares exactly: a trailing slash is another URI', async () => {
-      assertSignInRedirect(await manualGet(appAuthorizeUrl(ctx.issuer)), ctx.issuer);
+      assertSignInRedirect(await manualGet(appAuthorizeUrl(ctx.issuer, SIGN_IN)), ctx.issuer);
       assertErrorPage(
-        await manualGet(appAuthorizeUrl(ctx.issuer, { redirect_uri: `${CALLBACK}/` })),
+        await manualGet(appAuthorizeUrl(ctx.issuer, SIGN_IN, { redirect_uri: `${CALLBACK}/` })),
         'invalid_request',
         "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.",
       );
@@ -142,8 +115,7 @@ describe('DEV_PROVIDER_POST_LOGOUT_URIS: sign-out redirect URIs', () => {
   /** /v1/logout as okta-auth-js sends it after a sign-in, to `target`. */
   async function logout(issuer, target) {
     const browser = createBrowser();
-    const { code, verifier } = await signIn(browser, { issuer, ...SIGN_IN });
-    const { body: tokens } = await exchangeCode(issuer, { client: CLIENT, code, verifier });
+    const tokens = await signInForTokens(issuer, { ...SIGN_IN, browser });
     const url = `${issuer}/v1/logout?${new URLSearchParams({
       id_token_hint: tokens.id_token,
       post_logout_redirect_uri: target,
@@ -168,11 +140,7 @@ describe('DEV_PROVIDER_POST_LOGOUT_URIS: sign-out redirect URIs', () => {
       const { browser, response } = await logout(ctx.issuer, `${APP}/signed-out`);
       assert.equal(response.status, 200);
       const html = await response.text();
-      const done = await navigate(browser, formAction(html, response.url), {
-        method: 'POST',
-        form: hiddenInputs(html),
-        stopAt: APP,
-      });
+      const done = await submitForm(browser, html, response.url, { stopAt: APP });
       const back = new URL(done.location);
       assert.equal(`${back.origin}${back.pathname}`, `${APP}/signed-out`);
       assert.equal(back.searchParams.get('state'), 'bye');
@@ -251,7 +219,7 @@ describe('DEV_PROVIDER_GRANT_TYPES: the app’s grant types', () => {
 
     test('accepts offline_access but signs in without a refresh token or offline_access granted', async () => {
       // As Okta: the authorization request itself looks like a good one.
-      assertSignInRedirect(await manualGet(appAuthorizeUrl(ctx.issuer)), ctx.issuer);
+      assertSignInRedirect(await manualGet(appAuthorizeUrl(ctx.issuer, SIGN_IN)), ctx.issuer);
       const tokens = await ctx.tokens();
       assert.equal(tokens.refresh_token, undefined);
       assert.equal(tokens.scope, 'openid profile email');
@@ -284,7 +252,7 @@ describe('DEV_PROVIDER_GRANT_TYPES: the app’s grant types', () => {
     const ctx = useProvider({ grantTypes: ['implicit', 'refresh_token'] });
 
     test('sends a code request back to the redirect URI with unsupported_response_type', async () => {
-      const answer = await manualGet(appAuthorizeUrl(ctx.issuer));
+      const answer = await manualGet(appAuthorizeUrl(ctx.issuer, SIGN_IN));
       assert.equal(answer.status, 303);
       const callback = new URL(answer.location);
       assert.equal(`${callback.origin}${callback.pathname}`, CALLBACK);
@@ -315,13 +283,7 @@ describe('DEV_PROVIDER_GRANT_TYPES: the app’s grant types', () => {
 
 describe('DEV_PROVIDER_GROUPS_CLAIM', () => {
   async function claims(ctx, scope) {
-    const { code, verifier } = await signIn(createBrowser(), {
-      issuer: ctx.issuer,
-      client: CLIENT,
-      user: USER,
-      scope,
-    });
-    const { body: tokens } = await exchangeCode(ctx.issuer, { client: CLIENT, code, verifier });
+    const tokens = await signInForTokens(ctx.issuer, { ...SIGN_IN, scope });
     const userinfo = await fetch(`${ctx.issuer}/v1/userinfo`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });

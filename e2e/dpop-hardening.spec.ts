@@ -1,29 +1,8 @@
 // Cases a hostile review of the browser side of DPoP (RFC 9449) found, each failing before its fix.
 // See also src/app/auth/dpop-hardening.spec.ts.
-import {
-  dpopKeyPairs,
-  E2E,
-  expect,
-  expectRefusedSignIn,
-  signInAtProvider,
-  test,
-  TEST_USER,
-} from './fixtures';
+import { dpopKeyPairs, E2E, expect, signInAtProvider, test, TEST_USER } from './fixtures';
 
 test.describe('DPoP key pairs: none left behind, none missing', () => {
-  test('a sign-in refused because Okta answered Bearer leaves no DPoP key pair behind', async ({
-    page,
-    faults,
-  }) => {
-    await faults.set({ dpopMode: 'off' });
-    await page.goto('/profile');
-    await signInAtProvider(page, TEST_USER);
-    await expectRefusedSignIn(page, faults, /only accepts DPoP-bound tokens/);
-
-    // okta-auth-js made the pair at the callback (exchangeCodeForTokens); nothing is bound to it.
-    expect(await dpopKeyPairs(page)).toEqual([]);
-  });
-
   test('with memory storage, a reload that signs in again does not leave the old key pair behind', async ({
     page,
   }) => {

@@ -94,6 +94,24 @@ export function authorizeUrl(issuer, params) {
   return `${issuer}/v1/authorize?${new URLSearchParams(params)}`;
 }
 
+/**
+ * The authorization request the app sends for `client` and `scope`, PKCE included, with `params`
+ * changed.
+ */
+export function appAuthorizeUrl(issuer, { client, scope }, params = {}) {
+  return authorizeUrl(issuer, {
+    client_id: client.id,
+    redirect_uri: client.redirectUri,
+    response_type: 'code',
+    scope,
+    state: 'st4te',
+    nonce: 'n0nce',
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+    ...params,
+  });
+}
+
 /** The action URL of the first form in `html`, resolved against the page's URL. */
 export function formAction(html, pageUrl) {
   const action = /<form\b[^>]*\baction="([^"]*)"/.exec(html)?.[1];
@@ -109,6 +127,15 @@ export function hiddenInputs(html) {
     if (name) inputs[name] = /\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '';
   }
   return inputs;
+}
+
+/** Submits the first form of the page `html` at `pageUrl` as it stands, as a browser does. */
+export function submitForm(browser, html, pageUrl, { stopAt } = {}) {
+  return navigate(browser, formAction(html, pageUrl), {
+    method: 'POST',
+    form: hiddenInputs(html),
+    stopAt,
+  });
 }
 
 /**

@@ -7,9 +7,12 @@ import { after, before } from 'node:test';
 import { startDevProvider } from '../create-server.mjs';
 import { createBrowser, exchangeCode, signIn } from './oidc-client.mjs';
 
-/** Signs `app.user` in from a fresh browser: the callback's parameters and the PKCE verifier. */
-export function signInFresh(issuer, { client, user, scope }) {
-  return signIn(createBrowser(), { issuer, client, user, scope });
+/**
+ * Signs `app.user` in from `app.browser`, a fresh browser unless given: the callback's parameters
+ * and the PKCE verifier.
+ */
+export function signInFresh(issuer, { client, user, scope, browser = createBrowser() }) {
+  return signIn(browser, { issuer, client, user, scope });
 }
 
 /**
@@ -26,6 +29,21 @@ export async function signInForTokens(issuer, app, dpop) {
   });
   assert.equal(response.status, 200, JSON.stringify(body));
   return body;
+}
+
+/**
+ * Options of a provider for `client` (its app served from the redirect URI's origin) whose users
+ * sign in with `password`, issuing Bearer tokens unless a proof is sent, so that token requests
+ * need no proofs.
+ */
+export function bearerProviderOptions(client, password) {
+  return {
+    port: 0,
+    clientId: client.id,
+    appOrigins: [new URL(client.redirectUri).origin],
+    password,
+    dpop: 'optional',
+  };
 }
 
 /**

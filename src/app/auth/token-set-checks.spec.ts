@@ -8,6 +8,7 @@ import {
   unsignedJwt,
 } from './testing/auth-fixtures';
 import {
+  canUseBinding,
   checkTokenSet,
   EXPIRE_EARLY_SECONDS,
   MAX_TOKEN_LIFETIME_SECONDS,
@@ -53,6 +54,144 @@ describe('checkTokenSet', () => {
       return rest;
     };
 
+  type Refusal = [string, Change | unknown, string];
+  /**
+   * Refusals of `renewed()` with `key`'s fields changed, each row [what, change, problem]:
+   * "refuses `an` `noun` what", for "the `noun` problem".
+   */
+  const fieldRefusals = (
+    key: keyof Tokens,
+    [an, noun]: [string, string],
+    rows: [string, Record<string, unknown>, string][],
+  ): Refusal[] =>
+    rows.map(([what, change, problem]) => [
+      `${an} ${noun} ${what}`,
+      withField(key, change),
+      `the ${noun} ${problem}`,
+    ]);
+  const EVIL = 'https://evil.example';
+  const ID = ['an', 'ID token'] as [string, string];
+  const idTokenRefusals: Refusal[] = [
+    ...fieldRefusals('idToken', ID, [
+      ['that is not a string', { idToken: 42 }, 'is not a string'],
+      ['without claims', { claims: null }, 'has no claims'],
+    ]),
+    [
+      'claims that differ from the JWT (forged groups)',
+      (tokens: Tokens) =>
+        withField('idToken', {
+          claims: { ...(tokens.idToken?.claims as object), groups: ['Admins'] },
+        })(tokens),
+      'the ID token claims differ from the token itself',
+    ],
+    ...fieldRefusals('idToken', ID, [
+      [
+        'expiry that is not a number (exp "soon" in okta-auth-js)',
+        { expiresAt: NaN },
+        'has no usable expiry time',
+      ],
+      ['without scopes', { scopes: 'openid' }, 'has no scopes'],
+      [
+        'with another authorize endpoint',
+        { authorizeUrl: `${EVIL}/authorize` },
+        'names another authorize endpoint',
+      ],
+      [
+        'stored for another issuer',
+        { issuer: `${EVIL}/oauth2/default` },
+        'is stored for another issuer',
+      ],
+      [
+        'stored for another application',
+        { clientId: '0oaOTHER' },
+        'is stored for another application',
+      ],
+    ]),
+    [
+      'an unsigned ID token',
+      (tokens: Tokens) =>
+        withField('idToken', {
+          idToken: unsignedJwt(tokens.idToken?.claims, { alg: 'none' }),
+        })(tokens),
+      'the ID token is signed with none, not RS256',
+    ],
+    ...(
+      [
+        ['from another issuer', { iss: EVIL }, 'the ID token comes from another issuer'],
+        [
+          'for another application',
+          { aud: '0oaOTHER' },
+          'the ID token was issued to another application',
+        ],
+        ['without exp', { exp: undefined }, 'the ID token has no expiry'],
+        ['for another user', { sub: '00u-other' }, 'the new ID token names another user'],
+        [
+          'of another sign-in',
+          { auth_time: TEST_NOW_SECONDS },
+          'the new ID token claims another sign-in (auth_time changed)',
+        ],
+      ] as const
+    ).map(([what, claims, problem]): Refusal => [
+      `an ID token ${what}`,
+      withClaims(claims),
+      problem,
+    ]),
+  ];
+  const accessTokenRefusals = fieldRefusals(
+    'accessToken',
+    ['an', 'access token'],
+    [
+      ['that is not a string', { accessToken: null }, 'is not a string'],
+      ['without claims', { claims: 'x' }, 'has no claims'],
+      ['without an expiry', { expiresAt: undefined }, 'has no usable expiry time'],
+      ['with an infinite expiry', { expiresAt: Infinity }, 'has no usable expiry time'],
+      ['without a type', { tokenType: '' }, 'is neither a Bearer nor a DPoP token'],
+      ['of an unknown type', { tokenType: 'MAC' }, 'is neither a Bearer nor a DPoP token'],
+      ['without scopes', { scopes: [1] }, 'has no scopes'],
+      [
+        'with another authorize endpoint',
+        { authorizeUrl: `${EVIL}/authorize` },
+        'names another authorize endpoint',
+      ],
+      [
+        'sent to another userinfo endpoint',
+        { userinfoUrl: `${EVIL}/userinfo` },
+        'names another userinfo endpoint',
+      ],
+    ],
+  );
+  const refreshTokenRefusals: Refusal[] = [
+    [
+      'a refresh token that is not an object',
+      (tokens: Tokens) => ({ ...tokens, refreshToken: 'refresh' }) as unknown as Tokens,
+      'the refresh token is not an object',
+    ],
+    ...fieldRefusals(
+      'refreshToken',
+      ['a', 'refresh token'],
+      [
+        ['that is not a string', { refreshToken: ['x'] }, 'is not a string'],
+        ['without an expiry', { expiresAt: '1' }, 'has no usable expiry time'],
+        ['without scopes', { scopes: undefined }, 'has no scopes'],
+        [
+          'sent to another token endpoint',
+          { tokenUrl: `${EVIL}/v1/token` },
+          'names another token endpoint',
+        ],
+        [
+          'with another authorize endpoint',
+          { authorizeUrl: `${EVIL}/v1/authorize` },
+          'names another authorize endpoint',
+        ],
+        [
+          'stored for another issuer',
+          { issuer: `${EVIL}/oauth2/default` },
+          'is stored for another issuer',
+        ],
+      ],
+    ),
+  ];
+
   for (const [name, expected] of [
     ['a renewal', renewal],
     ['another tab', anotherTab],
@@ -83,162 +222,9 @@ describe('checkTokenSet', () => {
         ['an empty set', {}, 'there is no ID token'],
         ['no ID token', without('idToken'), 'there is no ID token'],
         ['no access token', without('accessToken'), 'there is no access token'],
-        // The ID token.
-        [
-          'an ID token that is not a string',
-          withField('idToken', { idToken: 42 }),
-          'the ID token is not a string',
-        ],
-        [
-          'an ID token without claims',
-          withField('idToken', { claims: null }),
-          'the ID token has no claims',
-        ],
-        [
-          'claims that differ from the JWT (forged groups)',
-          (tokens: Tokens) =>
-            withField('idToken', {
-              claims: { ...(tokens.idToken?.claims as object), groups: ['Admins'] },
-            })(tokens),
-          'the ID token claims differ from the token itself',
-        ],
-        [
-          'an ID token expiry that is not a number (exp "soon" in okta-auth-js)',
-          withField('idToken', { expiresAt: NaN }),
-          'the ID token has no usable expiry time',
-        ],
-        [
-          'an ID token without scopes',
-          withField('idToken', { scopes: 'openid' }),
-          'the ID token has no scopes',
-        ],
-        [
-          'an ID token with another authorize endpoint',
-          withField('idToken', { authorizeUrl: 'https://evil.example/authorize' }),
-          'the ID token names another authorize endpoint',
-        ],
-        [
-          'an ID token stored for another issuer',
-          withField('idToken', { issuer: 'https://evil.example/oauth2/default' }),
-          'the ID token is stored for another issuer',
-        ],
-        [
-          'an ID token stored for another application',
-          withField('idToken', { clientId: '0oaOTHER' }),
-          'the ID token is stored for another application',
-        ],
-        [
-          'an unsigned ID token',
-          (tokens: Tokens) =>
-            withField('idToken', {
-              idToken: unsignedJwt(tokens.idToken?.claims, { alg: 'none' }),
-            })(tokens),
-          'the ID token is signed with none, not RS256',
-        ],
-        [
-          'an ID token from another issuer',
-          withClaims({ iss: 'https://evil.example' }),
-          'the ID token comes from another issuer',
-        ],
-        [
-          'an ID token for another application',
-          withClaims({ aud: '0oaOTHER' }),
-          'the ID token was issued to another application',
-        ],
-        ['an ID token without exp', withClaims({ exp: undefined }), 'the ID token has no expiry'],
-        [
-          'an ID token for another user',
-          withClaims({ sub: '00u-other' }),
-          'the new ID token names another user',
-        ],
-        [
-          'an ID token of another sign-in',
-          withClaims({ auth_time: TEST_NOW_SECONDS }),
-          'the new ID token claims another sign-in (auth_time changed)',
-        ],
-        // The access token.
-        [
-          'an access token that is not a string',
-          withField('accessToken', { accessToken: null }),
-          'the access token is not a string',
-        ],
-        [
-          'an access token without claims',
-          withField('accessToken', { claims: 'x' }),
-          'the access token has no claims',
-        ],
-        [
-          'an access token without an expiry',
-          withField('accessToken', { expiresAt: undefined }),
-          'the access token has no usable expiry time',
-        ],
-        [
-          'an access token with an infinite expiry',
-          withField('accessToken', { expiresAt: Infinity }),
-          'the access token has no usable expiry time',
-        ],
-        [
-          'an access token without a type',
-          withField('accessToken', { tokenType: '' }),
-          'the access token is neither a Bearer nor a DPoP token',
-        ],
-        [
-          'an access token of an unknown type',
-          withField('accessToken', { tokenType: 'MAC' }),
-          'the access token is neither a Bearer nor a DPoP token',
-        ],
-
-        [
-          'an access token without scopes',
-          withField('accessToken', { scopes: [1] }),
-          'the access token has no scopes',
-        ],
-        [
-          'an access token with another authorize endpoint',
-          withField('accessToken', { authorizeUrl: 'https://evil.example/authorize' }),
-          'the access token names another authorize endpoint',
-        ],
-        [
-          'an access token sent to another userinfo endpoint',
-          withField('accessToken', { userinfoUrl: 'https://evil.example/userinfo' }),
-          'the access token names another userinfo endpoint',
-        ],
-        // The refresh token.
-        [
-          'a refresh token that is not an object',
-          (tokens: Tokens) => ({ ...tokens, refreshToken: 'refresh' }) as unknown as Tokens,
-          'the refresh token is not an object',
-        ],
-        [
-          'a refresh token that is not a string',
-          withField('refreshToken', { refreshToken: ['x'] }),
-          'the refresh token is not a string',
-        ],
-        [
-          'a refresh token without an expiry',
-          withField('refreshToken', { expiresAt: '1' }),
-          'the refresh token has no usable expiry time',
-        ],
-        [
-          'a refresh token without scopes',
-          withField('refreshToken', { scopes: undefined }),
-          'the refresh token has no scopes',
-        ],
-        [
-          'a refresh token sent to another token endpoint',
-          withField('refreshToken', { tokenUrl: 'https://evil.example/v1/token' }),
-          'the refresh token names another token endpoint',
-        ],
-        [
-          'a refresh token with another authorize endpoint',
-          withField('refreshToken', { authorizeUrl: 'https://evil.example/v1/authorize' }),
-          'the refresh token names another authorize endpoint',
-        ],
-        [
-          'a refresh token stored for another issuer',
-          withField('refreshToken', { issuer: 'https://evil.example/oauth2/default' }),
-          'the refresh token is stored for another issuer',
-        ],
+        ...idTokenRefusals,
+        ...accessTokenRefusals,
+        ...refreshTokenRefusals,
       ];
       for (const [what, input, problem] of refused) {
         it(`refuses ${what}: "${problem}"`, () => {
@@ -483,5 +469,17 @@ describe('oauthUrlsOf', () => {
     expect(oauthUrlsOf('https://dev-1.okta.com').token).toBe(
       'https://dev-1.okta.com/oauth2/v1/token',
     );
+  });
+});
+
+describe('canUseBinding', () => {
+  it('lets a DPoP token be used only with okta-auth-js able to sign its proofs', () => {
+    expect(canUseBinding('DPoP', { oktaDpop: true, requireDpop: true })).toBeTrue();
+    expect(canUseBinding('DPoP', { oktaDpop: false, requireDpop: false })).toBeFalse();
+  });
+
+  it('lets an unbound token be used only while DPoP is not required', () => {
+    expect(canUseBinding('Bearer', { oktaDpop: true, requireDpop: false })).toBeTrue();
+    expect(canUseBinding('Bearer', { oktaDpop: true, requireDpop: true })).toBeFalse();
   });
 });
