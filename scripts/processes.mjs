@@ -7,8 +7,9 @@ export function childEnv(env, parent = process.env) {
 }
 
 /** Starts `command` with its output prefixed by `name`; returns the child process. */
-export function startProcess(name, command, args, env) {
+export function startProcess(name, command, args, env, { cwd } = {}) {
   const child = spawn(command, args, {
+    cwd,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 
 /**
  * @param {ReturnType<import('./settings.mjs').resolveSettings>} settings
- * @param {{ root: string, node?: string }} paths the repository root and the Node binary to run
+ * @param {{ root: string, node?: string, withApp?: boolean }} options the repository root, the
+ *   Node binary to run, and whether to serve this repository's app (false for `npm run servers`,
+ *   which runs the provider and API for an app of your own)
  * @returns {{ name: string, command: string, args: string[], env: Record<string, string>,
  *   readyUrl: string, readyTimeoutMs?: number }[]} in start order; `env` is laid over the
  *   environment of `npm start` itself (see processes.mjs, childEnv)
  */
-export function planStart(settings, { root, node = process.execPath }) {
+export function planStart(settings, { root, node = process.execPath, withApp = true }) {
   const { auth, devProvider } = settings;
   const servers = [];
 
@@ -53,6 +55,8 @@ export function planStart(settings, { root, node = process.execPath }) {
     readyUrl: `${settings.apiUrl}/api/health`,
   });
 
+  if (!withApp) return servers;
+
   servers.push({
     name: 'app',
     command: node,
@@ -69,4 +73,20 @@ export function planStart(settings, { root, node = process.execPath }) {
   });
 
   return servers;
+}
+
+/**
+ * The config.json an app of your own serves to use these servers (`npm run servers`): only what
+ * its `loadAuthConfig()` needs, with the defaults left out so that the file stays short.
+ *
+ * @param {ReturnType<import('./settings.mjs').resolveSettings>} settings
+ */
+export function hostAppConfig({ auth }) {
+  return {
+    issuer: auth.issuer,
+    clientId: auth.clientId,
+    apiOrigins: auth.apiOrigins,
+    ...(!auth.dpop && { dpop: false }),
+    ...(auth.dpopAllowBearer && { dpopAllowBearer: true }),
+  };
 }

@@ -1,5 +1,7 @@
 // `npm start`: the app (ng serve), the sample API and, when no Okta org is configured, the
 // embedded Okta-compatible provider. Prints where to go once everything answers; Ctrl-C stops all.
+// `npm run servers` (--servers-only): the same without the app, for an app of your own that
+// follows the README's "Add it to your app"; it prints the config.json that app needs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,11 +9,12 @@ import { DEMO_USERS } from '../dev-provider/accounts.mjs';
 import { startProcess, stopAll, waitForUrl } from './processes.mjs';
 import { loadSettingsOrExit } from './settings.mjs';
 import { quickCheckReport } from './start-checks.mjs';
-import { planStart } from './start-plan.mjs';
+import { hostAppConfig, planStart } from './start-plan.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const settings = loadSettingsOrExit(root);
+const withApp = !process.argv.includes('--servers-only');
 
 // ng serve serves .runtime/config.json as /config.json (see angular.json, development assets).
 const runtimeDir = join(root, '.runtime');
@@ -31,6 +34,7 @@ const waits = [];
 
 for (const { name, command, args, env, readyUrl, readyTimeoutMs } of planStart(settings, {
   root,
+  withApp,
 })) {
   const child = startProcess(name, command, args, env);
   children.push(child);
@@ -64,7 +68,16 @@ try {
 
 const lines = [
   '',
-  `  Open ${settings.appOrigin} and choose "Sign in".`,
+  ...(withApp
+    ? [`  Open ${settings.appOrigin} and choose "Sign in".`]
+    : [
+        `  For your app at ${settings.appOrigin} (redirect URI ${settings.appOrigin}/login/callback),`,
+        '  serve this as its public/config.json:',
+        '',
+        ...JSON.stringify(hostAppConfig(settings), null, 2)
+          .split('\n')
+          .map((line) => `    ${line}`),
+      ]),
   '',
   devProvider
     ? `  Identity provider: the embedded Okta-compatible provider at ${auth.issuer}`

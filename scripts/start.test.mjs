@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { childEnv } from './processes.mjs';
 import { resolveSettings } from './settings.mjs';
-import { planStart } from './start-plan.mjs';
+import { hostAppConfig, planStart } from './start-plan.mjs';
 import { spawnServer } from './testing/spawn-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +25,27 @@ describe('npm start', () => {
       plan({}).map(({ name }) => name),
       ['provider', 'api', 'app'],
     );
+  });
+
+  it('for an app of your own (npm run servers) runs the provider and the API, not this app', () => {
+    assert.deepEqual(
+      planStart(resolveSettings({}), { root, withApp: false }).map(({ name }) => name),
+      ['provider', 'api'],
+    );
+  });
+
+  it("tells an app of your own the config.json that matches the servers' settings", () => {
+    assert.deepEqual(hostAppConfig(resolveSettings({ APP_PORT: '4300' })), {
+      issuer: 'http://localhost:3000/oauth2/default',
+      clientId: '0oadevspaclient00001',
+      apiOrigins: ['http://localhost:8000'],
+    });
+    assert.deepEqual(hostAppConfig(resolveSettings({ ...ORG, OKTA_DPOP: 'false' })), {
+      issuer: ORG.OKTA_ISSUER,
+      clientId: ORG.OKTA_CLIENT_ID,
+      apiOrigins: ['http://localhost:8000'],
+      dpop: false,
+    });
   });
 
   it('with an Okta org runs no provider', () => {

@@ -1,8 +1,7 @@
 import { bootstrapApplication } from '@angular/platform-browser';
 import { App } from './app/app';
 import { appConfig } from './app/app.config';
-import { loadOktaRuntime } from './app/auth';
-import { showStartupError } from './app/errors/startup-error';
+import { loadOktaRuntime, showStartupError } from './app/auth';
 import { loadRuntimeConfig } from './app/runtime-config';
 
 // config.json and the Okta chunk download in parallel; the app starts once both are in.

@@ -124,41 +124,6 @@ describe('loadRuntimeConfig', () => {
     expect(config.auth.apiOrigins).toEqual(['http://localhost:8000']);
   });
 
-  it('asks the browser for a fresh copy rather than a cached one', async () => {
-    const fetchSpy = spyOn(window, 'fetch').and.resolveTo(jsonResponse(JSON.stringify(VALID)));
-
-    await loadRuntimeConfig('/settings/config.json');
-
-    expect(fetchSpy).toHaveBeenCalledOnceWith('/settings/config.json', { cache: 'no-store' });
-  });
-
-  it('rejects with a readable message when the network fails', async () => {
-    const fetchJson = () => Promise.reject(new TypeError('Failed to fetch'));
-
-    await expectAsync(loadRuntimeConfig('config.json', fetchJson)).toBeRejectedWithError(
-      Error,
-      'The app could not load its configuration (config.json).',
-    );
-  });
-
-  it('rejects with the status when the server answers with an error', async () => {
-    const fetchJson = () => Promise.resolve(new Response('Not Found', { status: 404 }));
-
-    await expectAsync(loadRuntimeConfig('config.json', fetchJson)).toBeRejectedWithError(
-      Error,
-      'The app could not load its configuration (config.json answered 404).',
-    );
-  });
-
-  it('rejects with a readable message when the file is not JSON', async () => {
-    const fetchJson = () => Promise.resolve(jsonResponse('<!doctype html><title>SPA</title>'));
-
-    await expectAsync(loadRuntimeConfig('config.json', fetchJson)).toBeRejectedWithError(
-      Error,
-      "The app's configuration (config.json) is not valid JSON.",
-    );
-  });
-
   it('rejects with the validation sentence when the JSON holds bad settings', async () => {
     const fetchJson = () =>
       Promise.resolve(

@@ -1,4 +1,4 @@
-import { AuthConfig, parseAuthConfig } from './auth';
+import { AuthConfig, fetchConfigJson, FetchConfig, parseAuthConfig } from './auth';
 
 /** What `config.json`, served beside index.html, holds; one build runs in every environment. */
 export interface RuntimeConfig {
@@ -29,26 +29,9 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
 /** Fetches and validates `config.json`; rejects with a readable message on any failure. */
 export async function loadRuntimeConfig(
   url = 'config.json', // relative to <base href>, so the app can live under a sub-path
-  fetchJson: (url: string) => Promise<Response> = (u) => fetch(u, { cache: 'no-store' }),
+  fetchConfig?: FetchConfig,
 ): Promise<RuntimeConfig> {
-  let response: Response;
-  try {
-    response = await fetchJson(url);
-  } catch {
-    throw new Error(`The app could not load its configuration (${url}).`);
-  }
-  if (!response.ok) {
-    throw new Error(
-      `The app could not load its configuration (${url} answered ${response.status}).`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = await response.json();
-  } catch {
-    throw new Error(`The app's configuration (${url}) is not valid JSON.`);
-  }
-  return parseRuntimeConfig(raw);
+  return parseRuntimeConfig(await fetchConfigJson(url, fetchConfig));
 }
 
 function parseApiUrl(value: unknown): string {

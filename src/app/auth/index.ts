@@ -2,6 +2,8 @@
 export { AuthConfigError, parseAuthConfig } from './auth-config';
 export type { AuthConfig, TokenStorage } from './auth-config';
 export { AUTH_CONFIG } from './auth-config-token';
+export { fetchConfigJson, loadAuthConfig } from './load-auth-config';
+export type { FetchConfig } from './load-auth-config';
 export { authGuard, requireSignIn } from './auth-guard';
 export { CALLBACK_PATH } from './auth-paths';
 export { FORBIDDEN_PATH, groupGuard, isInGroup } from './group-guard';
@@ -9,3 +11,4 @@ export { authInterceptor, SessionUnusableError } from './auth-interceptor';
 export { AuthSession } from './auth-session';
 export { loadOktaRuntime, provideOktaAuth } from './provide-okta-auth';
 export type { AuthRoutes, OktaRuntime } from './provide-okta-auth';
+export { showStartupError } from './startup-error';
