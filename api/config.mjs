@@ -1,6 +1,8 @@
 // Turns environment variables into a validated config object. Kept separate from server.mjs so the
 // validation rules can be unit-tested without starting a process.
 
+import { OKTA_ACR } from '../src/app/auth/acr.ts';
+
 export const DEFAULT_AUDIENCE = 'api://default';
 export const DEFAULT_PORT = 8000;
 export const DEFAULT_APP_ORIGINS = ['http://localhost:4200'];
@@ -11,6 +13,10 @@ export const DEFAULT_DPOP_IAT_WINDOW_SECONDS = 60;
 // Beyond this, a proof could be replayed elsewhere for longer, and the replay cache would have to
 // remember each one for as long.
 const MAX_DPOP_IAT_WINDOW_SECONDS = 600;
+/** API_ADMIN_ACR: the acr GET /api/admin/audit needs: any two factors, as Okta predefines it. */
+export const DEFAULT_ADMIN_ACR = OKTA_ACR.twoFactors;
+/** API_ADMIN_MAX_AGE: how old, in seconds, that authentication may be: a quarter of an hour. */
+export const DEFAULT_ADMIN_MAX_AGE_SECONDS = 900;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1']);
 
@@ -114,6 +120,50 @@ export function parseScopes(value) {
     }
   }
   return [...new Set(scopes)];
+}
+
+// An acr value travels quoted in the acr_values of a step-up challenge (RFC 9470 §3), so it must
+// not contain " or \, and a space would split it in two: the same characters as a scope.
+const ACR_VALUE = SCOPE_TOKEN;
+const OKTA_ACR_PREFIX = 'urn:okta:loa:';
+const OKTA_ACR_VALUES = new Set(Object.values(OKTA_ACR));
+
+// One acr value or several (any one of them will do), separated by spaces.
+export function parseAdminAcr(value) {
+  if (value === undefined || value === '') return DEFAULT_ADMIN_ACR;
+  const values = splitList(value, /\s+/);
+  if (values.length === 0) {
+    throw new ConfigError(`API_ADMIN_ACR must name an acr value, e.g. ${DEFAULT_ADMIN_ACR}.`);
+  }
+  for (const acr of values) {
+    if (!ACR_VALUE.test(acr)) {
+      throw new ConfigError(`API_ADMIN_ACR must be acr values separated by spaces, got "${acr}".`);
+    }
+    // Okta ignores an acr_values entry it does not know, so a misspelt one of its values could
+    // never come back in a token, and every call would be challenged.
+    if (acr.startsWith(OKTA_ACR_PREFIX) && !OKTA_ACR_VALUES.has(acr)) {
+      throw new ConfigError(
+        `API_ADMIN_ACR names "${acr}", which is not one of Okta's acr values: ${[...OKTA_ACR_VALUES].join(', ')}.`,
+      );
+    }
+  }
+  return [...new Set(values)].join(' ');
+}
+
+// 0 is refused: a token is already a second or more old when it reaches the API, so hardly any
+// token would ever meet it.
+export function validateAdminMaxAge(seconds, shown = seconds) {
+  if (!Number.isSafeInteger(seconds) || seconds < 1) {
+    throw new ConfigError(
+      `API_ADMIN_MAX_AGE must be a whole number of seconds, 1 or more, got "${shown}".`,
+    );
+  }
+  return seconds;
+}
+
+export function parseAdminMaxAge(value) {
+  if (value === undefined || value === '') return DEFAULT_ADMIN_MAX_AGE_SECONDS;
+  return validateAdminMaxAge(/^\d+$/.test(value.trim()) ? Number(value) : Number.NaN, value);
 }
 
 export function parsePort(value) {
@@ -231,5 +281,7 @@ export function loadConfig(env) {
     dpopNonces: parseDpopNonce(env.API_DPOP_NONCE),
     dpopIatWindowSeconds: parseDpopIatWindow(env.API_DPOP_IAT_WINDOW_SECONDS),
     publicUrl: parsePublicUrl(env.API_PUBLIC_URL),
+    adminAcr: parseAdminAcr(env.API_ADMIN_ACR),
+    adminMaxAgeSeconds: parseAdminMaxAge(env.API_ADMIN_MAX_AGE),
   };
 }

@@ -4,6 +4,8 @@ import { describe, test } from 'node:test';
 import {
   ConfigError,
   loadConfig,
+  parseAdminAcr,
+  parseAdminMaxAge,
   parseClientIds,
   parseDpopIatWindow,
   parseDpopMode,
@@ -34,7 +36,53 @@ describe('Configuration from the environment', () => {
       dpopNonces: false,
       dpopIatWindowSeconds: 60,
       publicUrl: undefined,
+      // GET /api/admin/audit: two factors, at most 15 minutes ago.
+      adminAcr: 'urn:okta:loa:2fa:any',
+      adminMaxAgeSeconds: 900,
     });
+  });
+
+  test('reads API_ADMIN_ACR as one or more acr values and API_ADMIN_MAX_AGE in seconds', () => {
+    const config = loadConfig({
+      OKTA_ISSUER: ISSUER,
+      OKTA_CLIENT_ID: '0oa1spaclient',
+      API_ADMIN_ACR: ' phrh\turn:okta:loa:2fa:any  phrh ',
+      API_ADMIN_MAX_AGE: ' 60 ',
+    });
+    assert.equal(config.adminAcr, 'phrh urn:okta:loa:2fa:any');
+    assert.equal(config.adminMaxAgeSeconds, 60);
+    // Values of other issuers pass as they are; only Okta's own namespace is checked for typos.
+    assert.equal(parseAdminAcr('urn:example:loa:high'), 'urn:example:loa:high');
+    assert.equal(parseAdminAcr('urn:okta:loa:1fa:pwd'), 'urn:okta:loa:1fa:pwd');
+    assert.equal(parseAdminMaxAge('1'), 1);
+    assert.equal(parseAdminMaxAge(''), 900);
+  });
+
+  test('rejects an API_ADMIN_ACR that is blank, unquotable, or a misspelt Okta value', () => {
+    for (const value of [
+      '  ',
+      'urn:okta:loa:2fa:amy',
+      'urn:okta:loa:2fa',
+      'phr "phrh"',
+      'phr\\phrh',
+      'phr é',
+    ]) {
+      assert.throws(
+        () => parseAdminAcr(value),
+        { name: 'ConfigError', message: /API_ADMIN_ACR/ },
+        value,
+      );
+    }
+  });
+
+  test('rejects an API_ADMIN_MAX_AGE that is not a whole number of seconds from 1', () => {
+    for (const value of ['0', '-5', '1.5', '15m', '1e3', '0x10', ' ', '9007199254740993']) {
+      assert.throws(
+        () => parseAdminMaxAge(value),
+        { name: 'ConfigError', message: /API_ADMIN_MAX_AGE/ },
+        value,
+      );
+    }
   });
 
   test('reads API_DPOP, API_DPOP_NONCE, API_DPOP_IAT_WINDOW_SECONDS and API_PUBLIC_URL', () => {

@@ -4,13 +4,17 @@
 import http from 'node:http';
 
 import {
+  DEFAULT_ADMIN_ACR,
+  DEFAULT_ADMIN_MAX_AGE_SECONDS,
   DEFAULT_APP_ORIGINS,
   DEFAULT_AUDIENCE,
   DEFAULT_DPOP_IAT_WINDOW_SECONDS,
   DEFAULT_DPOP_MODE,
+  parseAdminAcr,
   parseDpopMode,
   parseIssuer,
   parsePublicUrl,
+  validateAdminMaxAge,
   validateOrigins,
 } from './config.mjs';
 import { createCors } from './cors.mjs';
@@ -19,6 +23,7 @@ import { createDpopVerifier } from './dpop-proof.mjs';
 import { createMemoryReplayCache } from './replay-cache.mjs';
 import { createRequireToken } from './require-token.mjs';
 import { sendEmpty, sendError, setSecurityHeaders } from './respond.mjs';
+import { createAdminAuditRoute } from './routes/admin-audit.mjs';
 import { getHealth } from './routes/health.mjs';
 import { createMessagesRoute } from './routes/messages.mjs';
 
@@ -28,7 +33,9 @@ import { createMessagesRoute } from './routes/messages.mjs';
  * DPoP-bound tokens with a proof) or `allowed` (unbound Bearer tokens too); `dpopNonces`: whether
  * proofs must carry a nonce from this API; `publicUrl`: the URL the app calls the API at (default
  * http://localhost:<the port it listens on>); `replayCache`: where used proofs are remembered
- * (replay-cache.mjs; one in memory by default). See api/README.md.
+ * (replay-cache.mjs; one in memory by default). `adminAcr` (one acr value, or several separated by
+ * spaces) and `adminMaxAgeSeconds` are what GET /api/admin/audit needs of the user's sign-in. See
+ * api/README.md.
  */
 export function createApiServer({
   issuer,
@@ -41,6 +48,8 @@ export function createApiServer({
   dpopIatWindowSeconds = DEFAULT_DPOP_IAT_WINDOW_SECONDS,
   publicUrl,
   replayCache = createMemoryReplayCache(),
+  adminAcr = DEFAULT_ADMIN_ACR,
+  adminMaxAgeSeconds = DEFAULT_ADMIN_MAX_AGE_SECONDS,
   log = () => {},
 }) {
   // Validated here as well as in server.mjs: whether plain http is tolerated for the issuer, whose
@@ -63,11 +72,25 @@ export function createApiServer({
     log,
   });
   const cors = createCors({ appOrigins: validateOrigins([...appOrigins]), log });
+  const adminAuthentication = {
+    acr: parseAdminAcr(adminAcr),
+    maxAgeSeconds: validateAdminMaxAge(adminMaxAgeSeconds),
+  };
 
   // Path -> method -> handler. HEAD and OPTIONS are answered for every path, so they are not listed.
   const routes = new Map([
     ['/api/health', { GET: getHealth }],
     ['/api/messages', { GET: createMessagesRoute({ requireToken, scopes: requiredScopes }) }],
+    [
+      '/api/admin/audit',
+      {
+        GET: createAdminAuditRoute({
+          requireToken,
+          scopes: requiredScopes,
+          authentication: adminAuthentication,
+        }),
+      },
+    ],
   ]);
 
   async function handle(req, res) {

@@ -2,8 +2,10 @@
 // with API_DPOP=allowed, unbound Bearer tokens (RFC 6750). Signature, expiry, issuer and audience
 // are verified with jose against the issuer's published keys; the checks around it cover what a
 // resource server must decide for itself: which clients' tokens it takes, that a bound token comes
-// with a proof by its key (dpop-proof.mjs) and is never accepted as a bearer token, and which
-// scopes each route needs. Errors are answered as RFC 6750 §3 and RFC 9449 §7.1 say.
+// with a proof by its key (dpop-proof.mjs) and is never accepted as a bearer token, which scopes
+// each route needs, and, for a sensitive route, how strong and how recent the user's authentication
+// must be (its acr and auth_time claims). Errors are answered as RFC 6750 §3 and RFC 9449 §7.1 say,
+// and a too weak or too old authentication as RFC 9470 §3 says.
 //
 // Not @okta/jwt-verifier: it looks keys up through jwks-rsa, whose cache is per kid and whose fetch
 // budget (10 a minute) is shared by every caller, so ten junk tokens with made-up kids left a valid
@@ -13,6 +15,7 @@
 
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 
+import { acrSatisfies, authTimeFresh, stepUpNeeded } from '../src/app/auth/acr.ts';
 import { DPOP_ALGORITHMS, DpopProofError, DpopReplayCheckError } from './dpop-proof.mjs';
 import { describeError, printable } from './printable.mjs';
 import { sendError } from './respond.mjs';
@@ -41,6 +44,11 @@ const KEY_FETCH_TIMEOUT_MS = 5_000;
 
 // jose errors that mean "no trusted key has this kid" rather than "the keys could not be fetched".
 const TOKEN_KEY_ERRORS = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys];
+
+// How far a token's auth_time may lie ahead of this API's clock, when the issuer's runs fast. It
+// never stretches the age a route allows (acr.ts); without it, a token fresh from a step-up would
+// be "from the future", challenged again, and the user sent round in a loop.
+const AUTH_TIME_SKEW_SECONDS = 60;
 
 // The schemes each API_DPOP mode accepts, in the order the challenges list them: DPoP first, since
 // a client that can do both should.
@@ -73,13 +81,19 @@ const DESCRIPTIONS = {
     'The access token is not bound to a DPoP key, so the DPoP scheme cannot be used with it',
   proofWithBearer: 'A DPoP proof goes with the DPoP scheme, not with Bearer',
   badBinding: 'The access token is bound to something this API cannot check',
+  // RFC 9470 §3: the token is fine, the authentication behind it is not enough.
+  weakAuthentication: 'This endpoint needs a stronger authentication',
+  staleAuthentication: 'This endpoint needs a more recent authentication',
+  weakAndStaleAuthentication: 'This endpoint needs a stronger and more recent authentication',
 };
 
 /**
- * Returns `requireToken(req, res, scopes)`: it resolves to the token's verified claims, or answers
- * the request itself (400, 401, 403 or 503) and resolves to null. `clientIds` lists the clients
- * whose tokens are accepted (the `cid` claim); `scopes` are those the calling route needs, every
- * one of them in the token's `scp`. `dpop` is `required` (only DPoP-bound tokens, with a proof) or
+ * Returns `requireToken(req, res, scopes, authentication)`: it resolves to the token's verified
+ * claims, or answers the request itself (400, 401, 403 or 503) and resolves to null. `clientIds`
+ * lists the clients whose tokens are accepted (the `cid` claim); `scopes` are those the calling
+ * route needs, every one of them in the token's `scp`; `authentication`, when given, is what the
+ * route needs of the user's sign-in (`{ acr, maxAgeSeconds }`, see src/app/auth/acr.ts), read from
+ * the token's `acr` and `auth_time`. `dpop` is `required` (only DPoP-bound tokens, with a proof) or
  * `allowed` (unbound Bearer tokens too); `dpopVerifier` checks the proofs (dpop-proof.mjs), and
  * `publicUrl()` is the URL the app calls the API at, to which the request path is appended for the
  * proof's htu.
@@ -114,7 +128,7 @@ export function createRequireToken({
   };
   const allowedClients = new Set(clientIds);
 
-  return async function requireToken(req, res, scopes) {
+  return async function requireToken(req, res, scopes, authentication) {
     const credentials = readCredentials(req);
     // Which challenge carries the error: the scheme the request used, when that scheme is
     // accepted, otherwise DPoP (accepted in both modes).
@@ -239,8 +253,49 @@ export function createRequireToken({
         attributes: { scope: scopes.join(' ') },
       });
     }
+    // Last: a step-up is worth the user's trouble only for a token that passes everything else.
+    if (authentication) {
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      const stepUp = stepUpNeeded(claims, authentication, nowSeconds, AUTH_TIME_SKEW_SECONDS);
+      if (stepUp) {
+        const shortfall = shortfallOf(claims, authentication, nowSeconds);
+        log(`Refused the access token of ${caller}: ${shortfall.reason}`);
+        // Both requirements, whichever fell short, so that one sign-in meets both (acr.ts).
+        return respond(401, 'insufficient_user_authentication', shortfall.description, {
+          scheme,
+          attributes: { acr_values: stepUp.acrValues, max_age: stepUp.maxAge },
+        });
+      }
+    }
     return claims;
   };
+}
+
+// Which part of the requirement the token's authentication misses, for the log (with the claims'
+// values) and for the caller (a fixed sentence).
+function shortfallOf(claims, { acr, maxAgeSeconds }, nowSeconds) {
+  const reasons = [];
+  const weak = acr !== undefined && !acrSatisfies(claims.acr, acr);
+  if (weak) reasons.push(`its acr ${printable(claims.acr)} does not satisfy ${acr}`);
+  const stale =
+    maxAgeSeconds !== undefined &&
+    !authTimeFresh(claims.auth_time, maxAgeSeconds, nowSeconds, AUTH_TIME_SKEW_SECONDS);
+  if (stale) {
+    const age = typeof claims.auth_time === 'number' ? nowSeconds - claims.auth_time : undefined;
+    reasons.push(
+      age === undefined || Number.isNaN(age)
+        ? `it has no numeric auth_time (${printable(claims.auth_time)})`
+        : age < 0
+          ? `its auth_time is ${-age} s ahead of this API's clock`
+          : `its auth_time is ${age} s ago, more than ${maxAgeSeconds} s`,
+    );
+  }
+  const description = weak
+    ? stale
+      ? DESCRIPTIONS.weakAndStaleAuthentication
+      : DESCRIPTIONS.weakAuthentication
+    : DESCRIPTIONS.staleAuthentication;
+  return { reason: reasons.join('; '), description };
 }
 
 // Node keeps only the first of repeated Authorization headers in req.headers, so the repeats are
@@ -312,7 +367,12 @@ function answer(
   const errorAttributes = [
     `error="${error}"`,
     `error_description="${quotable(description)}"`,
-    ...Object.entries(attributes).map(([name, value]) => `${name}="${quotable(value)}"`),
+    ...Object.entries(attributes)
+      .filter(([, value]) => value !== undefined)
+      // A number is a token and goes unquoted, as RFC 9470 §3 writes max_age.
+      .map(([name, value]) =>
+        typeof value === 'number' ? `${name}=${value}` : `${name}="${quotable(value)}"`,
+      ),
   ];
   const challenges = [
     challenge(scheme, errorAttributes),

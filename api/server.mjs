@@ -1,6 +1,7 @@
 // Entry point: node api/server.mjs with OKTA_ISSUER and API_CLIENT_IDS or OKTA_CLIENT_ID (required),
 // OKTA_AUDIENCE, API_REQUIRED_SCOPES, API_PORT, APP_ORIGINS, API_DPOP, API_DPOP_NONCE,
-// API_DPOP_IAT_WINDOW_SECONDS and API_PUBLIC_URL in the environment. See api/README.md.
+// API_DPOP_IAT_WINDOW_SECONDS, API_PUBLIC_URL, API_ADMIN_ACR and API_ADMIN_MAX_AGE in the
+// environment. See api/README.md.
 
 import process from 'node:process';
 
@@ -33,6 +34,8 @@ const server = createApiServer({
   dpopNonces: config.dpopNonces,
   dpopIatWindowSeconds: config.dpopIatWindowSeconds,
   publicUrl: config.publicUrl,
+  adminAcr: config.adminAcr,
+  adminMaxAgeSeconds: config.adminMaxAgeSeconds,
   log: (message) => console.warn(message),
 });
 

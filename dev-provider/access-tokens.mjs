@@ -10,11 +10,16 @@ import { findUserById } from './accounts.mjs';
 /**
  * oidc-provider's `formats.customizers.jwt`: Okta's claim set. `scp` is an array of the granted
  * scopes, `cid` the client id, `uid` the user id and `sub` the user's login (Okta puts the username
- * in an access token's `sub`, and the user id in the ID token's). A DPoP-bound token keeps its
- * `cnf`, as Okta's do.
+ * in an access token's `sub`, and the user id in the ID token's). `auth_time` is when the user
+ * signed in and `acr` the acr_values choice, only when the sign-in asked for one (Okta's
+ * step-up guide; acr.mjs): both come from the authorization code or refresh token the access
+ * token is issued for, so a refreshed token keeps the original ones, as Okta's do. A DPoP-bound
+ * token keeps its `cnf`, as Okta's do.
  */
 export function shapeAccessToken(ctx, token, jwt) {
   const { payload } = jwt;
+  const { AuthorizationCode, RefreshToken } = ctx?.oidc?.entities ?? {};
+  const source = AuthorizationCode ?? RefreshToken;
   jwt.payload = {
     ver: 1,
     jti: payload.jti,
@@ -22,9 +27,11 @@ export function shapeAccessToken(ctx, token, jwt) {
     aud: payload.aud,
     iat: payload.iat,
     exp: payload.exp,
+    ...(source?.acr && { acr: source.acr }),
     cid: payload.client_id,
     uid: token.accountId,
     scp: token.scope ? token.scope.split(' ') : [],
+    ...(source?.authTime !== undefined && { auth_time: source.authTime }),
     sub: findUserById(token.accountId)?.email ?? payload.sub,
     // The DPoP binding (RFC 9449 §6.1): the thumbprint of the key whose proofs the token needs.
     ...(payload.cnf && { cnf: payload.cnf }),

@@ -3,8 +3,13 @@
 // by username (the e-mail address, as in an Okta org where the login is the e-mail).
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+import { otpauthUri, secondsLeft, totpCode } from './totp.mjs';
+
 /** The password of every demo user unless DEV_PROVIDER_PASSWORD sets another one. */
 export const DEFAULT_PASSWORD = 'Demo-Passw0rd!';
+
+/** The issuer name authenticator apps show beside the demo users' codes. */
+export const TOTP_ISSUER = 'Dev OpenID Provider';
 
 // Okta user ids are "00u" followed by 17 characters; fixed ids keep `sub` stable across restarts.
 export const DEMO_USERS = Object.freeze(
@@ -16,6 +21,9 @@ export const DEMO_USERS = Object.freeze(
       givenName: 'Ada',
       familyName: 'Lovelace',
       groups: ['Everyone', 'Admins'],
+      // Demo only, like the password: published here, so it protects nothing. 160 bits, as RFC
+      // 4226 recommends, in base32. DEV_PROVIDER_TOTP_SECRET replaces it.
+      totpSecret: 'ADA2LOVELACE3DEMO4TOTP5SECRET6XX',
     },
     {
       id: '00ugracehopper000002',
@@ -24,6 +32,7 @@ export const DEMO_USERS = Object.freeze(
       givenName: 'Grace',
       familyName: 'Hopper',
       groups: ['Everyone'],
+      totpSecret: 'GRACE2HOPPER3DEMO4TOTP5SECRET6XX',
     },
   ].map((user) =>
     Object.freeze({
@@ -81,6 +90,43 @@ export function findUserById(id) {
 export function findUserByUsername(username) {
   const wanted = String(username).trim().toLowerCase();
   return DEMO_USERS.find((user) => user.email === wanted);
+}
+
+/** The user's TOTP secret: `override` (DEV_PROVIDER_TOTP_SECRET) when set, else the user's own. */
+export function totpSecretFor(user, override) {
+  return override ?? user.totpSecret;
+}
+
+/**
+ * Each demo user's authenticator enrolment and code at `now` (ms): `{ email, secret, uri, code,
+ * next, secondsLeft }`, where `uri` is the otpauth:// key URI a phone app enrols from, `next` the
+ * code of the following step (also accepted now, and needed once `code` has been used) and
+ * `secondsLeft` how long `code` stays current. `totpSecret` is DEV_PROVIDER_TOTP_SECRET's value.
+ */
+export function demoUserTotps({ totpSecret, now = Date.now() } = {}) {
+  return DEMO_USERS.map((user) => {
+    const secret = totpSecretFor(user, totpSecret);
+    return {
+      email: user.email,
+      secret,
+      uri: otpauthUri({ issuer: TOTP_ISSUER, account: user.email, secret }),
+      code: totpCode(secret, { time: now }),
+      next: totpCode(secret, { time: now + 30_000 }),
+      secondsLeft: secondsLeft(now),
+    };
+  });
+}
+
+/**
+ * What `npm start` prints about each demo user's second factor, one string per line, unindented:
+ * the secret, the key URI to enrol a phone app with, and the current code.
+ */
+export function demoUserTotpLines(options) {
+  return demoUserTotps(options).flatMap(({ email, secret, uri, code, secondsLeft: left }) => [
+    `${email}: TOTP secret ${secret} (demo only)`,
+    `  enrol: ${uri}`,
+    `  code now: ${code} (${left} s left; npm run totp prints fresh ones)`,
+  ]);
 }
 
 /** Every OpenID Connect claim a user has, named as in OIDC Core §5.1. */

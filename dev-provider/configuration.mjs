@@ -3,6 +3,7 @@
 // https://github.com/panva/node-oidc-provider/tree/main/docs
 import { errors } from 'oidc-provider';
 
+import { stepUpPolicy } from './acr.mjs';
 import { scopeClaims } from './accounts.mjs';
 import { shapeAccessToken } from './access-tokens.mjs';
 import { authorizationCodeSetting, oktaRenderedError } from './app-settings.mjs';
@@ -100,8 +101,9 @@ export function buildConfiguration({
 
     scopes: ['openid', 'offline_access'],
     // `openid` claims reach every ID token; the other keys also declare the scopes profile, email
-    // and groups. Okta's ID tokens carry auth_time, amr and idp.
-    claims: { ...claims, openid: ['sub', 'auth_time', 'amr', 'idp', ...claims.openid] },
+    // and groups. Okta's ID tokens carry auth_time, amr and idp, and acr when acr_values asked for
+    // one (acr.mjs). acr_values_supported stays out of discovery: Okta's is not known to list it.
+    claims: { ...claims, openid: ['sub', 'auth_time', 'amr', 'acr', 'idp', ...claims.openid] },
     // Okta puts the profile claims of the granted scopes in the ID token itself; oidc-provider's
     // default would leave them to the userinfo endpoint when an access token is issued too.
     conformIdTokenClaims: false,
@@ -192,6 +194,8 @@ export function buildConfiguration({
     },
 
     interactions: {
+      // The login prompt also asks for the second factor that acr_values may require.
+      policy: stepUpPolicy(),
       url: (ctx, interaction) => `${issuerPath}${INTERACTION_PREFIX}${interaction.uid}`,
     },
 

@@ -3,7 +3,8 @@
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 
-import { createAccounts } from './accounts.mjs';
+import { reflectRequestedAcr } from './acr.mjs';
+import { createAccounts, totpSecretFor } from './accounts.mjs';
 import { trackAccessTokens } from './access-tokens.mjs';
 import { canonicalTarget } from './canonical-paths.mjs';
 import { buildConfiguration } from './configuration.mjs';
@@ -12,6 +13,7 @@ import { generateCookieKeys, generateDpopNonceSecret } from './keys.mjs';
 import { oktaCompat, trustedOriginCors } from './okta-compat.mjs';
 import { DEFAULTS, withDerivedSettings } from './settings.mjs';
 import { createSigningKeys } from './signing-keys.mjs';
+import { createTotpVerifier } from './totp.mjs';
 
 /** Loopback only: the provider is never reachable from other machines. */
 const HOST = '127.0.0.1';
@@ -101,6 +103,12 @@ async function createProvider({ settings, issuer, middleware }) {
     console.error(`Dev OpenID provider failed on ${ctx?.method} ${ctx?.path}:`, err);
   });
 
+  reflectRequestedAcr(provider);
+  const secondFactor = createTotpVerifier({
+    secretFor: (user) => totpSecretFor(user, settings.totpSecret),
+    lockoutSeconds: settings.lockoutSeconds,
+  });
+
   faultSwitch?.attach(provider);
   // The fault switch may stand in for another Okta app setting, without a restart.
   const dpopMode = () => faultSwitch?.dpopMode() ?? settings.dpop;
@@ -119,7 +127,7 @@ async function createProvider({ settings, issuer, middleware }) {
     trustedOriginCors(settings.trustedOrigins),
     ...(faultSwitch?.endpointMiddleware ?? []),
     ...oktaCompat({ provider, settings, issuer, accessTokens, dpopMode }),
-    interactions({ provider, accounts, issuerPath: ISSUER_PATH }),
+    interactions({ provider, accounts, secondFactor, issuerPath: ISSUER_PATH }),
   ]) {
     provider.use(fn);
   }

@@ -1,6 +1,7 @@
 // Turns DEV_PROVIDER_* environment variables into validated settings. A bad value fails start-up
 // with one sentence that names the variable to change.
 import { DEFAULT_PASSWORD } from './accounts.mjs';
+import { base32Decode, base32Encode, MIN_SECRET_BYTES } from './totp.mjs';
 
 export class SettingsError extends Error {
   name = 'SettingsError';
@@ -31,6 +32,10 @@ export const DEFAULTS = Object.freeze({
   // Okta's default global session policy signs out after 2 hours of inactivity.
   sessionTtl: 2 * 3600,
   password: DEFAULT_PASSWORD,
+  // One TOTP secret (base32) for every demo user; undefined keeps each user's own (accounts.mjs).
+  totpSecret: undefined,
+  // Okta Identity Engine locks an authenticator for 5 minutes after 5 wrong codes (totp.mjs).
+  lockoutSeconds: 300,
   // Okta's "Require Demonstrating Proof of Possession (DPoP) header in token requests": the app
   // uses DPoP by default, so its provider requires it (see DPOP_MODES).
   dpop: 'required',
@@ -102,6 +107,8 @@ export function readSettings(env = process.env) {
     sessionTtl: ttl('DEV_PROVIDER_SESSION_TTL', DEFAULTS.sessionTtl),
     // Passwords may legitimately have surrounding spaces, so this one is not trimmed.
     password: env.DEV_PROVIDER_PASSWORD || DEFAULTS.password,
+    totpSecret: parseTotpSecret(read('DEV_PROVIDER_TOTP_SECRET')) ?? DEFAULTS.totpSecret,
+    lockoutSeconds: ttl('DEV_PROVIDER_LOCKOUT_SECONDS', DEFAULTS.lockoutSeconds),
     dpop: parseDpopMode(read('DEV_PROVIDER_DPOP')) ?? DEFAULTS.dpop,
     faults:
       parseSwitch(read('DEV_PROVIDER_FAULTS'), 'DEV_PROVIDER_FAULTS', 'off') ?? DEFAULTS.faults,
@@ -139,6 +146,27 @@ function parseSwitch(value, name, unsetWord) {
     );
   }
   return word === 'on';
+}
+
+/**
+ * DEV_PROVIDER_TOTP_SECRET: a base32 secret (case, spaces and padding as authenticator apps show
+ * them are accepted) of at least 128 bits, in the canonical form apps take. Undefined when unset.
+ */
+export function parseTotpSecret(value) {
+  if (value === undefined) return undefined;
+  let bytes;
+  try {
+    bytes = base32Decode(value);
+  } catch {
+    bytes = undefined;
+  }
+  if (!bytes || bytes.length < MIN_SECRET_BYTES) {
+    throw new SettingsError(
+      // The value is a secret: the sentence does not repeat it.
+      'DEV_PROVIDER_TOTP_SECRET must be a base32 secret (letters A to Z and digits 2 to 7, spaces allowed) of at least 26 characters (128 bits), such as a 32-character authenticator key.',
+    );
+  }
+  return base32Encode(bytes);
 }
 
 function parsePort(value) {

@@ -38,6 +38,8 @@ describe('readSettings', () => {
       DEV_PROVIDER_REFRESH_TOKEN_TTL: '40',
       DEV_PROVIDER_SESSION_TTL: '50',
       DEV_PROVIDER_PASSWORD: 'another one',
+      DEV_PROVIDER_TOTP_SECRET: 'gezd gnbv gy3t qojq gezd gnbv gy3t qojq',
+      DEV_PROVIDER_LOCKOUT_SECONDS: '5',
       DEV_PROVIDER_DPOP: 'optional',
       DEV_PROVIDER_FAULTS: 'on',
       DEV_PROVIDER_TRUSTED_ORIGINS: 'https://app.example.com/, http://localhost:4300',
@@ -67,6 +69,9 @@ describe('readSettings', () => {
       refreshTokenTtl: 40,
       sessionTtl: 50,
       password: 'another one',
+      // As authenticator apps show it, canonical: upper case, no spaces.
+      totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+      lockoutSeconds: 5,
       dpop: 'optional',
       faults: true,
       clockSkewSeconds: -90,
@@ -180,6 +185,47 @@ describe('readSettings', () => {
         `${name}=${value}`,
       );
     }
+  });
+
+  test("keeps each demo user's TOTP secret and Okta's 5-minute lockout unless told otherwise", () => {
+    assert.equal(DEFAULTS.totpSecret, undefined);
+    assert.equal(DEFAULTS.lockoutSeconds, 300);
+    for (const value of [undefined, '', ' ']) {
+      const settings = readSettings({
+        DEV_PROVIDER_TOTP_SECRET: value,
+        DEV_PROVIDER_LOCKOUT_SECONDS: value,
+      });
+      assert.equal(settings.totpSecret, undefined, String(value));
+      assert.equal(settings.lockoutSeconds, 300, String(value));
+    }
+    assert.equal(
+      readSettings({ DEV_PROVIDER_TOTP_SECRET: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP====' }).totpSecret,
+      'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+    );
+  });
+
+  test('refuses a DEV_PROVIDER_TOTP_SECRET that is not base32 or shorter than 128 bits, without repeating it', () => {
+    const message =
+      'DEV_PROVIDER_TOTP_SECRET must be a base32 secret (letters A to Z and digits 2 to 7, spaces allowed) of at least 26 characters (128 bits), such as a 32-character authenticator key.';
+    for (const value of [
+      'JBSWY3DPEHPK3PXP', // 80 bits
+      'JBSWY3DPEHPK3PXPJBSWY3DPEH1K3PXP', // 1 is not base32
+      'correct-horse-battery-staple-0123456789',
+    ]) {
+      assert.throws(() => readSettings({ DEV_PROVIDER_TOTP_SECRET: value }), {
+        name: 'SettingsError',
+        message,
+      });
+    }
+    assert.equal(
+      readSettings({ DEV_PROVIDER_TOTP_SECRET: 'JBSWY3DPEHPK3PXPJBSWY3DPEH' }).totpSecret,
+      'JBSWY3DPEHPK3PXPJBSWY3DPEE',
+      '26 characters carry 128 bits; the 2 left over are dropped, as apps drop them',
+    );
+    assert.throws(() => readSettings({ DEV_PROVIDER_LOCKOUT_SECONDS: '0' }), {
+      name: 'SettingsError',
+      message: 'DEV_PROVIDER_LOCKOUT_SECONDS must be a positive whole number of seconds, not "0".',
+    });
   });
 
   test('requires DPoP unless DEV_PROVIDER_DPOP says optional or off', () => {

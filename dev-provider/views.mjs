@@ -1,6 +1,6 @@
-// HTML of the pages the dev provider shows: the hosted sign-in page, errors and sign-out. Plain
-// template strings; every interpolated value goes through escapeHtml. Colours meet WCAG AA
-// contrast (4.5:1 or more for all text).
+// HTML of the pages the dev provider shows: the hosted sign-in page, the code page, errors and
+// sign-out. Plain template strings; every interpolated value goes through escapeHtml. Colours meet
+// WCAG AA contrast (4.5:1 or more for all text).
 
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -23,6 +23,8 @@ input{display:block;width:100%;padding:10px 12px;border:1px solid #6e6e78;border
 button{display:block;width:100%;margin-top:24px;padding:12px;border:0;border-radius:4px;
   background:#1662dd;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button:hover{background:#0f56c8}
+button.secondary{margin-top:12px;border:1px solid #1662dd;background:#fff;color:#1662dd}
+button.secondary:hover{background:#eef3fc}
 input:focus-visible,button:focus-visible{outline:2px solid #1662dd;outline-offset:2px}
 .error{margin:0 0 8px;padding:12px;border:1px solid #d92c20;border-radius:4px;background:#fdeded;
   color:#8c1d18}
@@ -72,6 +74,47 @@ ${failed ? '<p class="error" role="alert" id="sign-in-error">Unable to sign in</
 <button type="submit">Sign in</button>
 </form>`,
   });
+}
+
+/** What the code page says after a submission that did not sign the user in. */
+const CODE_PROBLEMS = {
+  wrong: ({ attemptsLeft }) =>
+    `That code is not right. Check the code in your authenticator app and try again (${attemptsLeft} ${attemptsLeft === 1 ? 'try' : 'tries'} left before it is locked).`,
+  reused: () => 'That code has already been used. Wait for the next code and enter it.',
+  locked: ({ secondsLeft }) =>
+    `Too many wrong codes: your authenticator is locked for ${describeSeconds(secondsLeft)}. Try again later, or go back to the application.`,
+};
+
+/**
+ * The second sign-in step: a TOTP code from the user's authenticator app. `problem` is
+ * `{ outcome, attemptsLeft?, secondsLeft? }` of totp.mjs's verifier after a refused code, or of a
+ * locked authenticator. The second form leaves the sign-in and goes back to the application.
+ */
+export function codePage({ action, username, problem }) {
+  const hint = `Enter the 6-digit code your authenticator app shows for ${escapeHtml(username)}.`;
+  const describedBy = problem ? 'code-hint code-error' : 'code-hint';
+  return page({
+    title: 'Enter a code',
+    body: `<h1>Enter a code</h1>
+${problem ? `<p class="error" role="alert" id="code-error">${escapeHtml(CODE_PROBLEMS[problem.outcome](problem))}</p>` : ''}
+<form method="post" action="${escapeHtml(action)}">
+<p id="code-hint">${hint}</p>
+<label for="otp">Code</label>
+<input id="otp" name="otp" type="text" inputmode="numeric" autocomplete="one-time-code"
+  maxlength="7" spellcheck="false" aria-describedby="${describedBy}" autofocus>
+<button type="submit">Verify</button>
+</form>
+<form method="post" action="${escapeHtml(action)}">
+<input type="hidden" name="cancel" value="yes">
+<button type="submit" class="secondary">Back to the application</button>
+</form>`,
+  });
+}
+
+function describeSeconds(seconds) {
+  if (seconds < 60) return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
 }
 
 /** oidc-provider's renderError output (`out` holds `error` and `error_description`). */

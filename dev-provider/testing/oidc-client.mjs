@@ -138,13 +138,26 @@ export function submitForm(browser, html, pageUrl, { stopAt } = {}) {
   });
 }
 
+/** Whether `html` is the hosted sign-in page (username and password). */
+export function isSignInPage(html) {
+  return Boolean(html?.includes('<h1>Sign In</h1>'));
+}
+
+/** Whether `html` is the page that asks for a TOTP code (views.mjs, codePage). */
+export function isCodePage(html) {
+  return Boolean(html?.includes('<h1>Enter a code</h1>'));
+}
+
 /**
- * Signs in from scratch: authorize, the hosted sign-in page, and back to the app's redirect URI.
- * Resolves to the callback's parameters (code, state, iss) and the PKCE verifier.
+ * Signs in from scratch: authorize (with `params` added to the app's request, e.g. acr_values or
+ * max_age), the hosted sign-in page and, when the provider asks for one, the TOTP code `otp` (a
+ * string, or a function that resolves to one when the code page shows), and back to the app's
+ * redirect URI. Resolves to the callback's parameters (code, state, iss, or error...), the PKCE
+ * verifier and `pages`, the provider's pages passed through in order ('password', 'code').
  */
 export async function signIn(
   browser,
-  { issuer, client, user, scope, state = 'st4te', nonce = 'n0nce' },
+  { issuer, client, user, scope, state = 'st4te', nonce = 'n0nce', params = {}, otp },
 ) {
   const { verifier, challenge } = pkcePair();
   const start = authorizeUrl(issuer, {
@@ -156,21 +169,32 @@ export async function signIn(
     nonce,
     code_challenge: challenge,
     code_challenge_method: 'S256',
+    ...params,
   });
-  let step = await navigate(browser, start, { stopAt: client.redirectUri });
-  if (!step.location) {
-    if (!step.html?.includes('<h1>Sign In</h1>')) {
-      throw new Error(`Expected the sign-in page, got ${step.status}: ${step.html}`);
-    }
+  const stopAt = client.redirectUri;
+  const pages = [];
+  let step = await navigate(browser, start, { stopAt });
+  if (!step.location && isSignInPage(step.html)) {
+    pages.push('password');
     step = await navigate(browser, formAction(step.html, step.url), {
       method: 'POST',
       form: { username: user.username, password: user.password },
-      stopAt: client.redirectUri,
+      stopAt,
     });
   }
-  if (!step.location)
+  if (!step.location && isCodePage(step.html)) {
+    pages.push('code');
+    if (otp === undefined) throw new Error('The provider asked for a code, and no otp was given.');
+    step = await navigate(browser, formAction(step.html, step.url), {
+      method: 'POST',
+      form: { otp: typeof otp === 'function' ? await otp() : otp },
+      stopAt,
+    });
+  }
+  if (!step.location) {
     throw new Error(`Sign-in did not return to the app: ${step.status} ${step.html}`);
-  return { ...Object.fromEntries(new URL(step.location).searchParams), verifier, nonce };
+  }
+  return { ...Object.fromEntries(new URL(step.location).searchParams), verifier, nonce, pages };
 }
 
 /** POSTs a form to an endpoint of the issuer, as the SPA does (optionally from `origin`). */

@@ -5,14 +5,42 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
 import { startDevProvider } from '../create-server.mjs';
+import { PERIOD_SECONDS, timeStep, totpCode } from '../totp.mjs';
 import { createBrowser, exchangeCode, signIn } from './oidc-client.mjs';
 
 /**
- * Signs `app.user` in from `app.browser`, a fresh browser unless given: the callback's parameters
- * and the PKCE verifier.
+ * Signs `app.user` in from `app.browser`, a fresh browser unless given, with the authorization
+ * request's extra `app.params` and the TOTP code `app.otp` if the provider asks for one (see
+ * signIn): the callback's parameters, the PKCE verifier and the pages passed through.
  */
-export function signInFresh(issuer, { client, user, scope, browser = createBrowser() }) {
-  return signIn(browser, { issuer, client, user, scope });
+export function signInFresh(
+  issuer,
+  { client, user, scope, params, otp, browser = createBrowser() },
+) {
+  return signIn(browser, { issuer, client, user, scope, params, otp });
+}
+
+/**
+ * A user's authenticator app, for the `otp` option of signIn: each call resolves to a code of the
+ * base32 `secret` that the provider has not seen used. The provider accepts the codes of the
+ * current 30-second step and of the steps either side, but never a step at or before one already
+ * used, so this hands out the current step's code, then the next one's, and only then waits for
+ * the clock. One per user and provider: the provider remembers what it accepted.
+ */
+export function authenticatorApp(secret) {
+  let lastStep = -Infinity;
+  return async function nextCode() {
+    for (;;) {
+      const now = Date.now();
+      const step = Math.max(timeStep(now), lastStep + 1);
+      if (step <= timeStep(now) + 1) {
+        lastStep = step;
+        return totpCode(secret, { step });
+      }
+      const nextStepAt = (timeStep(now) + 1) * PERIOD_SECONDS * 1000;
+      await new Promise((resolve) => setTimeout(resolve, nextStepAt - now + 10));
+    }
+  };
 }
 
 /**
