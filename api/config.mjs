@@ -129,21 +129,21 @@ const OKTA_ACR_PREFIX = 'urn:okta:loa:';
 const OKTA_ACR_VALUES = new Set(Object.values(OKTA_ACR));
 
 // One acr value or several (any one of them will do), separated by spaces.
-export function parseAdminAcr(value) {
+export function parseAdminAcr(value, name = 'API_ADMIN_ACR') {
   if (value === undefined || value === '') return DEFAULT_ADMIN_ACR;
   const values = splitList(value, /\s+/);
   if (values.length === 0) {
-    throw new ConfigError(`API_ADMIN_ACR must name an acr value, e.g. ${DEFAULT_ADMIN_ACR}.`);
+    throw new ConfigError(`${name} must name an acr value, e.g. ${DEFAULT_ADMIN_ACR}.`);
   }
   for (const acr of values) {
     if (!ACR_VALUE.test(acr)) {
-      throw new ConfigError(`API_ADMIN_ACR must be acr values separated by spaces, got "${acr}".`);
+      throw new ConfigError(`${name} must be acr values separated by spaces, got "${acr}".`);
     }
     // Okta ignores an acr_values entry it does not know, so a misspelt one of its values could
     // never come back in a token, and every call would be challenged.
     if (acr.startsWith(OKTA_ACR_PREFIX) && !OKTA_ACR_VALUES.has(acr)) {
       throw new ConfigError(
-        `API_ADMIN_ACR names "${acr}", which is not one of Okta's acr values: ${[...OKTA_ACR_VALUES].join(', ')}.`,
+        `${name} names "${acr}", which is not one of Okta's acr values: ${[...OKTA_ACR_VALUES].join(', ')}.`,
       );
     }
   }
@@ -152,18 +152,16 @@ export function parseAdminAcr(value) {
 
 // 0 is refused: a token is already a second or more old when it reaches the API, so hardly any
 // token would ever meet it.
-export function validateAdminMaxAge(seconds, shown = seconds) {
+export function validateAdminMaxAge(seconds, shown = seconds, name = 'API_ADMIN_MAX_AGE') {
   if (!Number.isSafeInteger(seconds) || seconds < 1) {
-    throw new ConfigError(
-      `API_ADMIN_MAX_AGE must be a whole number of seconds, 1 or more, got "${shown}".`,
-    );
+    throw new ConfigError(`${name} must be a whole number of seconds, 1 or more, got "${shown}".`);
   }
   return seconds;
 }
 
-export function parseAdminMaxAge(value) {
+export function parseAdminMaxAge(value, name = 'API_ADMIN_MAX_AGE') {
   if (value === undefined || value === '') return DEFAULT_ADMIN_MAX_AGE_SECONDS;
-  return validateAdminMaxAge(/^\d+$/.test(value.trim()) ? Number(value) : Number.NaN, value);
+  return validateAdminMaxAge(/^\d+$/.test(value.trim()) ? Number(value) : Number.NaN, value, name);
 }
 
 export function parsePort(value) {

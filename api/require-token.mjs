@@ -48,7 +48,7 @@ const TOKEN_KEY_ERRORS = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingK
 // How far a token's auth_time may lie ahead of this API's clock, when the issuer's runs fast. It
 // never stretches the age a route allows (acr.ts); without it, a token fresh from a step-up would
 // be "from the future", challenged again, and the user sent round in a loop.
-const AUTH_TIME_SKEW_SECONDS = 60;
+const AUTH_TIME_SKEW_SECONDS = 300; // as the app allows for iat and exp (okta-auth-js maxClockSkew)
 
 // The schemes each API_DPOP mode accepts, in the order the challenges list them: DPoP first, since
 // a client that can do both should.

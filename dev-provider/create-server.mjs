@@ -109,7 +109,7 @@ async function createProvider({ settings, issuer, middleware }) {
     lockoutSeconds: settings.lockoutSeconds,
   });
 
-  faultSwitch?.attach(provider);
+  faultSwitch?.attach(provider, { secondFactor });
   // The fault switch may stand in for another Okta app setting, without a restart.
   const dpopMode = () => faultSwitch?.dpopMode() ?? settings.dpop;
 

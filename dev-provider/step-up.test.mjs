@@ -395,3 +395,29 @@ describe('DEV_PROVIDER_TOTP_SECRET', { timeout: 30_000 }, () => {
     assert.ok(set.location?.startsWith(CLIENT.redirectUri), set.html);
   });
 });
+
+describe('the fault switch reset', { timeout: 30_000 }, () => {
+  const ctx = useProvider({ faults: true, lockoutSeconds: 300 });
+
+  test('forgets used codes and lockouts, so each e2e test can sign in with the current code', async () => {
+    const code = totpCode(GRACE.totpSecret);
+    const first = await openCodePage(ctx.issuer, { user: GRACE });
+    const accepted = await submitCode(first.browser, first.page, code);
+    assert.ok(accepted.location?.startsWith(CLIENT.redirectUri), accepted.html);
+    const locked = await openCodePage(ctx.issuer);
+    let answer = { ...locked.page };
+    for (let attempt = 1; attempt <= MAX_WRONG_CODES; attempt += 1) {
+      answer = await submitCode(locked.browser, answer, '000000');
+    }
+    assert.match(answer.html, /your authenticator is locked for/);
+
+    const reset = await fetch(`${ctx.provider.testApiUrl}/faults`, { method: 'DELETE' });
+    assert.equal(reset.status, 200);
+
+    const again = await openCodePage(ctx.issuer, { user: GRACE });
+    const reused = await submitCode(again.browser, again.page, code);
+    assert.ok(reused.location?.startsWith(CLIENT.redirectUri), reused.html);
+    const unlocked = await submitCode(locked.browser, answer, totpCode(ADA.totpSecret));
+    assert.ok(unlocked.location?.startsWith(CLIENT.redirectUri), unlocked.html);
+  });
+});

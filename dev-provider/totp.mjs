@@ -168,6 +168,11 @@ export function createTotpVerifier({ secretFor, lockoutSeconds, now = Date.now }
       return { outcome: 'wrong', attemptsLeft: MAX_WRONG_CODES - entry.wrong };
     },
 
+    /** Forgets every user's used codes, wrong codes and lockout (the fault switch's reset). */
+    reset() {
+      state.clear();
+    },
+
     /** Seconds the user's authenticator stays locked (0 when it is not). */
     lockedFor(user) {
       const left = stateOf(user).lockedUntil - now();

@@ -35,12 +35,19 @@ test.describe('accessibility', () => {
     await expectNoAxeViolations(page); // ... with its error
   });
 
-  test('signed-in pages have no axe violations', async ({ signedIn: page }) => {
+  test('signed-in pages have no axe violations', async ({ signedIn: page, authenticator }) => {
     await expectNoAxeViolations(page); // profile
     await page.getByRole('link', { name: 'Messages' }).click();
     await expect(page.getByText(/^Hello, /)).toBeVisible();
     await expectNoAxeViolations(page);
     await page.getByRole('link', { name: 'Admin' }).click();
+    await expect(page.getByRole('heading', { name: 'Enter a code' })).toBeVisible();
+    await expectNoAxeViolations(page); // the provider's second-factor page
+    await page.getByLabel('Code').fill('000000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect(page.getByRole('alert')).toBeVisible();
+    await expectNoAxeViolations(page); // ... with its error
+    await authenticator.enter(page);
     await expect(page.getByRole('heading', { name: 'Admin' })).toBeVisible();
     await expectNoAxeViolations(page);
   });

@@ -18,7 +18,16 @@ const clientId = '0oae2etestclient0001';
 
 /** The app's server variants; each serves the one production build with its own configuration. */
 export type AppVariant =
-  'main' | 'lookalike' | 'localStorage' | 'memory' | 'shortLived' | 'brokenConfig' | 'bearer';
+  | 'main'
+  | 'lookalike'
+  | 'localStorage'
+  | 'memory'
+  | 'shortLived'
+  | 'brokenConfig'
+  | 'bearer'
+  | 'idle'
+  | 'stepUp'
+  | 'unmetAcr';
 
 /** Ports, origins and server settings of stack `index`. */
 export function e2eStack(index: number) {
@@ -60,6 +69,18 @@ export function e2eStack(index: number) {
     brokenConfig: { offset: 5, env: { APP_CONFIG_FILE: 'e2e/config/admin-console-issuer.json' } },
     /** DPoP off (OKTA_DPOP=false): unbound Bearer tokens, for an Okta app without DPoP. */
     bearer: { offset: 6, env: { OKTA_DPOP: 'false' } },
+    /** The idle timeout at its shortest, 2 minutes: the warning comes after one. */
+    idle: { offset: 7, env: { OKTA_IDLE_TIMEOUT_MINUTES: '2' } },
+    /**
+     * /admin asks only for a password sign-in, at most 20 s old: the API's own step-up challenge
+     * (two factors) then asks for the code, and the short age shows a stale sign-in asked again.
+     */
+    stepUp: {
+      offset: 8,
+      env: { OKTA_ADMIN_ACR: 'urn:okta:loa:1fa:any', OKTA_ADMIN_MAX_AGE: '20' },
+    },
+    /** /admin asks for a phishing-resistant authenticator, which no demo user has. */
+    unmetAcr: { offset: 9, env: { OKTA_ADMIN_ACR: 'phr' } },
   } as const satisfies Record<AppVariant, { offset: number; env: Record<string, string> }>;
 
   const appOrigins = Object.values(APP_VARIANTS).map(({ offset }) => origin(offset));

@@ -1,6 +1,8 @@
 import { expect, Page, test as base } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEMO_USERS } from '../dev-provider/accounts.mjs';
+import { totpCode } from '../dev-provider/totp.mjs';
 import { E2E, TEST_USER, TestUser } from './environment';
 import { ProviderFaults, ProviderStats } from './provider-faults';
 
@@ -32,6 +34,11 @@ interface Fixtures {
    * the start-up signing key, so that no test depends on what ran before it.
    */
   faults: ProviderFaults;
+  /**
+   * The demo admin's authenticator app, for the provider's code page: `enter(page)` types the
+   * current code. It comes with the `faults` reset, which lets every test use that code again.
+   */
+  authenticator: { enter: (page: Page, options?: { next?: boolean }) => Promise<void> };
 }
 
 export const test = base.extend<Fixtures>({
@@ -60,6 +67,10 @@ export const test = base.extend<Fixtures>({
     await use(faults);
     await faults.reset();
   },
+  authenticator: async ({ faults }, use) => {
+    await use({ enter: (page, options) => enterTotpCode(page, options) });
+    void faults; // set up (and so reset) before the test's first code
+  },
   signedIn: async ({ page }, use) => {
     await page.goto('/profile');
     await signInAtProvider(page, TEST_USER);
@@ -78,6 +89,19 @@ export async function signInAtProvider(
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/**
+ * The provider's one-time code page (a step-up to two factors), answered as the demo admin's
+ * authenticator app would: with the current code, or the next one (accepted a step early) when
+ * the current one was used already, since each code is good for one sign-in only. The `faults`
+ * fixture's reset lets every test use the current code again.
+ */
+export async function enterTotpCode(page: Page, { next = false } = {}): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Enter a code' })).toBeVisible();
+  const time = Date.now() + (next ? 30_000 : 0);
+  await page.getByLabel('Code').fill(totpCode(DEMO_USERS[0].totpSecret, { time }));
+  await page.getByRole('button', { name: 'Verify' }).click();
 }
 
 /** Every browser-storage entry of the app's origin that still holds a token. */

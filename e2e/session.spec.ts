@@ -160,10 +160,12 @@ for (const variant of ['main', 'localStorage'] as const) {
 }
 
 test.describe('group-based access', () => {
-  test('a member of the admin group sees the Admin link and reaches /admin', async ({
+  test('a member of the admin group sees the Admin link and reaches /admin, after a one-time code', async ({
     signedIn: page,
+    authenticator,
   }) => {
     await page.getByRole('link', { name: 'Admin' }).click();
+    await authenticator.enter(page);
     await expect(page.getByRole('heading', { name: 'Admin' })).toBeVisible();
     await expect(page.getByRole('listitem').filter({ hasText: 'Admins' })).toBeVisible();
     await screenshot(page, 'admin');

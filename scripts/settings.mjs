@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { ConfigError, parseAdminAcr, parseAdminMaxAge } from '../api/config.mjs';
 import { parseAuthConfig } from '../src/app/auth/auth-config.ts';
 
 /** Error messages name the variable a developer sets, not the config.json key. */
@@ -15,6 +16,7 @@ const ENV_NAMES = {
   requestTimeoutSeconds: 'OKTA_REQUEST_TIMEOUT_SECONDS',
   dpop: 'OKTA_DPOP',
   dpopAllowBearer: 'OKTA_DPOP_ALLOW_BEARER',
+  idleTimeoutMinutes: 'OKTA_IDLE_TIMEOUT_MINUTES',
 };
 
 export const DEFAULTS = {
@@ -82,12 +84,23 @@ export function resolveSettings(vars) {
         requestTimeoutSeconds: vars.OKTA_REQUEST_TIMEOUT_SECONDS,
         dpop: vars.OKTA_DPOP,
         dpopAllowBearer: vars.OKTA_DPOP_ALLOW_BEARER,
+        idleTimeoutMinutes: vars.OKTA_IDLE_TIMEOUT_MINUTES,
         // Only these origins receive the access token; by default just the API's own.
         apiOrigins: vars.API_ORIGINS ?? [new URL(apiUrl).origin],
       },
       { ...ENV_NAMES, apiOrigins: vars.API_ORIGINS ? 'API_ORIGINS' : 'API_URL' },
     );
   } catch (error) {
+    throw new SettingsError(error.message);
+  }
+
+  let adminAcr;
+  let adminMaxAgeSeconds;
+  try {
+    adminAcr = parseAdminAcr(vars.OKTA_ADMIN_ACR, 'OKTA_ADMIN_ACR');
+    adminMaxAgeSeconds = parseAdminMaxAge(vars.OKTA_ADMIN_MAX_AGE, 'OKTA_ADMIN_MAX_AGE');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
     throw new SettingsError(error.message);
   }
 
@@ -98,6 +111,9 @@ export function resolveSettings(vars) {
     apiClientIds: vars.API_CLIENT_IDS ?? auth.clientId,
     /** Undefined: each API route requires its own default scopes. */
     apiRequiredScopes: vars.API_REQUIRED_SCOPES,
+    /** Undefined: the API's own defaults for /api/admin/audit (api/config.mjs). */
+    apiAdminAcr: vars.API_ADMIN_ACR,
+    apiAdminMaxAge: vars.API_ADMIN_MAX_AGE,
     appPort,
     appOrigin,
     apiUrl,
@@ -112,9 +128,12 @@ export function resolveSettings(vars) {
       requestTimeoutSeconds: auth.requestTimeoutSeconds,
       dpop: auth.dpop,
       dpopAllowBearer: auth.dpopAllowBearer,
+      idleTimeoutMinutes: auth.idleTimeoutMinutes,
       apiUrl,
       apiOrigins: auth.apiOrigins,
       adminGroup: (vars.OKTA_ADMIN_GROUP ?? 'Admins').trim(),
+      adminAcr,
+      adminMaxAgeSeconds,
       apiAudience: get('OKTA_AUDIENCE'),
     },
   };

@@ -69,12 +69,42 @@ describe('settings', () => {
       requestTimeoutSeconds: 15,
       dpop: true,
       dpopAllowBearer: false,
+      idleTimeoutMinutes: 0,
       apiUrl: 'https://api.example.com',
       apiOrigins: ['https://api.example.com'],
       adminGroup: 'Admins',
+      adminAcr: 'urn:okta:loa:2fa:any',
+      adminMaxAgeSeconds: 900,
       apiAudience: 'api://default',
     });
     assert.equal(settings.apiPort, 443);
+  });
+
+  it('passes the step-up of /admin and the idle timeout to the browser app', () => {
+    const { runtimeConfig } = loadSettings(projectWith(), {
+      ...ORG,
+      OKTA_ADMIN_ACR: 'urn:okta:loa:1fa:any',
+      OKTA_ADMIN_MAX_AGE: '60',
+      OKTA_IDLE_TIMEOUT_MINUTES: '15',
+    });
+    assert.equal(runtimeConfig.adminAcr, 'urn:okta:loa:1fa:any');
+    assert.equal(runtimeConfig.adminMaxAgeSeconds, 60);
+    assert.equal(runtimeConfig.idleTimeoutMinutes, 15);
+  });
+
+  it('refuses a misspelt Okta acr, a bad maximum age and a bad idle timeout, naming the variable', () => {
+    const refused = (vars) => () => loadSettings(projectWith(), { ...ORG, ...vars });
+    assert.throws(refused({ OKTA_ADMIN_ACR: 'urn:okta:loa:2fa:anything' }), {
+      name: 'Error',
+      message:
+        /^OKTA_ADMIN_ACR names "urn:okta:loa:2fa:anything", which is not one of Okta's acr values/,
+    });
+    assert.throws(refused({ OKTA_ADMIN_MAX_AGE: '15m' }), {
+      message: 'OKTA_ADMIN_MAX_AGE must be a whole number of seconds, 1 or more, got "15m".',
+    });
+    assert.throws(refused({ OKTA_IDLE_TIMEOUT_MINUTES: '1' }), {
+      message: /^OKTA_IDLE_TIMEOUT_MINUTES must be 0 \(off\) or a whole number of minutes from 2/,
+    });
   });
 
   it('passes OKTA_DPOP and OKTA_DPOP_ALLOW_BEARER to the browser app', () => {

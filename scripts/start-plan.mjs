@@ -44,6 +44,8 @@ export function planStart(settings, { root, node = process.execPath, withApp = t
       // The API accepts only the tokens of these clients: by default the app's own.
       API_CLIENT_IDS: settings.apiClientIds,
       ...(settings.apiRequiredScopes && { API_REQUIRED_SCOPES: settings.apiRequiredScopes }),
+      ...(settings.apiAdminAcr && { API_ADMIN_ACR: settings.apiAdminAcr }),
+      ...(settings.apiAdminMaxAge && { API_ADMIN_MAX_AGE: settings.apiAdminMaxAge }),
       API_PORT: String(settings.apiPort),
       // The URL DPoP proofs name (their htu), never taken from a request's Host header.
       API_PUBLIC_URL: settings.apiUrl,

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_USERS } from '../dev-provider/accounts.mjs';
+import { DEMO_USERS, demoUserTotpLines } from '../dev-provider/accounts.mjs';
 import { startProcess, stopAll, waitForUrl } from './processes.mjs';
 import { loadSettingsOrExit } from './settings.mjs';
 import { quickCheckReport } from './start-checks.mjs';
@@ -88,6 +88,12 @@ if (devProvider) {
   lines.push('', '  Demo users (password for both shown):');
   for (const user of DEMO_USERS) {
     lines.push(`    ${user.email.padEnd(22)} ${user.password}   groups: ${user.groups.join(', ')}`);
+  }
+  // /admin asks for a second factor: a code from an authenticator app enrolled with these
+  // (or from npm run totp, for a try without a phone).
+  lines.push('', '  Second factor (TOTP) for /admin:');
+  for (const line of demoUserTotpLines({ totpSecret: process.env.DEV_PROVIDER_TOTP_SECRET })) {
+    lines.push(`    ${line}`);
   }
 }
 lines.push('', '  Press Ctrl-C to stop.', '');

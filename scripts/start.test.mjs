@@ -48,6 +48,13 @@ describe('npm start', () => {
     });
   });
 
+  it("gives the API the audit log's step-up settings from .env", () => {
+    const { env } = server(plan({ API_ADMIN_ACR: 'phr', API_ADMIN_MAX_AGE: '60' }), 'api');
+    assert.equal(env.API_ADMIN_ACR, 'phr');
+    assert.equal(env.API_ADMIN_MAX_AGE, '60');
+    assert.equal(server(plan({}), 'api').env.API_ADMIN_ACR, undefined);
+  });
+
   it('with an Okta org runs no provider', () => {
     assert.deepEqual(
       plan(ORG).map(({ name }) => name),

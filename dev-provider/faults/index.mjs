@@ -40,12 +40,18 @@ export function createFaultSwitch({ signingKeys }) {
   const stats = createStats({ heldAnswers: () => held.count });
   const authorize = authorizeFaults({ state });
   let keystore;
+  let resetSecondFactor = () => {};
 
   return {
     extraParams: authorize.extraParams,
 
-    attach(provider) {
+    /**
+     * `secondFactor`: the TOTP verifier, whose used codes and lockouts the reset forgets too, so
+     * that each test can sign in with the current code, however many ran in the last 30 s.
+     */
+    attach(provider, { secondFactor } = {}) {
       keystore = providerKeystore(provider, signingKeys);
+      if (secondFactor) resetSecondFactor = () => secondFactor.reset();
       provider.on('authorization.success', authorize.onAuthorizationSuccess);
     },
 
@@ -66,6 +72,7 @@ export function createFaultSwitch({ signingKeys }) {
         state,
         stats,
         held,
+        resetSecondFactor: () => resetSecondFactor(),
         async rotateKeys() {
           const { kid } = await signingKeys.rotate();
           keystore.install(signingKeys.list());

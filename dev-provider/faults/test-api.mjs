@@ -20,7 +20,14 @@ export function isTestApiUrl(url) {
   return path === TEST_API_PATH || path.startsWith(`${TEST_API_PATH}/`);
 }
 
-export function createTestApi({ state, stats, held, rotateKeys, restoreKeys }) {
+export function createTestApi({
+  state,
+  stats,
+  held,
+  rotateKeys,
+  restoreKeys,
+  resetSecondFactor = () => {},
+}) {
   const routes = {
     '/faults': {
       GET: () => state.current,
@@ -29,6 +36,7 @@ export function createTestApi({ state, stats, held, rotateKeys, restoreKeys }) {
         state.clear();
         stats.reset();
         held.reset();
+        resetSecondFactor();
         return state.current;
       },
     },

@@ -3,6 +3,7 @@ import { ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
 import { authInterceptor, OktaRuntime, provideOktaAuth } from './auth';
+import { ADMIN_AUTHENTICATION } from './admin/admin-authentication';
 import { ADMIN_GROUP } from './admin/admin-group';
 import { API_AUDIENCE } from './diagnostics/api-audience';
 import { API_URL } from './messages/api-url';
@@ -18,6 +19,10 @@ export function appConfig(config: RuntimeConfig, okta: OktaRuntime): Application
       provideOktaAuth(config.auth, okta),
       { provide: API_URL, useValue: config.apiUrl },
       { provide: ADMIN_GROUP, useValue: config.adminGroup },
+      {
+        provide: ADMIN_AUTHENTICATION,
+        useValue: { acr: config.adminAcr, maxAgeSeconds: config.adminMaxAgeSeconds },
+      },
       { provide: API_AUDIENCE, useValue: config.apiAudience },
     ],
   };

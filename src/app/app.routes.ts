@@ -1,6 +1,7 @@
 import { Routes } from '@angular/router';
+import { ADMIN_AUTHENTICATION } from './admin/admin-authentication';
 import { ADMIN_GROUP } from './admin/admin-group';
-import { groupGuard, loadOktaRuntime, requireSignIn } from './auth';
+import { groupGuard, loadOktaRuntime, requireSignIn, stepUpGuard } from './auth';
 import { Home } from './home/home';
 
 export const routes: Routes = [
@@ -34,8 +35,9 @@ export const routes: Routes = [
   },
   {
     path: 'admin',
-    // Sign-in first: an anonymous visitor signs in; a signed-in non-member gets the 403 page.
-    ...requireSignIn(groupGuard(ADMIN_GROUP)),
+    // In this order: an anonymous visitor signs in; a signed-in non-member gets the 403 page; a
+    // member whose sign-in is not strong or recent enough signs in again with a second factor.
+    ...requireSignIn(groupGuard(ADMIN_GROUP), stepUpGuard(ADMIN_AUTHENTICATION)),
     loadComponent: () => import('./admin/admin').then((m) => m.Admin),
     title: 'Admin',
   },

@@ -7,11 +7,18 @@ export interface RuntimeConfig {
   readonly apiUrl: string;
   /** The Okta group whose members may open /admin. */
   readonly adminGroup: string;
+  /** The `acr` /admin needs (OKTA_ADMIN_ACR), e.g. `urn:okta:loa:2fa:any`. */
+  readonly adminAcr: string;
+  /** How old, in seconds, the authentication behind /admin may be (OKTA_ADMIN_MAX_AGE). */
+  readonly adminMaxAgeSeconds: number;
   /** The audience the API requires in access tokens (OKTA_AUDIENCE), for the diagnostics page. */
   readonly apiAudience: string;
 }
 
 export const DEFAULT_ADMIN_GROUP = 'Admins';
+/** Two factors, as Okta predefines it, within the last quarter of an hour. */
+export const DEFAULT_ADMIN_ACR = 'urn:okta:loa:2fa:any';
+export const DEFAULT_ADMIN_MAX_AGE_SECONDS = 900;
 
 /** Validates parsed `config.json`. The API's origin is allow-listed for the access token by default. */
 export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
@@ -22,6 +29,12 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
     auth,
     apiUrl,
     adminGroup: parseGroup(input['adminGroup']),
+    adminAcr: parseText(
+      input['adminAcr'],
+      DEFAULT_ADMIN_ACR,
+      `adminAcr must be acr values such as ${DEFAULT_ADMIN_ACR}`,
+    ),
+    adminMaxAgeSeconds: parseMaxAge(input['adminMaxAgeSeconds']),
     apiAudience: parseAudience(input['apiAudience']),
   };
 }
@@ -62,9 +75,22 @@ function parseAudience(value: unknown): string {
 }
 
 function parseGroup(value: unknown): string {
-  if (value === undefined || value === '') return DEFAULT_ADMIN_GROUP;
-  if (typeof value !== 'string' || !value.trim()) {
-    throw new Error(`adminGroup must be the name of an Okta group, not "${String(value)}".`);
-  }
+  return parseText(value, DEFAULT_ADMIN_GROUP, 'adminGroup must be the name of an Okta group');
+}
+
+function parseText(value: unknown, fallback: string, rule: string): string {
+  if (value === undefined || value === '') return fallback;
+  if (typeof value !== 'string' || !value.trim())
+    throw new Error(`${rule}, not "${String(value)}".`);
   return value.trim();
+}
+
+function parseMaxAge(value: unknown): number {
+  if (value === undefined || value === '') return DEFAULT_ADMIN_MAX_AGE_SECONDS;
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new Error(
+      `adminMaxAgeSeconds must be a whole number of seconds, not "${String(value)}".`,
+    );
+  }
+  return value as number;
 }

@@ -60,7 +60,15 @@ describe('parseAuthConfig', () => {
         requestTimeoutSeconds: 15,
         dpop: true,
         dpopAllowBearer: false,
+        idleTimeoutMinutes: 0,
       });
+    });
+
+    it('reads an idle timeout in whole minutes, from JSON or an environment variable', () => {
+      expect(parseAuthConfig(raw({ idleTimeoutMinutes: 15 })).idleTimeoutMinutes).toBe(15);
+      expect(parseAuthConfig(raw({ idleTimeoutMinutes: '2' })).idleTimeoutMinutes).toBe(2);
+      expect(parseAuthConfig(raw({ idleTimeoutMinutes: '0' })).idleTimeoutMinutes).toBe(0);
+      expect(parseAuthConfig(raw({ idleTimeoutMinutes: 1440 })).idleTimeoutMinutes).toBe(1440);
     });
 
     const switches: [string, unknown, boolean][] = [
@@ -415,6 +423,12 @@ describe('parseAuthConfig', () => {
         field: 'apiOrigins',
         message: 'apiOrigins must be a list of origins such as https://api.example.com.',
       },
+      ...[1, 1441, 2.5, -5, 'soon', true].map((minutes) => ({
+        what: `an idle timeout of ${JSON.stringify(minutes)} minutes`,
+        input: raw({ idleTimeoutMinutes: minutes }),
+        field: 'idleTimeoutMinutes' as const,
+        message: `idleTimeoutMinutes must be 0 (off) or a whole number of minutes from 2 to 1440, not "${String(minutes)}".`,
+      })),
       {
         what: 'a request timeout of 0 seconds',
         input: raw({ requestTimeoutSeconds: 0 }),
@@ -527,6 +541,7 @@ describe('parseAuthConfig', () => {
       requestTimeoutSeconds: 'OKTA_REQUEST_TIMEOUT_SECONDS',
       dpop: 'OKTA_DPOP',
       dpopAllowBearer: 'OKTA_DPOP_ALLOW_BEARER',
+      idleTimeoutMinutes: 'OKTA_IDLE_TIMEOUT_MINUTES',
     };
     const cases: [keyof AuthConfig, Record<string, unknown>, RegExp][] = [
       ['issuer', { clientId: CLIENT_ID }, /^OKTA_ISSUER is missing/],

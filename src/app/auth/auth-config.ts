@@ -26,6 +26,11 @@ export interface AuthConfig {
    * or IndexedDB, an Okta app that does not bind). Off by default: DPoP then fails closed.
    */
   readonly dpopAllowBearer: boolean;
+  /**
+   * End the session after this many minutes without user input in any tab, with a warning a minute
+   * before; 0 (the default) never does. For apps left open on shared computers.
+   */
+  readonly idleTimeoutMinutes: number;
 }
 
 /** DPoP is on and may not fall back: an unbound token must never be used. */
@@ -50,6 +55,7 @@ const FIELD_NAMES: ConfigFieldNames = {
   requestTimeoutSeconds: 'requestTimeoutSeconds',
   dpop: 'dpop',
   dpopAllowBearer: 'dpopAllowBearer',
+  idleTimeoutMinutes: 'idleTimeoutMinutes',
 };
 
 export class AuthConfigError extends Error {
@@ -89,6 +95,7 @@ export function parseAuthConfig(raw: unknown, names: ConfigFieldNames = FIELD_NA
       names.dpopAllowBearer,
       false,
     ),
+    idleTimeoutMinutes: parseIdleTimeout(input['idleTimeoutMinutes'], names.idleTimeoutMinutes),
   });
 }
 
@@ -225,6 +232,28 @@ function parseTimeout(value: unknown, name: string): number {
     );
   }
   return seconds;
+}
+
+/** The longest idle timeout: a day. The shortest leaves a minute of use before the minute of warning. */
+export const MAX_IDLE_TIMEOUT_MINUTES = 1440;
+
+function parseIdleTimeout(value: unknown, name: string): number {
+  if (value === undefined || value === '') return 0;
+  const minutes = typeof value === 'string' ? Number(value) : value;
+  if (
+    minutes !== 0 &&
+    !(
+      Number.isInteger(minutes) &&
+      (minutes as number) >= 2 &&
+      (minutes as number) <= MAX_IDLE_TIMEOUT_MINUTES
+    )
+  ) {
+    throw new AuthConfigError(
+      'idleTimeoutMinutes',
+      `${name} must be 0 (off) or a whole number of minutes from 2 to ${MAX_IDLE_TIMEOUT_MINUTES}, not "${String(value)}".`,
+    );
+  }
+  return minutes as number;
 }
 
 function parseSwitch(

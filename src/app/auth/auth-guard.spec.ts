@@ -1,17 +1,23 @@
+import { inject, InjectionToken } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import {
   ActivatedRouteSnapshot,
+  CanActivateFn,
+  GuardResult,
   provideRouter,
   Router,
   RouterStateSnapshot,
   UrlTree,
 } from '@angular/router';
-import type { OktaAuth } from '@okta/okta-auth-js/core';
-import { authGuard, requireSignIn } from './auth-guard';
+import type { OktaAuth, Tokens } from '@okta/okta-auth-js/core';
+import { BehaviorSubject, of, Subject } from 'rxjs';
+import { AuthenticationRequirement, OKTA_ACR } from './acr';
+import { authGuard, inOrder, requireSignIn, stepUpGuard } from './auth-guard';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
 import { isSignInRequired, SIGN_IN_REQUIRED } from './sign-in-required';
 import { SignInAttempts } from './sign-in-attempts';
+import { testIdToken, testIdTokenClaims } from './testing/auth-fixtures';
 
 describe('authGuard', () => {
   let oktaAuth: jasmine.SpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>;
@@ -194,14 +200,211 @@ describe('authGuard', () => {
     expect(result).toBeInstanceOf(UrlTree);
     expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
   });
+
+  // Through the router, which runs the guards of a route side by side.
+  describe('followed by checks, through requireSignIn', () => {
+    let check: jasmine.Spy<CanActivateFn>;
+
+    beforeEach(() => {
+      check = jasmine.createSpy<CanActivateFn>('check').and.returnValue(true);
+      TestBed.inject(Router).resetConfig([
+        { path: 'admin', ...requireSignIn(check), children: [] },
+        { path: 'forbidden', children: [] },
+      ]);
+    });
+
+    it('starts the sign-in of an anonymous visitor and never runs the checks', async () => {
+      oktaAuth.isAuthenticated.and.resolveTo(false);
+
+      expect(await TestBed.inject(Router).navigateByUrl('/admin?tab=audit')).toBeFalse();
+      expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({
+        originalUri: '/admin?tab=audit',
+      });
+      expect(check).not.toHaveBeenCalled();
+    });
+
+    it('runs the checks for a signed-in user, and follows their answer', async () => {
+      oktaAuth.isAuthenticated.and.resolveTo(true);
+      check.and.callFake(() => inject(Router).parseUrl('/forbidden'));
+
+      await TestBed.inject(Router).navigateByUrl('/admin');
+
+      expect(check).toHaveBeenCalledTimes(1);
+      expect(TestBed.inject(Router).url).toBe('/forbidden');
+    });
+  });
+});
+
+describe('inOrder', () => {
+  const route = {} as ActivatedRouteSnapshot;
+  const state = { url: '/admin' } as RouterStateSnapshot;
+
+  beforeEach(() => TestBed.configureTestingModule({ providers: [provideRouter([])] }));
+
+  function run(...guards: CanActivateFn[]): Promise<GuardResult> {
+    return TestBed.runInInjectionContext(() =>
+      inOrder(...guards)(route, state),
+    ) as Promise<GuardResult>;
+  }
+
+  const tick = () => new Promise((resolve) => setTimeout(resolve));
+
+  it('does not start a guard before the one before it has let the user through', async () => {
+    let letThrough: (answer: boolean) => void = () => undefined;
+    const first = () => new Promise<boolean>((resolve) => (letThrough = resolve));
+    const second = jasmine.createSpy<CanActivateFn>('second').and.returnValue(true);
+
+    const result = run(first, second);
+    await tick();
+    const startedEarly = second.calls.count();
+    letThrough(true);
+
+    expect(await result).toBeTrue();
+    expect(startedEarly).toBe(0);
+    expect(second).toHaveBeenCalledOnceWith(route, state);
+  });
+
+  it('waits for an Observable answer before the next guard', async () => {
+    const answer = new Subject<boolean>();
+    const second = jasmine.createSpy<CanActivateFn>('second').and.returnValue(true);
+
+    const result = run(() => answer, second);
+    await tick();
+    const startedEarly = second.calls.count();
+    answer.next(true);
+
+    expect(await result).toBeTrue();
+    expect(startedEarly).toBe(0);
+    expect(second).toHaveBeenCalledTimes(1);
+  });
+
+  const refusals: [string, () => GuardResult][] = [
+    ['false', () => false],
+    ['a UrlTree', () => inject(Router).parseUrl('/forbidden')],
+  ];
+  for (const [what, refusal] of refusals) {
+    it(`answers with the first ${what} and runs no guard after it`, async () => {
+      const later = jasmine.createSpy<CanActivateFn>('later').and.returnValue(true);
+
+      const result = await run(() => true, refusal, later);
+
+      expect(result).toEqual(TestBed.runInInjectionContext(refusal));
+      expect(later).not.toHaveBeenCalled();
+    });
+  }
+
+  it('takes boolean, Promise and Observable answers, and the first value of an Observable', async () => {
+    const tree = TestBed.inject(Router).parseUrl('/forbidden');
+    const last = jasmine.createSpy<CanActivateFn>('last').and.returnValue(of(tree));
+
+    const result = await run(
+      () => true,
+      () => Promise.resolve(true),
+      () => of(true, false),
+      () => new BehaviorSubject(true),
+      last,
+    );
+
+    expect(last).toHaveBeenCalledTimes(1);
+    expect(result).toBe(tree);
+  });
+
+  it('lets the user through when every guard does', async () => {
+    expect(
+      await run(
+        () => true,
+        () => of(true),
+      ),
+    ).toBeTrue();
+  });
+
+  it('runs every guard in an injection context, also after an earlier one awaited', async () => {
+    const result = await run(
+      async () => {
+        await tick();
+        return true;
+      },
+      () => inject(Router).parseUrl('/next'),
+    );
+
+    expect(TestBed.inject(Router).serializeUrl(result as UrlTree)).toBe('/next');
+  });
+});
+
+describe('stepUpGuard', () => {
+  const TWO = OKTA_ACR.twoFactors;
+  const ADMIN_REQUIREMENT = new InjectionToken<AuthenticationRequirement>('ADMIN_REQUIREMENT');
+  let claims: Record<string, unknown>;
+  let oktaAuth: {
+    readonly tokenManager: { readonly getTokensSync: () => Tokens };
+    readonly signInWithRedirect: jasmine.Spy<OktaAuth['signInWithRedirect']>;
+  };
+  const now = () => Math.floor(Date.now() / 1000);
+
+  beforeEach(() => {
+    claims = testIdTokenClaims({ acr: OKTA_ACR.oneFactor, auth_time: now() - 60 });
+    oktaAuth = {
+      tokenManager: { getTokensSync: () => ({ idToken: testIdToken(claims) }) },
+      signInWithRedirect: jasmine
+        .createSpy<OktaAuth['signInWithRedirect']>('signInWithRedirect')
+        .and.resolveTo(),
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        { provide: OKTA_AUTH, useValue: oktaAuth },
+        { provide: ADMIN_REQUIREMENT, useValue: { acr: TWO, maxAgeSeconds: 600 } },
+      ],
+    });
+  });
+
+  // The step-up and the loop breaker live in sessionStorage, which outlives the test.
+  afterEach(() => {
+    sessionStorage.removeItem('app.step-up');
+    TestBed.inject(SignInAttempts).reset();
+  });
+
+  function runGuard(guard: CanActivateFn, url = '/admin?tab=audit') {
+    const state = { url } as RouterStateSnapshot;
+    return TestBed.runInInjectionContext(() => guard({} as ActivatedRouteSnapshot, state));
+  }
+
+  it('lets through a user whose ID token meets the requirement', async () => {
+    claims = testIdTokenClaims({ acr: TWO, auth_time: now() - 60 });
+
+    expect(await runGuard(stepUpGuard({ acr: TWO, maxAgeSeconds: 600 }))).toBeTrue();
+    expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
+  });
+
+  it('signs in again for the requirement, back to the URL asked for', async () => {
+    expect(await runGuard(stepUpGuard({ acr: TWO, maxAgeSeconds: 600 }))).toBeFalse();
+    expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith(
+      jasmine.objectContaining({ originalUri: '/admin?tab=audit', acrValues: TWO, maxAge: 600 }),
+    );
+  });
+
+  it('reads the requirement from an injection token', async () => {
+    await runGuard(stepUpGuard(ADMIN_REQUIREMENT));
+
+    expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith(
+      jasmine.objectContaining({ acrValues: TWO, maxAge: 600 }),
+    );
+  });
 });
 
 describe('requireSignIn', () => {
   const groupCheck = () => true;
+  const otherCheck = () => true;
 
   it('puts authGuard first, then the given checks, in order', () => {
     expect(requireSignIn().canActivate).toEqual([authGuard]);
-    expect(requireSignIn(groupCheck).canActivate).toEqual([authGuard, groupCheck]);
+    const [guard, ...others] = requireSignIn(groupCheck, otherCheck).canActivate ?? [];
+    expect(others).toEqual([]);
+    expect((guard as ReturnType<typeof inOrder>).guards).toEqual([
+      authGuard,
+      groupCheck,
+      otherCheck,
+    ]);
   });
 
   it('marks the route in its data, where SessionSync looks (not in canActivate)', () => {

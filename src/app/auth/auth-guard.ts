@@ -1,6 +1,9 @@
-import { inject } from '@angular/core';
-import { CanActivateFn, Route, Router } from '@angular/router';
+import { EnvironmentInjector, inject, InjectionToken, runInInjectionContext } from '@angular/core';
+import { CanActivateFn, GuardResult, Route, Router } from '@angular/router';
+import { isObservable, firstValueFrom } from 'rxjs';
+import type { AuthenticationRequirement } from './acr';
 import { CALLBACK_PATH } from './auth-paths';
+import { loadOktaRuntime } from './provide-okta-auth';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
 import { SIGN_IN_REQUIRED } from './sign-in-required';
@@ -41,10 +44,51 @@ export const authGuard: CanActivateFn = async (_route, state) => {
 
 /**
  * The route settings of a page for signed-in users: `authGuard` first, then `thenCheck` (e.g.
- * `groupGuard(...)`, which must only ever see a signed-in user), and the route data that tells
+ * `groupGuard(...)`, `stepUpGuard(...)`), one after the other, and the route data that tells
  * SessionSync to leave the page when the session ends. Spread it into the route:
  * `{ path: 'profile', ...requireSignIn(), loadComponent: ... }`.
+ *
+ * The router runs a route's guards side by side, so a check with a side effect (the step-up
+ * guard leaves for Okta) would start before authGuard has decided; `inOrder` runs each only
+ * once the ones before it let the user through.
  */
 export function requireSignIn(...thenCheck: CanActivateFn[]): Pick<Route, 'canActivate' | 'data'> {
-  return { canActivate: [authGuard, ...thenCheck], data: { [SIGN_IN_REQUIRED]: true } };
+  return {
+    canActivate: [thenCheck.length ? inOrder(authGuard, ...thenCheck) : authGuard],
+    data: { [SIGN_IN_REQUIRED]: true },
+  };
+}
+
+/** One guard that runs `guards` in turn and answers with the first answer that is not `true`. */
+export function inOrder(...guards: CanActivateFn[]): CanActivateFn & { guards: CanActivateFn[] } {
+  const guard: CanActivateFn = async (route, state) => {
+    const injector = inject(EnvironmentInjector);
+    for (const next of guards) {
+      const answer = runInInjectionContext(injector, () => next(route, state));
+      const result: GuardResult = isObservable(answer)
+        ? await firstValueFrom(answer)
+        : await answer;
+      if (result !== true) return result;
+    }
+    return true;
+  };
+  return Object.assign(guard, { guards });
+}
+
+/**
+ * Lets through a signed-in user whose ID token meets `requirement` (an `acr`, a maximum age of
+ * the authentication, or both; or a token that provides it from the runtime configuration);
+ * otherwise signs in again with `acr_values` and `max_age`, back to the same URL. Use it after
+ * authGuard, through requireSignIn. The work is in the Okta chunk (step-up.ts).
+ */
+export function stepUpGuard(
+  requirement: AuthenticationRequirement | InjectionToken<AuthenticationRequirement>,
+): CanActivateFn {
+  return (_route, state) => {
+    const needed = requirement instanceof InjectionToken ? inject(requirement) : requirement;
+    const injector = inject(EnvironmentInjector);
+    return loadOktaRuntime().then((okta) =>
+      runInInjectionContext(injector, () => okta.checkAuthentication(needed, state.url)),
+    );
+  };
 }

@@ -6,12 +6,15 @@ import {
 } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import type { AccessToken, DPoPRequest, Tokens } from '@okta/okta-auth-js/core';
+import { provideRouter, Router } from '@angular/router';
+import type { AccessToken, DPoPRequest, OktaAuth, Tokens } from '@okta/okta-auth-js/core';
+import { OKTA_ACR } from './acr';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { authInterceptor, SessionUnusableError } from './auth-interceptor';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
+import { markStepUpCompleted, STEP_UP_UNMET_MESSAGE } from './step-up';
 import { testAccessToken, testAuthConfig } from './testing/auth-fixtures';
 
 const API_ORIGIN = 'http://localhost:8000';
@@ -31,6 +34,7 @@ describe('authInterceptor', () => {
     getDPoPAuthorizationHeaders: jasmine.Spy<
       (request: DPoPRequest) => Promise<{ Authorization: string; Dpop: string }>
     >;
+    signInWithRedirect: jasmine.Spy<OktaAuth['signInWithRedirect']>;
   };
   let sessionSync: jasmine.SpyObj<Pick<SessionSync, 'renewAccessToken' | 'endUnusableSession'>>;
 
@@ -48,6 +52,9 @@ describe('authInterceptor', () => {
           Authorization: `DPoP ${request.accessToken?.accessToken}`,
           Dpop: fakeProof(request),
         })),
+      signInWithRedirect: jasmine
+        .createSpy<OktaAuth['signInWithRedirect']>('signInWithRedirect')
+        .and.resolveTo(),
     };
     sessionSync = jasmine.createSpyObj<
       Pick<SessionSync, 'renewAccessToken' | 'endUnusableSession'>
@@ -62,6 +69,8 @@ describe('authInterceptor', () => {
       providers: [
         provideHttpClient(withInterceptors([authInterceptor])),
         provideHttpClientTesting(),
+        // The step-up returns to the router's current page.
+        provideRouter([{ path: '**', children: [] }]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
         { provide: AUTH_CONFIG, useValue: testAuthConfig({ apiOrigins, ...config }) },
         { provide: SessionSync, useValue: sessionSync },
@@ -459,6 +468,14 @@ describe('authInterceptor', () => {
         },
         'renews',
       ],
+      [
+        'invalid_token, with the step-up error code only inside its description',
+        {
+          'WWW-Authenticate':
+            'DPoP error="invalid_token", error_description="not insufficient_user_authentication"',
+        },
+        'renews',
+      ],
       ['a 401 without a challenge', {}, 'renews'],
     ];
     for (const [what, headers, outcome] of otherAnswers) {
@@ -490,6 +507,153 @@ describe('authInterceptor', () => {
       backend().expectNone(sentUrl);
       expect(sessionSync.endUnusableSession).toHaveBeenCalledTimes(1);
       expect(received.error).toBeInstanceOf(SessionUnusableError);
+    });
+  });
+
+  describe('when the API asks for a stronger or more recent sign-in (RFC 9470)', () => {
+    const TWO = OKTA_ACR.twoFactors;
+    const url = `${API_ORIGIN}/api/admin/audit`;
+    const PAGE = '/admin?tab=audit';
+    const stepUpChallenge = (scheme: 'Bearer' | 'DPoP') => ({
+      status: 401,
+      statusText: 'Unauthorized',
+      headers: {
+        'WWW-Authenticate': `${scheme} error="insufficient_user_authentication", error_description="A stronger sign-in is needed", acr_values="${TWO}", max_age=300`,
+      },
+    });
+    const backend = () => TestBed.inject(HttpTestingController);
+    const settle = () => new Promise((resolve) => setTimeout(resolve));
+    /** Waits, within reason, for the step-up code to load and act. */
+    async function until(condition: () => boolean): Promise<void> {
+      for (let i = 0; i < 100 && !condition(); i++) await settle();
+    }
+    let received: { body?: unknown; error?: unknown };
+
+    function get(): void {
+      received = {};
+      TestBed.inject(HttpClient)
+        .get(url)
+        .subscribe({
+          next: (body) => (received.body = body),
+          error: (error: unknown) => (received.error = error),
+        });
+    }
+
+    const stepUpStarted = () => oktaAuth.signInWithRedirect.calls.count() > 0;
+    const answered = () => 'body' in received || 'error' in received;
+
+    afterEach(() => sessionStorage.removeItem('app.step-up'));
+
+    const kinds: ['Bearer' | 'DPoP', () => void][] = [
+      ['Bearer', () => setUp([API_ORIGIN])],
+      [
+        'DPoP',
+        () => {
+          setUp([API_ORIGIN], { dpop: true });
+          stored = { accessToken: bound('access-token-123') };
+        },
+      ],
+    ];
+    for (const [scheme, arrange] of kinds) {
+      describe(`with a ${scheme} token`, () => {
+        beforeEach(async () => {
+          arrange();
+          await TestBed.inject(Router).navigateByUrl(PAGE);
+          get();
+          await settle();
+          backend().expectOne(url).flush(null, stepUpChallenge(scheme));
+          await until(stepUpStarted);
+        });
+
+        it('signs in with what the challenge asks for, back to the current page', () => {
+          expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith(
+            jasmine.objectContaining({ originalUri: PAGE, acrValues: TWO, maxAge: 300 }),
+          );
+        });
+
+        it('neither retries the request nor renews the token, and leaves the caller waiting', async () => {
+          await settle();
+
+          backend().expectNone(url);
+          expect(sessionSync.renewAccessToken).not.toHaveBeenCalled();
+          expect(received).toEqual({});
+        });
+      });
+    }
+
+    it('still answers a nonce challenge once first, then steps up', async () => {
+      setUp([API_ORIGIN], { dpop: true });
+      stored = { accessToken: bound('access-token-123') };
+      get();
+      await settle();
+      backend()
+        .expectOne(url)
+        .flush(null, {
+          status: 401,
+          statusText: 'Unauthorized',
+          headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': 'n-1' },
+        });
+      await settle();
+
+      const retry = backend().expectOne(url);
+      expect(retry.request.headers.get('DPoP')).toContain('nonce=n-1');
+      retry.flush(null, stepUpChallenge('DPoP'));
+      await until(stepUpStarted);
+
+      expect(oktaAuth.signInWithRedirect).toHaveBeenCalledTimes(1);
+      backend().expectNone(url);
+      expect(sessionSync.renewAccessToken).not.toHaveBeenCalled();
+    });
+
+    it('passes on a challenge that arrives after the user left the page that asked: no trip to Okta', async () => {
+      setUp([API_ORIGIN]);
+      await TestBed.inject(Router).navigateByUrl(PAGE);
+      get();
+      await settle();
+      await TestBed.inject(Router).navigateByUrl('/');
+      backend().expectOne(url).flush(null, stepUpChallenge('Bearer'));
+      await until(answered);
+
+      expect((received.error as HttpErrorResponse).status).toBe(401);
+      expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
+    });
+
+    it('hands the caller the explanation, without a sign-in, for the same challenge straight after a step-up', async () => {
+      setUp([API_ORIGIN]);
+      get();
+      backend().expectOne(url).flush(null, stepUpChallenge('Bearer'));
+      await until(stepUpStarted);
+      // The callback accepted the step-up; the page calls the API again and gets the same answer.
+      const { state } = oktaAuth.signInWithRedirect.calls.mostRecent().args[0] ?? {};
+      markStepUpCompleted(state ?? null, Math.floor(Date.now() / 1000));
+
+      get();
+      backend().expectOne(url).flush(null, stepUpChallenge('Bearer'));
+      await until(answered);
+
+      expect(received.error).toEqual(new Error(STEP_UP_UNMET_MESSAGE));
+      expect(oktaAuth.signInWithRedirect).toHaveBeenCalledTimes(1);
+      backend().expectNone(url);
+      expect(sessionSync.renewAccessToken).not.toHaveBeenCalled();
+    });
+
+    it('passes a malformed step-up challenge on as the 401 it is, without a sign-in or a renewal', async () => {
+      setUp([API_ORIGIN]);
+      get();
+      backend()
+        .expectOne(url)
+        .flush(null, {
+          status: 401,
+          statusText: 'Unauthorized',
+          headers: {
+            'WWW-Authenticate': 'Bearer error="insufficient_user_authentication", max_age=soon',
+          },
+        });
+      await until(answered);
+
+      expect((received.error as HttpErrorResponse).status).toBe(401);
+      expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
+      expect(sessionSync.renewAccessToken).not.toHaveBeenCalled();
     });
   });
 

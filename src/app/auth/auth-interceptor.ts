@@ -5,13 +5,15 @@ import {
   HttpRequest,
   HttpResponse,
 } from '@angular/common/http';
-import { inject } from '@angular/core';
+import { EnvironmentInjector, inject, runInInjectionContext } from '@angular/core';
+import { Router } from '@angular/router';
 import type { AccessToken } from '@okta/okta-auth-js/core';
 import { catchError, from, map, Observable, of, switchMap, tap, throwError } from 'rxjs';
 import { requiresDpop } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { DpopNonces, isNonceChallenge, isTokenRefused } from './dpop-nonces';
 import { OKTA_AUTH } from './okta-auth-token';
+import { loadOktaRuntime } from './provide-okta-auth';
 import { SessionSync } from './session-sync';
 import { isDpopType } from './token-set-checks';
 
@@ -40,6 +42,10 @@ export class SessionUnusableError extends Error {
  *   renewal fails, the session ends (see SessionSync). A refused proof (`invalid_dpop_proof`) is
  *   passed on: a new token would not mend it.
  *
+ * - the API's step-up challenge (`error="insufficient_user_authentication"`, RFC 9470): a sign-in
+ *   with the `acr_values` and `max_age` it names, back to the page, which calls the API again;
+ *   never a second time for the same challenge straight after (step-up.ts).
+ *
  * It fails closed: an unbound token is never sent while DPoP is required, and a bound token whose
  * key this browser no longer holds is never sent without a proof. Either ends the session, which
  * signs in again (SessionSync.endUnusableSession).
@@ -51,6 +57,9 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
   const oktaAuth = inject(OKTA_AUTH);
   const sessionSync = inject(SessionSync);
   const nonces = inject(DpopNonces);
+  const injector = inject(EnvironmentInjector);
+  // The page that asked: a step-up comes back to it, and only while it is still shown.
+  const page = injector.get(Router).url;
   const first = oktaAuth.tokenManager.getTokensSync().accessToken;
   if (!first) return next(req);
   const requireDpop = requiresDpop(config);
@@ -101,14 +110,30 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
             ? throwError(() => error)
             : attempt(token, { ...retried, nonce: true });
         }
-        if (retried.renewal || !isTokenRefused(error.headers)) return throwError(() => error);
-        return from(freshToken(token)).pipe(
-          switchMap((renewed) =>
-            renewed ? attempt(renewed, { ...retried, renewal: true }) : throwError(() => error),
-          ),
+        const renew = () =>
+          retried.renewal || !isTokenRefused(error.headers)
+            ? throwError(() => error)
+            : from(freshToken(token)).pipe(
+                switchMap((renewed) =>
+                  renewed
+                    ? attempt(renewed, { ...retried, renewal: true })
+                    : throwError(() => error),
+                ),
+              );
+        const challenge = error.headers.get('WWW-Authenticate') ?? '';
+        if (!/error="?insufficient_user_authentication\b/i.test(challenge)) return renew();
+        // Not a step-up after all (unreadable, or the page changed): handled as any other 401.
+        return from(stepUp(challenge)).pipe(
+          switchMap((why) => (why === null ? renew() : throwError(() => new Error(why)))),
         );
       }),
     );
+
+  /** Resolves to why not, to null when it is no step-up, or never: the page is leaving for Okta. */
+  const stepUp = async (challenge: string): Promise<string | null> => {
+    const okta = await loadOktaRuntime();
+    return runInInjectionContext(injector, () => okta.answerStepUpChallenge(challenge, page));
+  };
 
   /** Another tab (the renewal leader) may already have replaced the token; else renew it. */
   const freshToken = async (refused: AccessToken): Promise<AccessToken | null> => {

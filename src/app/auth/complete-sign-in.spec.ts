@@ -4,6 +4,8 @@ import type { AuthConfig } from './auth-config';
 import { completeSignIn, SignInOutcome } from './complete-sign-in';
 import { MAX_CLOCK_SKEW_SECONDS } from './token-checks';
 import { describeSignInError } from './sign-in-error';
+import { OKTA_ACR } from './acr';
+import { UNMET_REQUIREMENTS_MESSAGE } from './step-up';
 
 const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
 const CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
@@ -30,6 +32,7 @@ const config: AuthConfig = {
   requestTimeoutSeconds: 15,
   dpop: false,
   dpopAllowBearer: false,
+  idleTimeoutMinutes: 0,
 };
 
 type CallbackAuth = Parameters<typeof completeSignIn>[0];
@@ -165,6 +168,19 @@ describe('completeSignIn', () => {
       await expectFailure(
         finish(`?error=access_denied&state=${STATE}`),
         'Okta denied access to this app. You may not be assigned to it; ask your administrator.',
+      );
+    });
+
+    it('explains that Okta could not give the assurance a step-up asked for', async () => {
+      await expectFailure(
+        finish(
+          `?error=unmet_authentication_requirements&error_description=Unmet%20requirements&state=${STATE}`,
+        ),
+        UNMET_REQUIREMENTS_MESSAGE,
+      );
+      await expectFailure(
+        finish(`?error=unmet_authentication_requirements&state=${STATE}`),
+        UNMET_REQUIREMENTS_MESSAGE,
       );
     });
 
@@ -579,6 +595,95 @@ describe('completeSignIn', () => {
 
       expect(MAX_CLOCK_SKEW_SECONDS).toBe(300);
       expect(await finish(RESPONSE)).toEqual({ ok: true });
+    });
+  });
+
+  describe('after a step-up sign-in', () => {
+    const { oneFactor: ONE, twoFactors: TWO } = OKTA_ACR;
+    /** Where the step-up guard keeps the step-up this tab started (step-up.ts). */
+    const STEP_UP_KEY = 'app.step-up';
+    const stepUp = () => JSON.parse(sessionStorage.getItem(STEP_UP_KEY) ?? 'null') as unknown;
+
+    beforeEach(() =>
+      sessionStorage.setItem(
+        STEP_UP_KEY,
+        JSON.stringify({ state: STATE, acrValues: TWO, maxAge: 900 }),
+      ),
+    );
+    afterEach(() => sessionStorage.removeItem(STEP_UP_KEY));
+
+    it('fails with a security-check message, storing no tokens, when the acr is weaker than asked', async () => {
+      tokens = { idToken: idToken({ acr: ONE, auth_time: NOW - 10 }) };
+
+      await expectFailure(
+        finish(RESPONSE),
+        securityCheck(`its acr "${ONE}" does not meet "${TWO}"`),
+      );
+      expect(oktaAuth.handleLoginRedirect).not.toHaveBeenCalled();
+    });
+
+    it('revokes the tokens of a refused step-up answer: nothing it brought stays usable', async () => {
+      tokens = {
+        idToken: idToken({ acr: ONE, auth_time: NOW - 10 }),
+        accessToken: { accessToken: 'weak-access' } as Tokens['accessToken'],
+        refreshToken: { refreshToken: 'weak-refresh' } as Tokens['refreshToken'],
+      };
+
+      await finish(RESPONSE);
+
+      expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledWith(tokens.refreshToken);
+      expect(oktaAuth.revokeAccessToken).toHaveBeenCalledWith(tokens.accessToken);
+    });
+
+    it('fails when max_age was sent and the ID token has no auth_time', async () => {
+      tokens = { idToken: idToken({ acr: TWO }) };
+
+      await expectFailure(
+        finish(RESPONSE),
+        securityCheck('it has no auth_time although max_age was sent'),
+      );
+      expect(oktaAuth.handleLoginRedirect).not.toHaveBeenCalled();
+    });
+
+    it('signs in, and records the step-up as completed, when the ID token meets it', async () => {
+      tokens = { idToken: idToken({ acr: TWO, auth_time: NOW - 10 }) };
+
+      expect(await finish(RESPONSE)).toEqual({ ok: true });
+      expect(stepUp()).toEqual(jasmine.objectContaining({ state: STATE, completedAt: NOW }));
+    });
+
+    // Storing the tokens navigates back to the page (restoreOriginalUri), whose step-up guard then
+    // judges the new tokens: it must know this step-up completed, or it would start it again.
+    it('records the step-up as completed before the tokens are stored and the page reopens', async () => {
+      tokens = { idToken: idToken({ acr: TWO, auth_time: NOW - 10 }) };
+      let seenByThePage: unknown;
+      oktaAuth.handleLoginRedirect.and.callFake(async () => {
+        seenByThePage = stepUp();
+      });
+
+      await finish(RESPONSE);
+
+      expect(seenByThePage).toEqual(jasmine.objectContaining({ state: STATE, completedAt: NOW }));
+    });
+
+    it('forgets the step-up when storing the tokens fails, so that it is no loop to repeat it', async () => {
+      tokens = { idToken: idToken({ acr: TWO, auth_time: NOW - 10 }) };
+      oktaAuth.handleLoginRedirect.and.rejectWith(new Error('Storage is full.'));
+
+      await finish(RESPONSE);
+
+      expect(stepUp()).toBeNull();
+    });
+
+    it('does not hold the answer to another sign-in to it', async () => {
+      sessionStorage.setItem(
+        STEP_UP_KEY,
+        JSON.stringify({ state: 'state-of-another-sign-in', acrValues: TWO, maxAge: 900 }),
+      );
+      tokens = { idToken: idToken({ acr: ONE }) };
+
+      expect(await finish(RESPONSE)).toEqual({ ok: true });
+      expect(stepUp()).toEqual({ state: 'state-of-another-sign-in', acrValues: TWO, maxAge: 900 });
     });
   });
 

@@ -8,6 +8,12 @@ import {
   SIGN_IN_LOST_MESSAGE,
 } from './sign-in-error';
 import {
+  forgetStepUp,
+  markStepUpCompleted,
+  stepUpProblem,
+  UNMET_REQUIREMENTS_MESSAGE,
+} from './step-up';
+import {
   findIdTokenClaimsProblem,
   findIdTokenHeaderProblem,
   MAX_CLOCK_SKEW_SECONDS,
@@ -39,6 +45,11 @@ export interface CompleteSignInOptions {
   readonly nowSeconds?: () => number;
   /** Ends the session in every tab (SessionSync.endSession); by default, clears this tab's tokens. */
   readonly endSession?: () => Promise<void>;
+  /**
+   * Called once every check passed, just before the tokens are stored and the page the user asked
+   * for opens: a guard of that page may then record why it sends the user back here.
+   */
+  readonly onVerified?: () => void;
 }
 
 type CallbackAuth = Pick<
@@ -67,6 +78,7 @@ export async function completeSignIn(
   {
     nowSeconds = () => Math.floor(Date.now() / 1000),
     endSession = () => Promise.resolve(oktaAuth.tokenManager.clear()),
+    onVerified = () => undefined,
   }: CompleteSignInOptions = {},
 ): Promise<SignInOutcome> {
   // Sign-out wins over an exchange under way: a session that ends while Okta answers is not
@@ -106,6 +118,7 @@ export async function completeSignIn(
     return { ok: false, message, returnTo, foreign: true };
   }
   // okta-auth-js only throws on `error` when error_description is present too; handle both here.
+  if (errorCode === 'unmet_authentication_requirements') return fail(UNMET_REQUIREMENTS_MESSAGE);
   if (errorCode) {
     return fail(describeSignInError({ errorCode, errorSummary: params.get('error_description') }));
   }
@@ -143,12 +156,25 @@ export async function completeSignIn(
       nonce,
       nowSeconds: nowSeconds(),
       maxClockSkewSeconds: MAX_CLOCK_SKEW_SECONDS,
-    });
-  if (problem) return fail(securityMessage(problem));
+    }) ??
+    stepUpProblem(state, idToken.claims as unknown as Record<string, unknown>, nowSeconds());
+  if (problem) {
+    // Nothing of a refused answer is kept, and nothing it brought stays usable at Okta either.
+    await Promise.allSettled([
+      tokens.refreshToken && oktaAuth.revokeRefreshToken(tokens.refreshToken),
+      tokens.accessToken && oktaAuth.revokeAccessToken(tokens.accessToken),
+    ]);
+    return fail(securityMessage(problem));
+  }
 
+  // Before storing: handleLoginRedirect navigates back to the page, and a step-up guard there that
+  // still finds the tokens short must see this step-up as completed, or it starts it again (a loop).
+  markStepUpCompleted(state, nowSeconds(), idToken.claims.iat);
+  onVerified();
   try {
     await oktaAuth.handleLoginRedirect(tokens, returnTo);
   } catch (error) {
+    forgetStepUp(state);
     // handleLoginRedirect stores, then navigates. Stored tokens may already be shared with the
     // other tabs: then the session ends everywhere (a new generation, revoked), not just here.
     const stored = oktaAuth.tokenManager.getTokensSync().idToken?.idToken === idToken.idToken;

@@ -12,40 +12,15 @@
  *
  * The database and store names are okta-auth-js 7's (oidc/dpop.js): check them on an upgrade.
  */
+import { holdSharedLock, keyLockName } from './key-pair-locks';
+
+export { holdSharedLock, keyLockName };
+
 const DATABASE = 'OktaAuthJs';
 const STORE = 'DPoPKeys';
 
-/** The shared lock a tab holds while its session's tokens are bound to `pairId`. */
-export function keyLockName(clientId: string, pairId: string): string {
-  return `${clientId}-dpop-key-${pairId}`;
-}
-
 function signingInLockName(clientId: string): string {
   return `${clientId}-dpop-signing-in`;
-}
-
-/**
- * Holds `name` (shared) until `until` settles. `granted` resolves once the lock is held, `released`
- * once it has been let go; both resolve at once where Web Locks are missing.
- */
-export function holdSharedLock(
-  name: string,
-  until: Promise<unknown>,
-): { granted: Promise<void>; released: Promise<void> } {
-  const locks = navigator.locks as LockManager | undefined;
-  if (!locks) return { granted: Promise.resolve(), released: Promise.resolve() };
-  let granted: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (granted = resolve));
-  const released = locks
-    .request(name, { mode: 'shared' }, () => {
-      granted();
-      return until.catch(() => undefined);
-    })
-    .then(
-      () => undefined,
-      () => granted(),
-    );
-  return { granted: held, released };
 }
 
 /**

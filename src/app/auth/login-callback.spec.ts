@@ -26,6 +26,7 @@ const config: AuthConfig = {
   requestTimeoutSeconds: 15,
   dpop: false,
   dpopAllowBearer: false,
+  idleTimeoutMinutes: 0,
 };
 
 type TransactionMeta = NonNullable<ReturnType<OktaAuth['transactionManager']['load']>>;
@@ -262,6 +263,20 @@ describe('LoginCallback', () => {
 
       expect(attempts.failures()).toBe(0);
       expect(attempts.lastError()).toBeNull();
+    });
+
+    it("explains why the page's own guard sent the user back here (a step-up that would loop)", async () => {
+      attempts.recordFailure('Okta did not answer within 15 seconds.');
+      // As a step-up guard of the page the user returns to does, while the tokens are stored.
+      oktaAuth.handleLoginRedirect.and.callFake(async () => {
+        attempts.recordFailure('This page needs a stronger or more recent sign-in than Okta gave.');
+      });
+
+      const fixture = await render();
+
+      expect(alert(fixture)?.textContent).toContain(
+        'This page needs a stronger or more recent sign-in than Okta gave.',
+      );
     });
 
     it('keeps counting automatic starts, which only a guarded page that lets the user in ends', async () => {

@@ -17,7 +17,9 @@ import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 
 /** The redirect URI's page, only ever needed with the Okta chunk (see app.routes.ts). */
 export { LoginCallback } from './login-callback';
+export { toOktaAuthOptions } from './okta-auth-options';
 export { routerWiring } from './router-wiring';
+export { answerStepUpChallenge, checkAuthentication } from './step-up';
 
 /** okta-auth-js's own test: WebCrypto, TextEncoder and IndexedDB, which DPoP's key store needs. */
 export function isDPoPSupported(): boolean {

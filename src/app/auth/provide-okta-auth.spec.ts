@@ -6,12 +6,8 @@ import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { OKTA_AUTH } from './okta-auth-token';
 import { FORBIDDEN_PAGE } from './group-guard';
-import {
-  AuthRoutes,
-  loadOktaRuntime,
-  provideOktaAuth,
-  toOktaAuthOptions,
-} from './provide-okta-auth';
+import { toOktaAuthOptions } from './okta-auth-options';
+import { AuthRoutes, loadOktaRuntime, provideOktaAuth } from './provide-okta-auth';
 import { testAuthConfig } from './testing/auth-fixtures';
 
 const config: AuthConfig = parseAuthConfig(

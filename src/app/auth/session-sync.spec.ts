@@ -633,7 +633,7 @@ describe('SessionSync', () => {
 
         const others: [string, Record<string, unknown>][] = [
           ['another user', { sub: '00u-someone-else' }],
-          ['another sign-in (auth_time)', { auth_time: TEST_NOW_SECONDS - 5 }],
+          ['an earlier sign-in (auth_time)', { auth_time: TEST_NOW_SECONDS - 3600 }],
         ];
         for (const [what, change] of others) {
           it(`keeps it when another tab sends a session of ${what}`, async () => {
@@ -644,6 +644,18 @@ describe('SessionSync', () => {
             expect(tokenManager.getTokensSync()).toEqual(session());
           });
         }
+
+        it("takes another tab's later sign-in of the same user (a step-up) in place of its own", async () => {
+          start();
+          const steppedUp = session({
+            accessToken: 'stepped-up',
+            claims: { auth_time: TEST_NOW_SECONDS - 5, acr: 'urn:okta:loa:2fa:any' },
+          });
+
+          await fromPeer({ type: 'tokens', tokens: steppedUp, generation: 0 });
+
+          expect(tokenManager.getTokensSync()).toEqual(steppedUp);
+        });
 
         it('takes the renewed session the renewing tab sends', async () => {
           start();
@@ -721,6 +733,33 @@ describe('SessionSync', () => {
         tokenManager.emit('expired', 'refreshToken', session().refreshToken);
 
         expect(oktaAuth.token.renewTokens).not.toHaveBeenCalled();
+      });
+
+      it('keeps a step-up another tab sent while its renewal was under way, and revokes the answer', async () => {
+        let answer: (tokens: Tokens) => void = () => undefined;
+        oktaAuth.token.renewTokens.and.returnValue(new Promise((resolve) => (answer = resolve)));
+        const sync = start();
+        await becomeLeader();
+        const renewal = sync.renewAccessToken();
+        const steppedUp = session({
+          accessToken: 'stepped-up',
+          refreshToken: 'stepped-up-refresh',
+          claims: { auth_time: TEST_NOW_SECONDS - 5, acr: 'urn:okta:loa:2fa:any' },
+        });
+        const late = session({
+          accessToken: 'renewed-old-grant',
+          refreshToken: 'old-grant-rotated',
+        });
+
+        await fromPeer({ type: 'tokens', tokens: steppedUp, generation: 0 });
+        answer(late);
+
+        expect(await renewal).toBe('stepped-up');
+        expect(tokenManager.getTokensSync()).toEqual(steppedUp);
+        expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledWith(late.refreshToken);
+        expect(oktaAuth.revokeAccessToken).toHaveBeenCalledWith(late.accessToken);
+        await settle();
+        expect(snapshots()).toEqual([]);
       });
 
       it('renews once for concurrent requests and gives each the new token', async () => {
@@ -1608,6 +1647,28 @@ describe('SessionSync', () => {
       await nextFromTab(ofType('signed-out'));
 
       expect(received.filter(ofType('request-session'))).toEqual([]);
+    });
+
+    it('keeps a step-up made in another tab while its renewal was under way, and revokes the answer', async () => {
+      tokenManager.tokens = session();
+      let answer: (tokens: Tokens) => void = () => undefined;
+      oktaAuth.token.renewTokens.and.returnValue(new Promise((resolve) => (answer = resolve)));
+      const sync = start();
+      await becomeLeader();
+      const renewal = sync.renewAccessToken();
+      const steppedUp = session({
+        accessToken: 'stepped-up',
+        refreshToken: 'stepped-up-refresh',
+        claims: { auth_time: TEST_NOW_SECONDS - 5, acr: 'urn:okta:loa:2fa:any' },
+      });
+      const late = session({ accessToken: 'renewed-old-grant', refreshToken: 'old-grant-rotated' });
+
+      tokenManager.setTokens(steppedUp); // okta-auth-js's storage sync, after the other tab's sign-in.
+      answer(late);
+
+      expect(await renewal).toBe('stepped-up');
+      expect(tokenManager.getTokensSync()).toEqual(steppedUp);
+      expect(oktaAuth.revokeRefreshToken).toHaveBeenCalledWith(late.refreshToken);
     });
 
     it('drops a renewal answer when another tab signed out meanwhile', async () => {

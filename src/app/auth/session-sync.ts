@@ -6,7 +6,7 @@ import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { MAX_CLOCK_SKEW_SECONDS } from './token-checks';
 import { OKTA_AUTH } from './okta-auth-token';
-import { holdSharedLock, keyLockName } from './dpop-key-sweep';
+import { holdSharedLock, keyLockName } from './key-pair-locks';
 import { SessionGenerations } from './session-generation';
 import { parseSessionMessage, SessionMessage } from './session-messages';
 import { isSignInRequired } from './sign-in-required';
@@ -285,7 +285,7 @@ export class SessionSync {
 
   private async renewHere(): Promise<string | null> {
     const generation = this.generation;
-    const current = this.oktaAuth.tokenManager.getTokensSync();
+    const current = this.tokens();
     if (generation === null) return null;
     if (!this.isCurrent(generation)) {
       // This tab missed the end of its session (bfcache, no BroadcastChannel): it is over here too.
@@ -304,11 +304,15 @@ export class SessionSync {
       if (this.isCurrent(generation)) void this.endAfterFailedRenewal(null);
       return null;
     }
-    if (!this.isCurrent(generation)) {
-      // The session ended (here or in another tab) while Okta was answering: nothing it sent may
-      // be kept, and the refresh token it issued must not outlive the sign-out.
+    const stored = this.tokens();
+    const ended = !this.isCurrent(generation);
+    if (ended || stored.refreshToken?.refreshToken !== current.refreshToken?.refreshToken) {
+      // The session ended (here or in another tab) while Okta was answering, or another sign-in
+      // (a step-up: same user, so same generation) replaced the refresh token this renewal redeemed.
+      // Nothing it sent may be kept, and the refresh token it issued must not outlive the session
+      // it renewed. A newer session stays, and its access token is the answer.
       await this.revoke(renewed);
-      return null;
+      return (!ended && stored.accessToken?.accessToken) || null;
     }
     try {
       const verdict = this.check(renewed, 'renewal', current);
@@ -398,8 +402,16 @@ export class SessionSync {
     return this.generation === generation && generation === this.generations.current();
   }
 
+  /**
+   * The tokens stored now. One short name: property names survive minification, and the initial
+   * bundle is near its budget.
+   */
+  private tokens(): Tokens {
+    return this.oktaAuth.tokenManager.getTokensSync();
+  }
+
   private hasSession(): boolean {
-    const { accessToken, idToken } = this.oktaAuth.tokenManager.getTokensSync();
+    const { accessToken, idToken } = this.tokens();
     return !!(accessToken || idToken);
   }
 
@@ -416,14 +428,14 @@ export class SessionSync {
       this.clearHere(); // This tab slept through the end of that session.
       return;
     }
-    const { accessToken } = this.oktaAuth.tokenManager.getTokensSync();
+    const { accessToken } = this.tokens();
     const binding = {
       oktaDpop: !!this.oktaAuth.options.dpop,
       requireDpop: requiresDpop(this.config),
     };
     if (accessToken && !canUseBinding(accessToken.tokenType, binding)) {
       // Stored before the DPoP setting changed: no request could use it as the setting says.
-      void this.revoke(this.oktaAuth.tokenManager.getTokensSync());
+      void this.revoke(this.tokens());
       this.clearHere();
       return;
     }
@@ -446,7 +458,7 @@ export class SessionSync {
     if (this.generation === null || this.config.tokenStorage === 'localStorage') {
       this.setGeneration(this.generations.current());
     }
-    this.followedAccessToken = this.oktaAuth.tokenManager.getTokensSync().accessToken?.accessToken;
+    this.followedAccessToken = this.tokens().accessToken?.accessToken;
     // The callback's own tokens answer what `ready` waits for: the guard of the page it returns
     // to need not wait out PEER_ANSWER_MS for tabs that have nothing newer to say.
     this.peerAnswered();
@@ -455,7 +467,7 @@ export class SessionSync {
 
   /** Holds the lock of the key pair this tab's tokens are bound to, and of no other. */
   private followKeyPair(): void {
-    const { accessToken, refreshToken } = this.oktaAuth.tokenManager.getTokensSync();
+    const { accessToken, refreshToken } = this.tokens();
     const pairId = accessToken?.dpopPairId ?? refreshToken?.dpopPairId;
     if (this.keyLock?.pairId === pairId) return;
     this.keyLock?.release();
@@ -494,14 +506,14 @@ export class SessionSync {
       this.clearHere(); // A session of an ended generation is not handed to anyone.
       return;
     }
-    this.post({ type: 'tokens', tokens: this.oktaAuth.tokenManager.getTokensSync(), generation });
+    this.post({ type: 'tokens', tokens: this.tokens(), generation });
   }
 
   private applyPeerTokens(tokens: unknown, generation: number): void {
     // A session from before the last sign-out (a late renewal, a tab that slept through it) is over,
     // and one of a generation beyond the next was never sent by a tab of the app.
     if (!this.generations.isPlausible(generation)) return;
-    const mine = this.oktaAuth.tokenManager.getTokensSync();
+    const mine = this.tokens();
     const verdict = this.check(tokens, 'another tab', mine);
     if (!verdict.ok) return;
     this.generations.observe(generation);
@@ -523,7 +535,7 @@ export class SessionSync {
     if (this.generation === null) return;
     // localStorage already holds a session this tab never followed: it began after that sign-out
     // (which cleared the shared storage), so it is not this tab's to end.
-    const stored = this.oktaAuth.tokenManager.getTokensSync().accessToken?.accessToken;
+    const stored = this.tokens().accessToken?.accessToken;
     if (
       this.config.tokenStorage === 'localStorage' &&
       stored &&
@@ -536,7 +548,7 @@ export class SessionSync {
     if (this.generation >= generation && this.generation === this.generations.current()) return;
     // This tab's refresh token may be one the ending tab never saw: with memory each tab has its
     // own grant, and the renewing tab may have rotated it a moment ago. Revoke it (best effort).
-    if (this.isLeader) void this.revoke(this.oktaAuth.tokenManager.getTokensSync());
+    if (this.isLeader) void this.revoke(this.tokens());
     this.clearHere();
   }
 

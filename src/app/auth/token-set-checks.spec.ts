@@ -126,8 +126,8 @@ describe('checkTokenSet', () => {
         ['without exp', { exp: undefined }, 'the ID token has no expiry'],
         ['for another user', { sub: '00u-other' }, 'the new ID token names another user'],
         [
-          'of another sign-in',
-          { auth_time: TEST_NOW_SECONDS },
+          'of an earlier sign-in',
+          { auth_time: TEST_NOW_SECONDS - 3600 },
           'the new ID token claims another sign-in (auth_time changed)',
         ],
       ] as const
@@ -235,6 +235,64 @@ describe('checkTokenSet', () => {
       }
     });
   }
+
+  describe("another tab's new sign-in of the same user (a step-up)", () => {
+    const PAIR = 'a1b2c3d4';
+    const bound = (tokens: Tokens, pair: string): Tokens =>
+      ({
+        ...tokens,
+        accessToken: { ...tokens.accessToken, tokenType: 'DPoP', dpopPairId: pair },
+        refreshToken: { ...tokens.refreshToken, dpopPairId: pair },
+      }) as Tokens;
+    const current = bound(testSession(), PAIR);
+    const later = { auth_time: TEST_NOW_SECONDS, acr: 'urn:okta:loa:2fa:any' };
+
+    it('replaces the session, bound to the new key pair of that sign-in', () => {
+      const tokens = bound(withClaims(later)(renewed()), 'ffff0000');
+      const verdict = checkTokenSet(tokens, { ...anotherTab, current, requireDpop: true });
+
+      expect(verdict).toEqual({ ok: true, tokens });
+    });
+
+    it('replaces it too when the second factor kept the authentication time (a later iat)', () => {
+      const tokens = bound(
+        withClaims({ acr: 'urn:okta:loa:2fa:any', iat: TEST_NOW_SECONDS })(renewed()),
+        'ffff0000',
+      );
+
+      expect(checkTokenSet(tokens, { ...anotherTab, current, requireDpop: true }).ok).toBeTrue();
+    });
+
+    it('is no renewal: a refresh answer with a later auth_time is still refused', () => {
+      expect(checkTokenSet(withClaims(later)(renewed()), renewal)).toEqual({
+        ok: false,
+        problem: 'the new ID token claims another sign-in (auth_time changed)',
+      });
+    });
+
+    const refused: [string, Record<string, unknown>, string][] = [
+      [
+        'of another user',
+        { ...later, sub: '00u-other' },
+        'the tokens are bound to another key than the session',
+      ],
+      [
+        'for another application as well',
+        { ...later, aud: [TEST_CLIENT_ID, '0oaOTHER'], azp: TEST_CLIENT_ID },
+        'the tokens are bound to another key than the session',
+      ],
+    ];
+    for (const [what, claims, problem] of refused) {
+      it(`does not replace it with a sign-in ${what}`, () => {
+        const tokens = bound(withClaims(claims)(renewed()), 'ffff0000');
+
+        expect(checkTokenSet(tokens, { ...anotherTab, current, requireDpop: true })).toEqual({
+          ok: false,
+          problem,
+        });
+      });
+    }
+  });
 
   describe('how fresh the set must be', () => {
     const renewAt = TEST_NOW_SECONDS + EXPIRE_EARLY_SECONDS;

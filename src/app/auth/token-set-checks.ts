@@ -81,7 +81,11 @@ export function checkTokenSet(input: unknown, expected: TokenSetExpectations): T
       ? undefined
       : readRefreshToken(input['refreshToken'], urls, expected);
   if (typeof refreshToken === 'string') return fail(refreshToken);
-  const bindingProblem = findBindingProblem(accessToken, refreshToken, expected);
+  // Another tab's new sign-in of the same user (a step-up: a later auth_time, a new key pair)
+  // replaces this tab's session rather than continuing it.
+  const replaces = expected.source === 'another tab' && isReauthentication(idToken, expected);
+  const continued = replaces ? { ...expected, current: {} } : expected;
+  const bindingProblem = findBindingProblem(accessToken, refreshToken, continued);
   if (bindingProblem) return fail(bindingProblem);
 
   if (expected.source === 'renewal') {
@@ -101,7 +105,7 @@ export function checkTokenSet(input: unknown, expected: TokenSetExpectations): T
       issuer: expected.issuer,
       clientId: expected.clientId,
       // A tab without a session has nothing to continue: the claims then only meet the sign-in rules.
-      previous: (expected.current.idToken?.claims ?? idToken.claims) as unknown as Record<
+      previous: (continued.current.idToken?.claims ?? idToken.claims) as unknown as Record<
         string,
         unknown
       >,
@@ -113,6 +117,30 @@ export function checkTokenSet(input: unknown, expected: TokenSetExpectations): T
     ok: true,
     tokens: refreshToken ? { idToken, accessToken, refreshToken } : { idToken, accessToken },
   };
+}
+
+/**
+ * The same user, issuer and audience as the session's ID token, from a later sign-in: issued
+ * later, for an authentication no older (a second factor added to a session can keep its
+ * auth_time). OIDC Core §12.2's rule that auth_time stays is for refreshes, not for these.
+ */
+function isReauthentication(idToken: IDToken, { current }: TokenSetExpectations): boolean {
+  const previous = current.idToken?.claims as Record<string, unknown> | undefined;
+  const claims = idToken.claims as unknown as Record<string, unknown>;
+  const [before, after] = [previous?.['auth_time'], claims['auth_time']];
+  const [issued, reissued] = [previous?.['iat'], claims['iat']];
+  return (
+    !!previous &&
+    claims['iss'] === previous['iss'] &&
+    claims['sub'] === previous['sub'] &&
+    JSON.stringify(claims['aud']) === JSON.stringify(previous['aud']) &&
+    typeof before === 'number' &&
+    typeof after === 'number' &&
+    after >= before &&
+    typeof issued === 'number' &&
+    typeof reissued === 'number' &&
+    (after > before || reissued > issued)
+  );
 }
 
 function findBindingProblem(

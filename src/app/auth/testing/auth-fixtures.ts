@@ -22,6 +22,7 @@ export function testAuthConfig(overrides: Partial<AuthConfig> = {}): AuthConfig 
     requestTimeoutSeconds: 15,
     dpop: false,
     dpopAllowBearer: false,
+    idleTimeoutMinutes: 0,
     ...overrides,
   };
 }
