@@ -101,6 +101,8 @@ test.describe('step-up', () => {
     page,
     authenticator,
   }) => {
+    // It waits out the variant's 20-second maximum age on purpose.
+    test.slow();
     const app = E2E.originOf('stepUp');
     await page.goto(`${app}/admin`);
     await signInAtProvider(page, TEST_USER);

@@ -375,6 +375,17 @@ describe('LoginCallback', () => {
     });
   });
 
+  it('counts a second failure to store the tokens in a row as failing twice, and stops trying', async () => {
+    arriveWith(RESPONSE);
+    attempts.recordFailure('The app could not store your session.');
+    oktaAuth.handleLoginRedirect.and.rejectWith(new Error('QuotaExceededError'));
+
+    const fixture = await render();
+
+    expect(attempts.failures()).toBe(2);
+    expect(text(fixture)).toContain(FAILED_TWICE);
+  });
+
   describe('when the code exchange fails for the second time in a row', () => {
     beforeEach(() => {
       arriveWith(RESPONSE);

@@ -85,18 +85,21 @@ export class LoginCallback implements OnInit {
       () =>
         completeSignIn(this.oktaAuth, this.config, href, {
           endSession: () => this.sessionSync.endSession(),
-          onVerified: () => this.attempts.clearFailures(),
+          onVerified: () => this.attempts.forgetMessage(),
         }),
       () => this.oktaAuth.tokenManager.getTokensSync().accessToken?.dpopPairId,
     );
     if (outcome.ok) {
       // The guard of the page may send us straight back here (same route, so this component is
-      // reused and ngOnInit does not run again): a step-up that would loop says why (failures were
-      // cleared just before that page opened), and a session that did not stick is explained.
+      // reused and ngOnInit does not run again): a step-up that would loop says why (the message
+      // was cleared just before that page opened), and a session that did not stick is explained.
       const sentBack = this.attempts.lastError();
       if (sentBack) {
         this.showFailure(sentBack, this.attempts.mustStop());
-      } else if (this.attempts.mustStop()) {
+        return;
+      }
+      this.attempts.clearFailures();
+      if (this.attempts.mustStop()) {
         this.showFailure(
           'You signed in, but the app could not keep your session. Is browser storage blocked?',
           true,

@@ -43,6 +43,11 @@ export class SignInAttempts {
     this.write({ ...attempts, failures: attempts.failures + 1, lastError: message });
   }
 
+  /** The answer passed every check: its message is no longer true, though the count may still be. */
+  forgetMessage(): void {
+    this.write({ ...this.read(), lastError: null });
+  }
+
   /** A sign-in just succeeded: forget failures, but not automatic starts (see authGuard). */
   clearFailures(): void {
     this.write({ ...this.read(), failures: 0, lastError: null });

@@ -254,13 +254,41 @@ describe('checkTokenSet', () => {
       expect(verdict).toEqual({ ok: true, tokens });
     });
 
-    it('replaces it too when the second factor kept the authentication time (a later iat)', () => {
+    it('replaces it too when the second factor kept the authentication time (more methods)', () => {
       const tokens = bound(
-        withClaims({ acr: 'urn:okta:loa:2fa:any', iat: TEST_NOW_SECONDS })(renewed()),
+        withClaims({
+          acr: 'urn:okta:loa:2fa:any',
+          amr: ['pwd', 'otp', 'mfa'],
+          iat: TEST_NOW_SECONDS,
+        })(renewed()),
         'ffff0000',
       );
 
       expect(checkTokenSet(tokens, { ...anotherTab, current, requireDpop: true }).ok).toBeTrue();
+    });
+
+    it("is not undone by another tab's refresh of the old session (same auth_time, no more methods, its old key)", () => {
+      const steppedUp = bound(
+        withClaims({ acr: 'urn:okta:loa:2fa:any', amr: ['pwd', 'otp', 'mfa'] })(testSession()),
+        'ffff0000',
+      );
+      const oldRefreshed = bound(
+        withClaims({ amr: ['pwd'], iat: TEST_NOW_SECONDS })(renewed()),
+        PAIR,
+      );
+
+      expect(
+        checkTokenSet(oldRefreshed, { ...anotherTab, current: steppedUp, requireDpop: true }),
+      ).toEqual({ ok: false, problem: 'the tokens are bound to another key than the session' });
+    });
+
+    it('does not take a sign-in from the future, which would shut out every real one after it', () => {
+      const tokens = bound(
+        withClaims({ auth_time: TEST_NOW_SECONDS + 3600 })(renewed()),
+        'ffff0000',
+      );
+
+      expect(checkTokenSet(tokens, { ...anotherTab, current, requireDpop: true }).ok).toBeFalse();
     });
 
     it('is no renewal: a refresh answer with a later auth_time is still refused', () => {

@@ -120,15 +120,21 @@ export function checkTokenSet(input: unknown, expected: TokenSetExpectations): T
 }
 
 /**
- * The same user, issuer and audience as the session's ID token, from a later sign-in: issued
- * later, for an authentication no older (a second factor added to a session can keep its
- * auth_time). OIDC Core §12.2's rule that auth_time stays is for refreshes, not for these.
+ * The same user, issuer and audience as the session's ID token, from a later sign-in: a later
+ * authentication (not in the future), or the same one with more methods (a second factor added
+ * to the session, which Okta may give the same auth_time). OIDC Core §12.2's rule that auth_time
+ * stays is for refreshes, not for these; a refresh of the old session (same auth_time, methods no
+ * more) is no such thing, and would otherwise undo a step-up.
  */
-function isReauthentication(idToken: IDToken, { current }: TokenSetExpectations): boolean {
+function isReauthentication(
+  idToken: IDToken,
+  { current, nowSeconds, maxClockSkewSeconds }: TokenSetExpectations,
+): boolean {
   const previous = current.idToken?.claims as Record<string, unknown> | undefined;
   const claims = idToken.claims as unknown as Record<string, unknown>;
   const [before, after] = [previous?.['auth_time'], claims['auth_time']];
-  const [issued, reissued] = [previous?.['iat'], claims['iat']];
+  const methods = (amr: unknown) => (Array.isArray(amr) ? amr : []);
+  const [had, has] = [methods(previous?.['amr']), methods(claims['amr'])];
   return (
     !!previous &&
     claims['iss'] === previous['iss'] &&
@@ -136,10 +142,9 @@ function isReauthentication(idToken: IDToken, { current }: TokenSetExpectations)
     JSON.stringify(claims['aud']) === JSON.stringify(previous['aud']) &&
     typeof before === 'number' &&
     typeof after === 'number' &&
-    after >= before &&
-    typeof issued === 'number' &&
-    typeof reissued === 'number' &&
-    (after > before || reissued > issued)
+    after <= nowSeconds + maxClockSkewSeconds &&
+    (after > before ||
+      (after === before && has.length > had.length && had.every((m) => has.includes(m))))
   );
 }
 
