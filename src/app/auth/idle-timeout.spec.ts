@@ -349,6 +349,24 @@ describe('IdleTimeout', () => {
       await leave();
     });
 
+    it("says why when the tab that signed out for idleness is heard of only after its sign-out's message", () => {
+      const idle = start();
+      const ended = generation();
+      setStatus('signed-out'); // SessionSync's message came first: nothing here says idleness yet
+
+      expect(idle.phase()).toBe('none');
+      localStorage.setItem(idleEndedKey(clientId), String(ended));
+      window.dispatchEvent(
+        new StorageEvent('storage', {
+          key: idleEndedKey(clientId),
+          newValue: String(ended),
+          storageArea: localStorage,
+        }),
+      );
+
+      expect(idle.phase()).toBe('ended');
+    });
+
     it('signs out itself if the tab that took the lock left without ending the session here', async () => {
       start();
       const leave = await anotherTabSigningOut();

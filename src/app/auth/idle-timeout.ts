@@ -141,6 +141,8 @@ export class IdleTimeout {
   private ending = false;
   /** Resolves when this service is destroyed: the signing-out tab's lock is held until then. */
   private readonly pageGone = new Promise<void>((resolve) => this.destroyRef.onDestroy(resolve));
+  /** The generation of a session that ended here without a known reason yet (see onStorage). */
+  private endedUnexplained: number | null = null;
   /** Where "Sign in" returns to after the session ended: the page the user left. */
   private returnTo = '/';
 
@@ -167,6 +169,16 @@ export class IdleTimeout {
     const onStorage = (event: StorageEvent) => {
       // Another tab's input or "Stay signed in"; nothing else moves the time.
       if (event.key === idleActivityKey(this.clientId)) this.schedule();
+      // The tab that ended the session for idleness says so in localStorage before it signs out,
+      // but Chromium may show that write here after the sign-out's channel message: say why late.
+      if (
+        event.key === idleEndedKey(this.clientId) &&
+        this.endedUnexplained !== null &&
+        Number(event.newValue) === this.endedUnexplained
+      ) {
+        this.endedUnexplained = null;
+        this.setPhase('ended');
+      }
     };
     window.addEventListener('storage', onStorage);
     const onVisible = () => {
@@ -233,6 +245,7 @@ export class IdleTimeout {
       // the tab that signed out said so (its input record may be newer than this tab has seen).
       const endedForIdleness =
         this.readEnded() === this.generation || Date.now() >= this.lastActivity() + this.timeoutMs;
+      this.endedUnexplained = endedForIdleness ? null : this.generation;
       this.stop();
       this.setPhase(endedForIdleness ? 'ended' : 'none');
     }
@@ -240,6 +253,7 @@ export class IdleTimeout {
 
   /** This tab now has a session: the one the record is about, or a newer one, whose time starts now. */
   private begin(): void {
+    this.endedUnexplained = null;
     this.adopt();
     this.setPhase('none'); // A notice of an earlier session is over.
     this.schedule();
