@@ -138,11 +138,15 @@ export async function completeSignIn(
     );
   }
 
-  if (generations.current() !== generation) {
-    await Promise.allSettled([
+  // What a refused or superseded exchange brought must not stay usable at Okta (best effort).
+  const revokeAll = () =>
+    Promise.allSettled([
       tokens.refreshToken && oktaAuth.revokeRefreshToken(tokens.refreshToken),
       tokens.accessToken && oktaAuth.revokeAccessToken(tokens.accessToken),
     ]);
+
+  if (generations.current() !== generation) {
+    await revokeAll();
     return fail(SIGNED_OUT_MEANWHILE_MESSAGE);
   }
 
@@ -160,10 +164,7 @@ export async function completeSignIn(
     stepUpProblem(state, idToken.claims as unknown as Record<string, unknown>, nowSeconds());
   if (problem) {
     // Nothing of a refused answer is kept, and nothing it brought stays usable at Okta either.
-    await Promise.allSettled([
-      tokens.refreshToken && oktaAuth.revokeRefreshToken(tokens.refreshToken),
-      tokens.accessToken && oktaAuth.revokeAccessToken(tokens.accessToken),
-    ]);
+    await revokeAll();
     return fail(securityMessage(problem));
   }
 
@@ -180,10 +181,7 @@ export async function completeSignIn(
     const stored = oktaAuth.tokenManager.getTokensSync().idToken?.idToken === idToken.idToken;
     if (stored) {
       await endSession();
-      await Promise.allSettled([
-        tokens.refreshToken && oktaAuth.revokeRefreshToken(tokens.refreshToken),
-        tokens.accessToken && oktaAuth.revokeAccessToken(tokens.accessToken),
-      ]);
+      await revokeAll();
     } else {
       oktaAuth.tokenManager.clear();
     }
