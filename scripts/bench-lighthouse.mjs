@@ -92,3 +92,78 @@ export function externalRequests(lhr) {
     .filter((url) => /^https?:/.test(url))
     .filter((url) => !['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname));
 }
+
+const METRIC_LABELS = {
+  'first-contentful-paint': 'FCP',
+  'largest-contentful-paint': 'LCP',
+  'total-blocking-time': 'TBT',
+  'cumulative-layout-shift': 'CLS',
+  'speed-index': 'SI',
+};
+
+/**
+ * Why a run did not audit `expectedUrl`, or null if it did. A guarded page that finds no tokens
+ * sends the browser to the provider, so a score could belong to the sign-in form, or include a
+ * sign-in round trip that ends back on the page: the final URL and the document must be the
+ * page's, and no document may come from `providerOrigins`. URLs are named without their query,
+ * which may hold a code or state.
+ */
+export function auditedPageProblem(lhr, expectedUrl, providerOrigins = []) {
+  const expected = withoutQuery(expectedUrl);
+  const atProvider = (url) => providerOrigins.includes(new URL(url).origin);
+  const problems = [];
+  const finalUrl = lhr.finalDisplayedUrl ?? lhr.finalUrl;
+  const ended = finalUrl ? withoutQuery(finalUrl) : null;
+  if (ended !== expected) {
+    const note = ended && atProvider(finalUrl) ? ' (the provider: the page was not signed in)' : '';
+    problems.push(`it ended on ${ended ?? 'no page'}${note}, not ${expected}`);
+  }
+  const mainDocument = lhr.mainDocumentUrl ? withoutQuery(lhr.mainDocumentUrl) : null;
+  if (mainDocument && mainDocument !== expected && mainDocument !== ended) {
+    problems.push(`its document was ${mainDocument}, not ${expected}`);
+  }
+  const detours = (lhr.audits?.['network-requests']?.details?.items ?? [])
+    .filter((item) => item.resourceType === 'Document' && /^https?:/.test(item.url))
+    .filter((item) => atProvider(item.url))
+    .map((item) => withoutQuery(item.url))
+    .filter((url) => url !== ended);
+  if (detours.length > 0) {
+    problems.push(
+      `it loaded ${[...new Set(detours)].join(', ')} on the way (the page was not signed in)`,
+    );
+  }
+  return problems.length === 0 ? null : problems.join('; ');
+}
+
+function withoutQuery(url) {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}
+
+/** `value` as a list of `choices`: one of them, or "both" for all (null for anything else). */
+export function parseChoice(value, choices) {
+  if (value === 'both') return [...choices];
+  return choices.includes(value) ? [value] : null;
+}
+
+/** The HTML report's file name; the home page keeps the names it had before other pages came. */
+export function reportName(page, preset) {
+  const parts = ['lighthouse', page === 'home' ? null : page, preset === 'mobile' ? null : preset];
+  return `${parts.filter(Boolean).join('-')}.html`;
+}
+
+/**
+ * One row per page and preset (in the order run): the category scores and the metrics' display
+ * values, "–" where there is none. `pages` is { [page]: { presets: { [preset]: summary } } }.
+ */
+export function summaryTable(pages, categories) {
+  const header = ['page, preset', ...categories, ...METRICS.map((id) => METRIC_LABELS[id])];
+  const rows = Object.entries(pages).flatMap(([page, { presets }]) =>
+    Object.entries(presets).map(([preset, summary]) => [
+      `${page}, ${preset}`,
+      ...categories.map((id) => summary.scores[id] ?? '–'),
+      ...METRICS.map((id) => summary.metrics[id]?.display ?? '–'),
+    ]),
+  );
+  return { header, rows };
+}

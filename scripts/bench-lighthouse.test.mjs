@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { summarizeLhr } from './bench-lighthouse.mjs';
+import {
+  auditedPageProblem,
+  parseChoice,
+  reportName,
+  summarizeLhr,
+  summaryTable,
+} from './bench-lighthouse.mjs';
 
 const audit = (id, scoreDisplayMode, score, extra = {}) => ({
   id,
@@ -67,5 +73,117 @@ describe('Lighthouse result', () => {
     assert.equal(summary.errored.performance[0].id, 'render-blocking-resources');
     assert.deepEqual(summary.externalRequests, ['https://fonts.example.com/x.woff2']);
     assert.equal(summary.metrics['first-contentful-paint'].display, '3.4 s');
+  });
+});
+
+describe('which page Lighthouse audited', () => {
+  const PROFILE = 'http://localhost:4400/profile';
+  const PROVIDER = 'http://localhost:3200';
+  const lhr = (finalUrl, documents = [finalUrl], mainDocumentUrl = finalUrl) => ({
+    finalDisplayedUrl: finalUrl,
+    mainDocumentUrl,
+    audits: {
+      'network-requests': {
+        details: {
+          items: [
+            ...documents.map((url) => ({ url, resourceType: 'Document' })),
+            { url: `${PROVIDER}/oauth2/default/v1/keys`, resourceType: 'Fetch' },
+          ],
+        },
+      },
+    },
+  });
+
+  it('accepts a run that stayed on the page it was given', () => {
+    assert.equal(auditedPageProblem(lhr(PROFILE), PROFILE, [PROVIDER]), null);
+  });
+
+  it('refuses a run that ended on the provider’s sign-in form', () => {
+    const form = `${PROVIDER}/interaction/abc123`;
+    const problem = auditedPageProblem(
+      lhr(form, [PROFILE, `${PROVIDER}/oauth2/default/v1/authorize?client_id=x`, form]),
+      PROFILE,
+      [PROVIDER],
+    );
+    assert.match(problem, /ended on http:\/\/localhost:3200\/interaction\/abc123/);
+    assert.match(problem, /the page was not signed in\), not http:\/\/localhost:4400\/profile/);
+  });
+
+  it('refuses a run that signed in again on the way and came back to the page', () => {
+    const problem = auditedPageProblem(
+      lhr(
+        PROFILE,
+        [
+          PROFILE,
+          `${PROVIDER}/oauth2/default/v1/authorize?client_id=x&state=secret`,
+          'http://localhost:4400/login/callback?code=secret',
+        ],
+        'http://localhost:4400/login/callback?code=secret',
+      ),
+      PROFILE,
+      [PROVIDER],
+    );
+    assert.match(problem, /loaded http:\/\/localhost:3200\/oauth2\/default\/v1\/authorize/);
+    assert.doesNotMatch(problem, /secret/);
+  });
+
+  it('refuses a run whose page moved elsewhere in the app', () => {
+    const forbidden = 'http://localhost:4400/forbidden';
+    assert.match(
+      auditedPageProblem(lhr(forbidden, [PROFILE]), PROFILE, [PROVIDER]),
+      /ended on http:\/\/localhost:4400\/forbidden/,
+    );
+  });
+});
+
+describe('choices on the command line', () => {
+  it('takes one choice, or "both" for all of them in order', () => {
+    assert.deepEqual(parseChoice('both', ['home', 'profile']), ['home', 'profile']);
+    assert.deepEqual(parseChoice('profile', ['home', 'profile']), ['profile']);
+    assert.equal(parseChoice('admin', ['home', 'profile']), null);
+  });
+});
+
+describe('the report of each page and preset', () => {
+  it("keeps the home page's names and gives every other page its own", () => {
+    assert.equal(reportName('home', 'mobile'), 'lighthouse.html');
+    assert.equal(reportName('home', 'desktop'), 'lighthouse-desktop.html');
+    assert.equal(reportName('profile', 'mobile'), 'lighthouse-profile.html');
+    assert.equal(reportName('profile', 'desktop'), 'lighthouse-profile-desktop.html');
+  });
+});
+
+describe('summary of several pages', () => {
+  it('gives one row per page and preset, with the scores and the main metrics', () => {
+    const summary = (performance, lcp) => ({
+      scores: { performance, accessibility: 100 },
+      metrics: {
+        'first-contentful-paint': { value: 900, display: '0.9 s' },
+        'largest-contentful-paint': { value: lcp * 1000, display: `${lcp} s` },
+      },
+    });
+    const { header, rows } = summaryTable(
+      {
+        home: { presets: { mobile: summary(97, 1.2), desktop: summary(100, 0.4) } },
+        profile: { presets: { mobile: summary(88, 2.5) } },
+      },
+      ['performance', 'accessibility', 'seo'],
+    );
+    assert.deepEqual(header, [
+      'page, preset',
+      'performance',
+      'accessibility',
+      'seo',
+      'FCP',
+      'LCP',
+      'TBT',
+      'CLS',
+      'SI',
+    ]);
+    assert.deepEqual(rows, [
+      ['home, mobile', 97, 100, '–', '0.9 s', '1.2 s', '–', '–', '–'],
+      ['home, desktop', 100, 100, '–', '0.9 s', '0.4 s', '–', '–', '–'],
+      ['profile, mobile', 88, 100, '–', '0.9 s', '2.5 s', '–', '–', '–'],
+    ]);
   });
 });

@@ -22,6 +22,7 @@ export function recordNetwork(cdp) {
 
   cdp.on('Network.requestWillBeSent', (event) => {
     const { requestId, request, redirectResponse, initiator, type, wallTime, timestamp } = event;
+    const { loaderId, frameId } = event;
     if (timestamp !== undefined) offset = wallTime * 1000 - timestamp * 1000;
     const previous = latest.get(requestId);
     if (previous && redirectResponse) {
@@ -39,6 +40,11 @@ export function recordNetwork(cdp) {
       initiator: initiator?.type ?? 'other',
       preflight: initiator?.type === 'preflight' || request.method === 'OPTIONS',
       time: wallTime * 1000,
+      // The same instant on the monotonic clock (ms) that Page.lifecycleEvent paints use.
+      monotonic: timestamp === undefined ? null : timestamp * 1000,
+      // Which document sent it: a subresource carries the loader of the page that asked for it.
+      loaderId: loaderId ?? null,
+      frameId: frameId ?? null,
       end: null,
       status: null,
       cache: null,
@@ -102,6 +108,22 @@ export function recordNetwork(cdp) {
     entry.end = epoch(timestamp);
   });
   return requests;
+}
+
+/**
+ * Starts recording the paints Chromium reports for each document of the page (Page.enable and
+ * Page.setLifecycleEventsEnabled must follow): "firstPaint" and "firstContentfulPaint", with the
+ * loader (document) they belong to, at the instant the paint-timing entries of
+ * performance.getEntriesByType('paint') hold, but on the monotonic clock of the Network events (ms)
+ * rather than rounded and relative to the page's time origin.
+ */
+export function recordPaints(cdp) {
+  const paints = [];
+  cdp.on('Page.lifecycleEvent', ({ name, loaderId, frameId, timestamp }) => {
+    if (name !== 'firstPaint' && name !== 'firstContentfulPaint') return;
+    paints.push({ name, loaderId, frameId, monotonic: timestamp * 1000 });
+  });
+  return paints;
 }
 
 function authScheme(value) {
@@ -473,41 +495,118 @@ export function fileOf(request) {
 }
 
 /**
- * The scripts one page load fetched before the app bootstrapped (`bootstrapAt`, epoch ms: Angular
- * created the root component): main.ts's static imports, then config.json and the Okta chunk with
- * its own imports. Raw is the decoded body, transfer the body as the server sent it (the
- * Content-Length of a compressed response; the encoded length when there is none).
+ * The scripts a page load requested before its first contentful paint (`paint`, a lifecycle name
+ * from recordPaints): those its document (by loader) sent while nothing but the background was on
+ * screen, compared on the monotonic clock the paint is reported on. The load is the last document
+ * among `requests` with that paint; null when there is none (yet). `until` is the paint on the
+ * clock of `time`. Raw is the decoded body (`sizes`, file → bytes in the build, stands in for a
+ * cache hit that reported none), transfer the body as the server sent it (the Content-Length of a
+ * compressed response; the encoded length when there is none), 0 for a cache hit.
  */
-export function criticalPath(requests, bootstrapAt) {
-  const before = requests.filter((request) => request.time < bootstrapAt && !request.preflight);
-  // The load that bootstrapped is the last document requested before the bootstrap.
-  const document = before.findLast((request) => request.resourceType === 'Document');
-  const load = document ? before.filter((request) => request.time >= document.time) : before;
+export function scriptsBeforePaint(
+  requests,
+  paints,
+  { paint = 'firstContentfulPaint', sizes = new Map() } = {},
+) {
+  const paintOf = (request) =>
+    paints.find((entry) => entry.name === paint && entry.loaderId === request.loaderId);
+  const document = requests.findLast(
+    (request) => request.resourceType === 'Document' && request.loaderId && paintOf(request),
+  );
+  if (!document) return null;
+  const painted = paintOf(document).monotonic;
+  const load = requests.filter(
+    (request) =>
+      request.loaderId === document.loaderId &&
+      request.resourceType !== 'Document' &&
+      !request.preflight &&
+      request.monotonic !== null &&
+      request.monotonic < painted,
+  );
+  return scriptList(document, document.time + (painted - document.monotonic), load, sizes);
+}
+
+/**
+ * The scripts a page (`document`, its request) requested or took from the cache until
+ * `renderedAt` (epoch ms, the page's own clock): e.g. the callback page until the page the user
+ * returns to is rendered. Sizes as in scriptsBeforePaint.
+ */
+export function scriptsBeforeRender(requests, document, renderedAt, { sizes = new Map() } = {}) {
+  const load = requests.filter(
+    (request) =>
+      request.loaderId === document.loaderId &&
+      request.resourceType !== 'Document' &&
+      !request.preflight &&
+      request.time >= document.time &&
+      request.time <= renderedAt,
+  );
+  return scriptList(document, renderedAt, load, sizes);
+}
+
+function scriptList(document, until, load, sizes) {
   const scripts = load
     .filter((request) => request.resourceType === 'Script')
     .map((request) => ({
       file: fileOf(request),
       url: request.url,
-      raw: request.decodedBytes,
-      transfer: request.bodyBytes ?? request.bytes,
-      encoding: request.encoding,
+      raw: request.decodedBytes || (sizes.get(fileOf(request)) ?? 0),
+      transfer: request.cache ? 0 : (request.bodyBytes ?? request.bytes),
+      encoding: request.cache ? null : request.encoding,
       cache: request.cache,
       time: request.time,
       end: request.end,
     }));
+  const network = scripts.filter((script) => !script.cache);
   return {
-    document: document?.url ?? null,
-    documentAt: document?.time ?? null,
-    bootstrapAt,
+    document: document.url,
+    documentAt: document.time,
+    until,
     scripts,
     other: load.filter((request) => request.resourceType !== 'Script').map(fileOf),
     totals: {
       files: scripts.length,
       raw: scripts.reduce((total, script) => total + script.raw, 0),
       transfer: scripts.reduce((total, script) => total + script.transfer, 0),
-      fromCache: scripts.filter((script) => script.cache).length,
-      encodings: [...new Set(scripts.map((script) => script.encoding ?? 'identity'))],
+      fromCache: scripts.length - network.length,
+      encodings: [...new Set(network.map((script) => script.encoding ?? 'identity'))],
+      // Requested before `until` but not yet in: the page did not wait for them.
+      unfinished: scripts.filter((script) => script.end === null || script.end > until).length,
     },
+  };
+}
+
+/**
+ * A guarded page opened signed out: the browser's GET of `pageUrl` and its first request after it,
+ * in the same frame (not a silent-check iframe), for the provider's `authorizeUrl` (the app
+ * leaving for the sign-in). Query strings are ignored; null until both are there.
+ */
+export function deepLinkExit(requests, pageUrl, authorizeUrl) {
+  const at = (request, url) => {
+    const { origin, pathname } = new URL(request.url);
+    return origin === url.origin && pathname === url.pathname;
+  };
+  const page = new URL(pageUrl);
+  const authorize = new URL(authorizeUrl);
+  const start = requests.find(
+    (request) => request.resourceType === 'Document' && at(request, page),
+  );
+  if (!start) return null;
+  const leave = requests.find(
+    (request) =>
+      request.resourceType === 'Document' &&
+      request.time >= start.time &&
+      request.frameId === start.frameId &&
+      at(request, authorize),
+  );
+  if (!leave) return null;
+  const monotonic = start.monotonic !== null && leave.monotonic !== null;
+  return {
+    start: start.time,
+    leave: leave.time,
+    duration: monotonic ? leave.monotonic - start.monotonic : leave.time - start.time,
+    requests: requests.filter(
+      (request) => request.time >= start.time && request.time <= leave.time,
+    ),
   };
 }
 

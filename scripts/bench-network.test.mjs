@@ -3,11 +3,14 @@ import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import {
   apiCall,
-  criticalPath,
+  deepLinkExit,
   endpointKey,
   findCuts,
   mergeEndpoints,
   recordNetwork,
+  recordPaints,
+  scriptsBeforePaint,
+  scriptsBeforeRender,
   summarizeRequests,
   tokenRequests,
   waterfall,
@@ -39,6 +42,8 @@ const sent = (requestId, method, url, extra = {}) => [
     wallTime: extra.wallTime ?? 1000,
     timestamp: extra.timestamp,
     redirectResponse: extra.redirectResponse,
+    loaderId: extra.loaderId,
+    frameId: extra.frameId,
   },
 ];
 
@@ -188,14 +193,48 @@ describe('timing and DPoP in the recording', () => {
   });
 });
 
-describe('critical path', () => {
-  const script = (file, time, extra = {}) => ({
+describe('paints and the documents requests belong to', () => {
+  it("keeps each request's document, frame and monotonic send time, and only the first paints", () => {
+    const cdp = new EventEmitter();
+    const requests = recordNetwork(cdp);
+    const paints = recordPaints(cdp);
+    const network = (params) => cdp.emit('Network.requestWillBeSent', sent(...params)[1]);
+    network(['1', 'GET', `${ORIGINS.app}/`, { type: 'Document', loaderId: 'L1', frameId: 'F1' }]);
+    network([
+      '2',
+      'GET',
+      `${ORIGINS.app}/main-AAAAAAAA.js`,
+      { type: 'Script', loaderId: 'L1', frameId: 'F1', wallTime: 1000.05, timestamp: 20.05 },
+    ]);
+    for (const name of ['init', 'firstPaint', 'firstContentfulPaint', 'load']) {
+      cdp.emit('Page.lifecycleEvent', { name, loaderId: 'L1', frameId: 'F1', timestamp: 20.3 });
+    }
+    assert.deepEqual(
+      requests.map(({ loaderId, frameId, monotonic }) => [loaderId, frameId, monotonic]),
+      [
+        ['L1', 'F1', null],
+        ['L1', 'F1', 20_050],
+      ],
+    );
+    assert.deepEqual(paints, [
+      { name: 'firstPaint', loaderId: 'L1', frameId: 'F1', monotonic: 20_300 },
+      { name: 'firstContentfulPaint', loaderId: 'L1', frameId: 'F1', monotonic: 20_300 },
+    ]);
+  });
+});
+
+describe('scripts before the first paint and before a page renders', () => {
+  // Wall clock (`time`) 1000 s ahead of the monotonic one, as in Chromium's events.
+  const request = (file, monotonic, extra = {}) => ({
     method: 'GET',
     url: `${ORIGINS.app}/${file}`,
     resourceType: 'Script',
     preflight: false,
-    time,
-    end: time + 10,
+    loaderId: 'L2',
+    frameId: 'F1',
+    monotonic,
+    time: monotonic + 1_000_000,
+    end: monotonic + 1_000_000 + 40,
     cache: null,
     bytes: 1_100,
     bodyBytes: 1_000,
@@ -203,44 +242,118 @@ describe('critical path', () => {
     encoding: 'br',
     ...extra,
   });
-  const document = (time) => ({ ...script('', time), resourceType: 'Document' });
-
-  it("sums the scripts the page's last load requested before the bootstrap", () => {
-    const path = criticalPath(
-      [
-        document(0),
-        script('main-OLDOLDOL.js', 5),
-        document(100),
-        script('main-AAAAAAAA.js', 110),
-        script('chunk-SH_red01.js', 111),
-        { ...script('config.json', 150), resourceType: 'Fetch' },
-        script('chunk-okta0001.js', 151, { bodyBytes: null, bytes: 600, encoding: null }),
-        script('chunk-profile1.js', 260),
-      ],
-      250,
-    );
-    assert.deepEqual(
-      path.scripts.map(({ file }) => file),
-      ['main-AAAAAAAA.js', 'chunk-SH_red01.js', 'chunk-okta0001.js'],
-    );
-    assert.deepEqual(path.other, ['', 'config.json']);
-    assert.deepEqual(path.totals, {
-      files: 3,
-      raw: 12_000,
-      // Without a Content-Length the encoded length stands in.
-      transfer: 2_600,
-      fromCache: 0,
-      encodings: ['br', 'identity'],
-    });
-    assert.equal(path.documentAt, 100);
+  const document = (path, monotonic, loaderId) => ({
+    ...request(path, monotonic, { loaderId }),
+    resourceType: 'Document',
+  });
+  const paint = (loaderId, monotonic, name = 'firstContentfulPaint') => ({
+    name,
+    loaderId,
+    frameId: 'F1',
+    monotonic,
   });
 
-  it('counts scripts that came from the cache, whose sizes are then not what a visitor downloads', () => {
-    const path = criticalPath(
-      [document(0), script('main-AAAAAAAA.js', 5, { cache: 'memory' })],
-      50,
+  it('lists the scripts the painted document requested before its first contentful paint', () => {
+    const list = scriptsBeforePaint(
+      [
+        document('', 0, 'L1'),
+        request('main-OLDOLDOL.js', 5, { loaderId: 'L1' }),
+        document('', 100, 'L2'),
+        request('main-AAAAAAAA.js', 110),
+        { ...request('config.json', 150), resourceType: 'Fetch' },
+        request('chunk-okta0001.js', 151, { bodyBytes: null, bytes: 600, encoding: null }),
+        // Another document's request in the same instant, and one sent after the paint.
+        request('chunk-iframe01.js', 152, { loaderId: 'L3' }),
+        request('chunk-lazy0001.js', 260),
+      ],
+      // A first paint (the background) comes earlier and does not count.
+      [paint('L1', 90), paint('L2', 120, 'firstPaint'), paint('L2', 250)],
     );
-    assert.equal(path.totals.fromCache, 1);
+    assert.deepEqual(
+      list.scripts.map(({ file }) => file),
+      ['main-AAAAAAAA.js', 'chunk-okta0001.js'],
+    );
+    assert.deepEqual(list.other, ['config.json']);
+    // The paint on the requests' own clock: 150 ms after the GET / (sent at 100).
+    assert.equal(list.until - list.documentAt, 150);
+    assert.deepEqual(list.totals, {
+      files: 2,
+      raw: 8_000,
+      // Without a Content-Length the encoded length stands in.
+      transfer: 1_600,
+      fromCache: 0,
+      encodings: ['br', 'identity'],
+      unfinished: 0,
+    });
+  });
+
+  it('has no list until the paint is known, and counts a script still loading at the paint', () => {
+    const requests = [document('', 100, 'L2'), request('chunk-okta0001.js', 140)];
+    assert.equal(scriptsBeforePaint(requests, [paint('L2', 160, 'firstPaint')]), null);
+    // Requested 40 ms after the GET, in 40 ms later: 20 ms after the paint.
+    assert.equal(scriptsBeforePaint(requests, [paint('L2', 160)]).totals.unfinished, 1);
+  });
+
+  it("lists the callback page's scripts until the page rendered, cache hits at their built size", () => {
+    const callback = document('login/callback', 500, 'L2');
+    const list = scriptsBeforeRender(
+      [
+        request('main-OLDOLDOL.js', 5, { loaderId: 'L1' }),
+        callback,
+        request('main-AAAAAAAA.js', 510, { cache: 'memory', decodedBytes: 0, bodyBytes: null }),
+        request('chunk-okta0001.js', 512, { cache: 'disk', decodedBytes: 9_000 }),
+        request('chunk-profile1.js', 700),
+        request('chunk-messages.js', 900),
+      ],
+      callback,
+      callback.time + 300,
+      { sizes: new Map([['main-AAAAAAAA.js', 135_960]]) },
+    );
+    assert.deepEqual(
+      list.scripts.map(({ file, raw, transfer, cache }) => [file, raw, transfer, cache]),
+      [
+        ['main-AAAAAAAA.js', 135_960, 0, 'memory'],
+        ['chunk-okta0001.js', 9_000, 0, 'disk'],
+        ['chunk-profile1.js', 4_000, 1_000, null],
+      ],
+    );
+    assert.deepEqual(
+      [list.totals.raw, list.totals.transfer, list.totals.fromCache, list.totals.encodings],
+      [148_960, 1_000, 2, ['br']],
+    );
+  });
+});
+
+describe('guarded deep link', () => {
+  const page = `${ORIGINS.app}/profile`;
+  const authorize = `${ISSUER}/v1/authorize`;
+  const document = (url, monotonic, frameId = 'F1') => ({
+    method: 'GET',
+    url,
+    resourceType: 'Document',
+    frameId,
+    monotonic,
+    time: monotonic + 1_000_000.4,
+  });
+
+  it('times the GET of the page to its own frame leaving for the authorize endpoint', () => {
+    const requests = [
+      document(page, 100),
+      { ...document(`${ORIGINS.app}/main-AAAAAAAA.js`, 110), resourceType: 'Script' },
+      // A silent check in an iframe is not the page leaving.
+      document(`${authorize}?prompt=none&state=a`, 200, 'F2'),
+      document(`${authorize}?client_id=x&state=b`, 342.5),
+      document(`${ISSUER}/interaction/abc`, 360),
+    ];
+    const exit = deepLinkExit(requests, page, authorize);
+    assert.equal(exit.duration, 242.5);
+    assert.equal(exit.start, requests[0].time);
+    assert.equal(exit.requests.length, 4);
+  });
+
+  it('has no timing until the page has left', () => {
+    assert.equal(deepLinkExit([document(page, 100)], page, `${ISSUER}/v1/authorize`), null);
+    assert.equal(deepLinkExit([], page, `${ISSUER}/v1/authorize`), null);
   });
 });
 

@@ -72,6 +72,17 @@ export const METRICS = [
     unit: 'ms',
   },
   {
+    id: 'deepLink',
+    label:
+      "(9) Guarded deep link, signed out: GET /profile → browser requests the provider's /v1/authorize",
+    unit: 'ms',
+  },
+  {
+    id: 'homeFirstPaint',
+    label: '(10) Cold load of /: GET / → first contentful paint',
+    unit: 'ms',
+  },
+  {
     id: 'ssoRequests',
     label: '(4) Requests during sign-in (existing session), preflights included',
     unit: '',
@@ -144,6 +155,11 @@ export const DPOP_METRICS = [
   },
   { id: 'apiRepeatRequests', label: '    API requests', unit: '' },
   { id: 'reload', label: 'Full reload of /profile → Profile rendered', unit: 'ms' },
+  {
+    id: 'deepLink',
+    label: 'Guarded deep link, signed out: GET /profile → leaves for /v1/authorize',
+    unit: 'ms',
+  },
   { id: 'heapAfterSignIn', label: 'JS heap used after sign-in (after GC)', unit: 'MB' },
 ];
 
@@ -230,34 +246,84 @@ export function waterfallLines(rows, marks = []) {
 }
 
 /**
- * The critical-path JavaScript as text: the total, then each script with its chunk name, raw and
- * transfer size and encoding.
+ * Per-run lists of scripts (the home page's before its first paint, the callback's before Profile
+ * renders): medians of the totals, and the list of the run whose raw total is closest to the
+ * median, to show as the typical one. Runs without a list are left out; null when none has one.
  */
-export function criticalPathLines(path, names = new Map()) {
-  const { totals } = path;
+export function summarizeScripts(lists) {
+  const present = lists.filter(Boolean);
+  if (present.length === 0) return null;
+  const values = (key) => summarize(present.map((list) => list.totals[key]));
+  const raw = values('raw');
+  const distance = (list) => Math.abs(list.totals.raw - raw.median);
+  const typical = present.reduce((best, list) => (distance(list) < distance(best) ? list : best));
+  return {
+    files: values('files'),
+    raw,
+    transfer: values('transfer'),
+    fromCache: values('fromCache'),
+    typical,
+  };
+}
+
+/**
+ * A list of scripts as text: the totals, then each script with its chunk name, raw size, how it
+ * came (transfer and encoding, or the cache) and when it was requested and in, in ms from the
+ * document's request (`from` names it). With `mark` (e.g. "first contentful paint", the list's
+ * `until`), the first line says when that was and each script still loading then says so.
+ */
+export function scriptListLines(
+  list,
+  { title, names = new Map(), mark = null, from = 'its document' },
+) {
+  const { totals } = list;
+  const at = (time) => (time === null ? '?' : `+${(time - list.documentAt).toFixed(0)} ms`);
   const lines = [
-    `Critical-path JS: ${formatSize(totals.raw)} raw, ${formatSize(totals.transfer)} transfer ` +
-      `(${transferNote(totals.encodings)}) — ${totals.files} script(s) requested before the app ` +
-      'bootstrapped, on a cold load of /' +
+    `${title}: ${formatSize(totals.raw)} raw, ${formatSize(totals.transfer)} transfer ` +
+      `(${transferNote(totals.encodings)}) — ${totals.files} script(s)` +
       (totals.fromCache > 0
-        ? ` (${totals.fromCache} from the browser cache: sizes undercounted)`
-        : ''),
+        ? `, ${totals.fromCache} from the browser cache (raw size counted, no transfer)`
+        : '') +
+      (mark ? `; ${mark} at ${at(list.until)} from ${from}` : ''),
   ];
-  for (const script of path.scripts) {
+  for (const script of list.scripts) {
     const name = names.get(script.file);
+    const how = script.cache
+      ? `${script.cache} cache`
+      : `${formatSize(script.transfer)} ${script.encoding ?? 'uncompressed'}`;
+    const late = mark && (script.end === null || script.end > list.until);
     lines.push(
       `  ${script.file}${name && name !== '-' ? ` (${name})` : ''}: ${formatSize(script.raw)} raw, ` +
-        `${formatSize(script.transfer)} ${script.encoding ?? 'uncompressed'}`,
+        `${how}; requested ${at(script.time)}, in ${at(script.end)}` +
+        (late ? ` (after the ${mark})` : ''),
     );
   }
   return lines;
 }
 
+/** Whether a file of the Okta chunk (`oktaFiles`: okta-runtime and what only it imports) is listed. */
+export function hasOktaChunk(list, oktaFiles) {
+  return list.scripts.some((script) => oktaFiles.includes(script.file));
+}
+
+/**
+ * "Okta chunk before first contentful paint: no (0 of 10 runs)": `found` is each run's
+ * hasOktaChunk, `event` what the lists were cut at.
+ */
+export function oktaChunkLine(found, event) {
+  const runs = found.filter(Boolean).length;
+  return (
+    `Okta chunk before ${event}: ${runs > 0 ? 'yes' : 'no'} ` +
+    `(requested in ${runs} of ${found.length} run(s))`
+  );
+}
+
 /** How the transfer sizes were sent, from the Content-Encoding of the responses. */
 export function transferNote(encodings) {
+  if (encodings.length === 0) return 'nothing over the network';
   const known = { br: 'brotli', gzip: 'gzip', identity: 'uncompressed' };
   const words = encodings.map((encoding) => known[encoding] ?? encoding);
-  return `${words.join(' / ') || 'no responses'} as served by scripts/serve.mjs`;
+  return `${words.join(' / ')} as served by scripts/serve.mjs`;
 }
 
 function formatValue(value, unit) {
@@ -394,17 +460,36 @@ export function toMarkdown(result) {
       formatSize(sums.initial.gzip),
     ],
   );
-  const critical = result.criticalPath;
-  if (critical) {
+  const paint = result.firstPaint;
+  if (paint) {
     bundleRows.push([
-      `**Critical-path JS** (${critical.files.median} scripts, measured)`,
+      `**Scripts before first contentful paint** (${paint.files.median} scripts, measured)`,
       '',
       '',
-      formatSize(critical.raw.median),
-      `${formatSize(critical.transfer.median)} (${critical.transferNote})`,
+      formatSize(paint.raw.median),
+      `${formatSize(paint.transfer.median)} (${paint.transferNote})`,
       '',
     ]);
   }
+  const callback = result.callbackScripts;
+  if (callback) {
+    bundleRows.push([
+      `**Callback: scripts before Profile renders** (${callback.files.median} scripts, ` +
+        `${callback.fromCache.median} from the cache)`,
+      '',
+      '',
+      formatSize(callback.raw.median),
+      `${formatSize(callback.transfer.median)} over the network`,
+      '',
+    ]);
+  }
+  // The typical run's list: its first line as a paragraph, one bullet per script.
+  const scriptList = (lines) => [
+    lines[0],
+    '',
+    ...lines.slice(1).map((line) => `- ${line.trim()}`),
+    '',
+  ];
   const okta = result.oktaChunk;
   const oktaBudget = result.budgets?.oktaChunk;
   return [
@@ -437,22 +522,12 @@ export function toMarkdown(result) {
             (oktaBudget
               ? ` (budget ${oktaBudget.warning} warning, ${oktaBudget.error} error)`
               : '') +
-            '. Lazy to `ng build`, but loaded by every page before bootstrap; `OKTA_DPOP` does not change it.',
+            '. Lazy to `ng build`, but every page loads it; `OKTA_DPOP` does not change it.',
           '',
         ]
       : []),
-    ...(critical
-      ? [
-          `Critical-path JS: the scripts requested before Angular created the root component, on a cold load of \`/\`:`,
-          '',
-          ...critical.scripts.map(
-            (script) =>
-              `- \`${script.file}\`${script.name && script.name !== '-' ? ` (${script.name})` : ''}: ` +
-              `${formatSize(script.raw)} raw, ${formatSize(script.transfer)} ${script.encoding ?? 'uncompressed'}`,
-          ),
-          '',
-        ]
-      : []),
+    ...(paint ? [...scriptList(paint.lines), `**${paint.oktaChunk.line}**`, ''] : []),
+    ...(callback ? scriptList(callback.lines) : []),
     '#### Sign-in and navigation',
     '',
     markdownTable(

@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  criticalPathLines,
   DPOP_METRICS,
   dpopRows,
   endpointLines,
+  hasOktaChunk,
   loadWarning,
   markdownTable,
   METRICS,
   metricRows,
+  oktaChunkLine,
+  scriptListLines,
   summarize,
   summarizeDpop,
   summarizeRuns,
+  summarizeScripts,
   textTable,
   toMarkdown,
   transferNote,
@@ -125,6 +128,34 @@ describe('the honest denominator', () => {
   });
 });
 
+describe('paint first', () => {
+  it('reports the guarded deep link and the first contentful paint, and the deep link per variant', () => {
+    const rows = metricRows(
+      summarizeRuns([
+        { metrics: { deepLink: 180, homeFirstPaint: 310 } },
+        { metrics: { deepLink: 220, homeFirstPaint: 290 } },
+      ]),
+    );
+    const row = (pattern) => rows.find(([label]) => pattern.test(label)).slice(1);
+    assert.deepEqual(row(/GET \/profile → browser requests the provider's \/v1\/authorize/), [
+      '200 ms',
+      '180 ms',
+      '220 ms',
+    ]);
+    assert.deepEqual(row(/GET \/ → first contentful paint/), ['300 ms', '290 ms', '310 ms']);
+    const dpop = dpopRows(
+      summarizeDpop([
+        { dpop: { on: { metrics: { deepLink: 205 } }, off: { metrics: { deepLink: 190 } } } },
+      ]),
+    );
+    assert.deepEqual(dpop.find(([label]) => /deep link/.test(label)).slice(1, 4), [
+      '205 ms',
+      '190 ms',
+      '+15 ms',
+    ]);
+  });
+});
+
 describe('DPoP on and off', () => {
   const run = (on, off) => ({ dpop: { on: { metrics: on }, off: { metrics: off } } });
 
@@ -167,7 +198,7 @@ describe('DPoP on and off', () => {
   });
 });
 
-describe('waterfall and critical path text', () => {
+describe('waterfall and transfer text', () => {
   it('puts the page marks among the requests in time order, with ? for a request that never ended', () => {
     const lines = waterfallLines(
       [
@@ -215,36 +246,105 @@ describe('waterfall and critical path text', () => {
     ]);
   });
 
-  it('names how the critical-path scripts were sent and warns when the cache hid their size', () => {
+  it('names how the scripts were sent, and says when nothing came over the network', () => {
     assert.equal(transferNote(['br']), 'brotli as served by scripts/serve.mjs');
     assert.equal(
       transferNote(['br', 'identity']),
       'brotli / uncompressed as served by scripts/serve.mjs',
     );
-    const lines = criticalPathLines(
+    assert.equal(transferNote([]), 'nothing over the network');
+  });
+});
+
+describe('script lists', () => {
+  const list = (raw, files = 2) => ({
+    document: 'http://localhost:4400/',
+    documentAt: 1_000,
+    until: 1_300,
+    scripts: [],
+    other: [],
+    totals: { files, raw, transfer: raw / 4, fromCache: 0, encodings: ['br'], unfinished: 0 },
+  });
+
+  it('lists each script with its chunk, size, how it came and when, against the paint', () => {
+    const lines = scriptListLines(
       {
+        ...list(239_180),
         scripts: [
-          { file: 'main-AAAAAAAA.js', raw: 135_960, transfer: 35_440, encoding: 'br' },
-          { file: 'chunk-okta0001.js', raw: 103_220, transfer: 27_740, encoding: 'br' },
+          {
+            file: 'main-AAAAAAAA.js',
+            raw: 135_960,
+            transfer: 35_440,
+            encoding: 'br',
+            cache: null,
+            time: 1_012,
+            end: 1_050,
+          },
+          {
+            file: 'chunk-okta0001.js',
+            raw: 103_220,
+            transfer: 0,
+            encoding: null,
+            cache: 'memory',
+            time: 1_120.4,
+            end: 1_420,
+          },
         ],
-        totals: { files: 2, raw: 239_180, transfer: 63_180, fromCache: 1, encodings: ['br'] },
+        totals: {
+          files: 2,
+          raw: 239_180,
+          transfer: 35_440,
+          fromCache: 1,
+          encodings: ['br'],
+          unfinished: 1,
+        },
       },
-      new Map([['chunk-okta0001.js', 'okta-runtime']]),
+      {
+        title: "Scripts before the home page's first contentful paint",
+        names: new Map([['chunk-okta0001.js', 'okta-runtime']]),
+        mark: 'first contentful paint',
+        from: 'GET /',
+      },
     );
-    assert.match(
-      lines[0],
-      /^Critical-path JS: 239\.18 kB raw, 63\.18 kB transfer \(brotli as served/,
-    );
-    assert.match(lines[0], /1 from the browser cache: sizes undercounted/);
-    assert.deepEqual(lines.slice(1), [
-      '  main-AAAAAAAA.js: 135.96 kB raw, 35.44 kB br',
-      '  chunk-okta0001.js (okta-runtime): 103.22 kB raw, 27.74 kB br',
+    assert.deepEqual(lines, [
+      "Scripts before the home page's first contentful paint: 239.18 kB raw, 35.44 kB transfer " +
+        '(brotli as served by scripts/serve.mjs) — 2 script(s), 1 from the browser cache (raw ' +
+        'size counted, no transfer); first contentful paint at +300 ms from GET /',
+      '  main-AAAAAAAA.js: 135.96 kB raw, 35.44 kB br; requested +12 ms, in +50 ms',
+      '  chunk-okta0001.js (okta-runtime): 103.22 kB raw, memory cache; requested +120 ms, ' +
+        'in +420 ms (after the first contentful paint)',
     ]);
+  });
+
+  it("sums the runs' lists and keeps the one closest to the median as the typical list", () => {
+    const lists = [list(400_000, 5), null, list(380_000, 4), list(500_000, 6)];
+    const summary = summarizeScripts(lists);
+    assert.deepEqual(
+      [summary.raw.median, summary.files.median, summary.transfer.median, summary.raw.n],
+      [400_000, 5, 100_000, 3],
+    );
+    assert.equal(summary.typical, lists[0]);
+    assert.equal(summarizeScripts([null, null]), null);
+  });
+
+  it('says whether the Okta chunk, or a chunk only it imports, was requested before the paint', () => {
+    const okta = ['chunk-okta0001.js', 'chunk-oktadep1.js'];
+    const withFile = (file) => ({ ...list(1), scripts: [{ file }] });
+    assert.equal(hasOktaChunk(withFile('chunk-oktadep1.js'), okta), true);
+    assert.equal(hasOktaChunk(withFile('main-AAAAAAAA.js'), okta), false);
+    assert.equal(
+      oktaChunkLine([false, false], 'first contentful paint'),
+      'Okta chunk before first contentful paint: no (requested in 0 of 2 run(s))',
+    );
+    assert.equal(
+      oktaChunkLine([true, false, true], 'first contentful paint'),
+      'Okta chunk before first contentful paint: yes (requested in 2 of 3 run(s))',
+    );
   });
 });
 
 describe('markdown', () => {
-  it('puts the critical path under the initial total, then the DPoP table and the waterfalls', () => {
+  it('puts the script lists under the initial total, then the DPoP table and the waterfalls', () => {
     const zero = { files: 0, raw: 0, brotli: 0, gzip: 0 };
     const summary = (median) => ({ median, min: median, max: median, n: 1 });
     const markdown = toMarkdown({
@@ -265,12 +365,22 @@ describe('markdown', () => {
       },
       oktaChunk: { files: ['chunk-okta0001.js'], raw: 103_220, brotli: 27_740, gzip: 31_330 },
       budgets: { oktaChunk: { warning: '120kB', error: '140kB' } },
-      criticalPath: {
+      firstPaint: {
         files: summary(3),
         raw: summary(400_850),
         transfer: summary(110_260),
+        fromCache: summary(0),
         transferNote: 'brotli as served by scripts/serve.mjs',
-        scripts: [],
+        oktaChunk: { runs: 0, of: 1, line: 'Okta chunk before first contentful paint: no' },
+        lines: ["Scripts before the home page's first contentful paint: …", '  main-A.js: …'],
+      },
+      callbackScripts: {
+        files: summary(5),
+        raw: summary(420_000),
+        transfer: summary(1_330),
+        fromCache: summary(4),
+        transferNote: 'brotli as served by scripts/serve.mjs',
+        lines: ['Callback: scripts before Profile renders: …', '  chunk-profile1.js: …'],
       },
       summary: summarizeRuns([{ metrics: {} }]),
       dpop: {
@@ -290,7 +400,15 @@ describe('markdown', () => {
     const total = lines.findIndex((line) => line.startsWith('| **Initial total**'));
     assert.match(
       lines[total + 1],
-      /^\| \*\*Critical-path JS\*\* \(3 scripts, measured\) \|.*400\.85 kB \| 110\.26 kB \(brotli/,
+      /^\| \*\*Scripts before first contentful paint\*\* \(3 scripts, measured\) \|.*400\.85 kB \| 110\.26 kB \(brotli/,
+    );
+    assert.match(
+      lines[total + 2],
+      /^\| \*\*Callback: scripts before Profile renders\*\* \(5 scripts, 4 from the cache\) \|.*420\.00 kB \| 1\.33 kB over the network/,
+    );
+    assert.match(
+      markdown,
+      /first contentful paint: …\n\n- main-A\.js: …\n\n\*\*Okta chunk before first contentful paint: no\*\*\n\nCallback: scripts before Profile renders: …\n\n- chunk-profile1\.js: …\n/,
     );
     assert.match(
       markdown,

@@ -1,9 +1,9 @@
 // `npm run bench`: how big the app is and how fast signing in feels, as numbers to compare across
 // changes (never a pass/fail test). Builds the production app with stats, starts the embedded
 // provider, the sample API and scripts/serve.mjs on ports of their own (the app twice: DPoP on and
-// off), then drives headless Chromium through sign-ins, reloads and API calls, each run in fresh
-// browser contexts. Prints medians with min/max and writes bench-results/bench.json and
-// bench-results/bench.md (git-ignored).
+// off), then drives headless Chromium through cold loads, sign-ins, reloads, guarded deep links and
+// API calls, each run in fresh browser contexts. Prints medians with min/max and writes
+// bench-results/bench.json and bench-results/bench.md (git-ignored).
 //
 //   node scripts/bench.mjs [--runs N] [--warmup N] [--no-build]
 //   BENCH_PROVIDER_PORT / BENCH_API_PORT / BENCH_APP_PORT / BENCH_APP_OFF_PORT change the ports
@@ -23,26 +23,31 @@ import {
 } from './bench-bundle.mjs';
 import {
   apiCall,
-  criticalPath,
+  deepLinkExit,
   findCuts,
   mergeEndpoints,
   recordNetwork,
+  recordPaints,
   requestsBetween,
+  scriptsBeforePaint,
+  scriptsBeforeRender,
   summarizeRequests,
   tokenRequests,
   waterfall,
 } from './bench-network.mjs';
 import {
-  criticalPathLines,
   dpopRows,
   endpointLines,
+  hasOktaChunk,
   loadWarning,
   machineLine,
   median,
   metricRows,
-  summarize,
+  oktaChunkLine,
+  scriptListLines,
   summarizeDpop,
   summarizeRuns,
+  summarizeScripts,
   textTable,
   toMarkdown,
   transferNote,
@@ -101,10 +106,29 @@ const METHOD = [
     'cache (immutable) and fetch config.json; (3) also exchanges the code, checks the ID token and ' +
     'fetches the profile chunk, (7) finds the tokens in storage and the chunk in the cache. ' +
     '(3) / (7) and (3) − (7) are per run, then the median.',
-  'Critical-path JS: the scripts whose request the page sent before Angular created the root ' +
-    'component (the ng-version attribute appears), on the cold load of / that starts (b) in a fresh ' +
-    "context: index.html's scripts, their imports, and the Okta chunk that main.ts imports beside " +
-    'config.json. Raw is the decoded body, transfer the Content-Length of the (compressed) response.',
+  'Scripts before first paint: on the cold load of / that starts (b) in a fresh context, every ' +
+    "script the home page's document sent a request for before its first contentful paint. The " +
+    "paint is Chromium's own: the firstContentfulPaint lifecycle event of that document (DevTools " +
+    'Page.lifecycleEvent, matched to the GET / by its loaderId), the same instant as the ' +
+    '"first-contentful-paint" entry of performance.getEntriesByType(\'paint\'), and on the same ' +
+    "monotonic clock as the requests' DevTools timestamps, so the comparison needs no conversion " +
+    '(the paint entry itself is rounded and relative to the page\'s time origin). Not "first-paint": ' +
+    "here that is the root's background colour from styles.css, painted before any script runs. " +
+    '"Requested before" is not "waited for": each script says when it was in, and "(after the first ' +
+    'contentful paint)" marks one the paint did not wait for. "Okta chunk before first contentful ' +
+    'paint" is yes when okta-runtime or a chunk only it imports is on the list. Raw is the decoded ' +
+    'body, transfer the Content-Length of the (compressed) response.',
+  'Callback: scripts before Profile renders: every script the callback page (b) requested, or ' +
+    'took from the browser cache, from its GET /login/callback until the Profile <h1> is rendered ' +
+    '(the end of (3)). Cache hits count at their raw size (from the build when the cache reported ' +
+    "none) with no transfer: they still have to be parsed and run. The end is the page's own " +
+    'clock (as for every "rendered"), which can be a millisecond or two off the DevTools clock.',
+  '(9) Guarded deep link: a fresh context, signed out and with no provider session, opens /profile: ' +
+    "from the DevTools timestamp of the browser's GET /profile to that of its request, in the same " +
+    "frame, for the provider's /v1/authorize (the app leaving for the sign-in; the provider's " +
+    'answer is not waited for). Once per run against each app variant, alternating the order.',
+  "(10) Cold load of /: from the browser's GET / to the firstContentfulPaint event of the page, " +
+    'both on the DevTools monotonic clock (the load the scripts before first paint are read from).',
   'DPoP on and off: the app is served twice from the one build (OKTA_DPOP=true and false); the ' +
     'provider (DEV_PROVIDER_DPOP=optional) and the API (API_DPOP=allowed) take both kinds of ' +
     'token. Every run repeats (b) against each app, alternating which goes first, in fresh contexts ' +
@@ -145,6 +169,8 @@ try {
   const shell = readFileSync(join(DIST, 'browser/index.html'), 'utf8');
   const angularJson = JSON.parse(readFileSync(join(root, 'angular.json'), 'utf8'));
   const oktaChunk = lazyChunkGroup(bundle, OKTA_CHUNK);
+  // A script the browser took from its memory cache may report no body: the build knows its size.
+  const sizes = new Map(bundle.files.map((file) => [file.file, file.raw]));
   const budgets = {
     initial: budgetOf(angularJson, 'initial'),
     oktaChunk: budgetOf(angularJson, 'bundle', OKTA_CHUNK),
@@ -171,13 +197,15 @@ try {
       ? `warm-up ${index + 1}`
       : `run ${index - options.warmup + 1}/${options.runs}`;
     try {
-      const run = await measureRun(index);
+      const run = await measureRun(index, sizes);
       const { metrics, dpop } = run;
       console.log(
         `${label}: sign-in ${metrics.ssoClickToProfile.toFixed(0)} ms, ` +
           `callback → profile ${metrics.ssoCallbackToProfile.toFixed(0)} ms, ` +
           `reload ${metrics.reloadProfile.toFixed(0)} ms, ` +
-          `home nav ${metrics.navHome.toFixed(0)} ms, ${metrics.ssoRequests} requests; ` +
+          `home nav ${metrics.navHome.toFixed(0)} ms, ${metrics.ssoRequests} requests, ` +
+          `deep link → /v1/authorize ${metrics.deepLink.toFixed(0)} ms, ` +
+          `home first contentful paint ${metrics.homeFirstPaint.toFixed(0)} ms; ` +
           `API ${dpop.on.metrics.apiFirst.toFixed(0)} ms; DPoP off: sign-in ` +
           `${dpop.off.metrics.signIn.toFixed(0)} ms, API ${dpop.off.metrics.apiFirst.toFixed(0)} ms` +
           (warmup ? ' (discarded)' : ''),
@@ -285,18 +313,33 @@ async function readDpopSetting() {
   return { ...setting, problem };
 }
 
-/** The bundle table, with the critical-path JavaScript under the initial total. */
-function printBundle(bundle, critical, oktaChunk, budgets) {
+/**
+ * The bundle table, with the measured script lists (`lists`: the home page's before its first
+ * contentful paint, the callback's before Profile renders) under the initial total.
+ */
+function printBundle(bundle, lists, oktaChunk, budgets) {
   const { initialJs, initialCss } = bundle.totals;
-  const beside = critical
-    ? [
-        [
-          `Critical-path JS (${critical.files.median} scripts, measured)`,
-          formatSize(critical.raw.median),
-          `${formatSize(critical.transfer.median)} as served`,
-        ],
-      ]
-    : [];
+  const { firstPaint = null, callback = null } = lists ?? {};
+  const beside = [
+    ...(firstPaint
+      ? [
+          [
+            `Before first contentful paint (${firstPaint.files.median} scripts, measured)`,
+            formatSize(firstPaint.raw.median),
+            `${formatSize(firstPaint.transfer.median)} as served`,
+          ],
+        ]
+      : []),
+    ...(callback
+      ? [
+          [
+            `Callback, before Profile renders (${callback.files.median} scripts, measured)`,
+            formatSize(callback.raw.median),
+            `${formatSize(callback.transfer.median)} over the network`,
+          ],
+        ]
+      : []),
+  ];
   console.log(
     `\n1. Initial bundle (${relative(root, DIST)}; initial files from ${bundle.source})\n`,
   );
@@ -324,19 +367,27 @@ function printBundle(bundle, critical, oktaChunk, budgets) {
     console.log(
       `Okta chunk (${OKTA_CHUNK}, with DPoP support as built; ${oktaChunk.files.join(' + ')}): ` +
         `${formatSize(oktaChunk.raw)} raw, ${formatSize(oktaChunk.brotli)} estimated transfer ` +
-        `(brotli), ${formatSize(oktaChunk.gzip)} gzip -6${budget}. It is "lazy" to ng build but ` +
-        'main.ts loads it on every page, before bootstrap. OKTA_DPOP does not change it (one build ' +
+        `(brotli), ${formatSize(oktaChunk.gzip)} gzip -6${budget}. It is "lazy" to ng build, but ` +
+        'main.ts loads it on every page. OKTA_DPOP does not change it (one build ' +
         'serves both settings): compare it across commits to see what DPoP support costs.',
     );
   }
-  if (critical) {
-    for (const line of criticalPathLines(critical.typical, critical.names)) console.log(line);
+  const range = ({ files }) =>
+    files.min === files.max ? '' : `; ${files.min}–${files.max} scripts across runs`;
+  if (firstPaint) {
+    console.log('');
+    for (const line of firstPaint.lines) console.log(line);
+    console.log(firstPaint.oktaChunk.line);
     console.log(
-      '  (requested before Angular created the root component, on a cold load of /; sizes as ' +
-        'the browser received them' +
-        (critical.files.min === critical.files.max
-          ? ')'
-          : `; ${critical.files.min}–${critical.files.max} scripts across runs, median shown)`),
+      `  (the typical run's cold load of / in a fresh context; medians in the table above` +
+        `${range(firstPaint)})`,
+    );
+  }
+  if (callback) {
+    console.log('');
+    for (const line of callback.lines) console.log(line);
+    console.log(
+      `  (the typical run's callback page, DPoP on, existing provider session${range(callback)})`,
     );
   }
   console.log('');
@@ -346,7 +397,7 @@ function printBundle(bundle, critical, oktaChunk, budgets) {
  * One run: a first sign-in through the form, then a sign-in with the provider session alone
  * against each app variant (DPoP on and off, the order alternating between runs).
  */
-async function measureRun(index) {
+async function measureRun(index, sizes) {
   const [user] = DEMO_USERS;
   const credentials = {
     username: user.email,
@@ -359,9 +410,11 @@ async function measureRun(index) {
   // the cookie, and the old one would get the form instead of a session.
   let providerCookies = first.providerCookies;
   for (const name of order) {
-    sessions[name] = await sessionSignIn(stack.variants[name], providerCookies, credentials);
+    sessions[name] = await sessionSignIn(stack.variants[name], providerCookies, credentials, sizes);
     providerCookies = sessions[name].providerCookies;
   }
+  const deepLinks = {};
+  for (const name of order) deepLinks[name] = await guardedDeepLink(stack.variants[name]);
   const sso = sessions.on;
   const originsOf = (variant) => ({
     app: variant.appOrigin,
@@ -386,6 +439,8 @@ async function measureRun(index) {
       reloadProfile: reload,
       callbackOverReload: callbackToProfile / reload,
       signInCost: callbackToProfile - reload,
+      deepLink: deepLinks.on.duration,
+      homeFirstPaint: sso.firstPaint.until - sso.firstPaint.documentAt,
       ssoRequests: ssoSummary.total,
       ssoPreflights: ssoSummary.preflights,
       ssoFromCache: ssoSummary.fromCache,
@@ -407,7 +462,9 @@ async function measureRun(index) {
       reload: sso.reload,
       home: sso.home,
     },
-    critical: sso.critical,
+    firstPaint: sso.firstPaint,
+    callbackScripts: sso.callbackScripts,
+    deepLink: deepLinks.on,
     // The DPoP-off sign-in's callback, for its waterfall beside the DPoP-on one.
     off: {
       requests: sessions.off.requests,
@@ -419,14 +476,14 @@ async function measureRun(index) {
     first: { summary: firstSummary, requests: first.requests, late: first.late },
     origins,
     dpop: {
-      on: variantResult(sso, originsOf(stack.variants.on)),
-      off: variantResult(sessions.off, originsOf(stack.variants.off)),
+      on: variantResult(sso, originsOf(stack.variants.on), deepLinks.on),
+      off: variantResult(sessions.off, originsOf(stack.variants.off), deepLinks.off),
     },
   };
 }
 
 /** The DPoP comparison's figures for one variant's session, and what proves which kind it was. */
-function variantResult(session, origins) {
+function variantResult(session, origins, deepLink) {
   const tokens = tokenRequests(session.requests);
   const { firstCall, nextCall } = session.api;
   return {
@@ -442,6 +499,7 @@ function variantResult(session, origins) {
       apiRepeatNetwork: nextCall.summary.span,
       apiRepeatRequests: nextCall.summary.requests,
       reload: session.reload.rendered - session.reload.start,
+      deepLink: deepLink.duration,
       heapAfterSignIn: session.heapAfterSignIn,
     },
     evidence: {
@@ -461,7 +519,7 @@ function variantResult(session, origins) {
 /**
  * A fresh context with the probe installed: a binding the page calls with in-page timestamps
  * (the binding's own latency does not matter, the time travels as an argument) and the recorder
- * of every request the page makes.
+ * of every request the page makes and of its paints.
  */
 async function openContext(cookies = []) {
   const context = await browser.newContext();
@@ -473,8 +531,11 @@ async function openContext(cookies = []) {
   page.setDefaultTimeout(STEP_TIMEOUT);
   const cdp = await context.newCDPSession(page);
   const requests = recordNetwork(cdp);
+  const paints = recordPaints(cdp);
   await cdp.send('Network.enable');
-  return { context, page, cdp, marks, requests };
+  await cdp.send('Page.enable');
+  await cdp.send('Page.setLifecycleEventsEnabled', { enabled: true });
+  return { context, page, cdp, marks, requests, paints };
 }
 
 /**
@@ -535,10 +596,15 @@ function pageProbe(headings) {
 }
 
 /** The first mark (from index `from` on) that matches; marks arrive asynchronously. */
-async function waitForMark(marks, predicate, what, from = 0) {
+function waitForMark(marks, predicate, what, from = 0) {
+  return waitFor(() => marks.slice(from).find(predicate), what);
+}
+
+/** The first truthy value of `check`, polled; DevTools events and marks arrive asynchronously. */
+async function waitFor(check, what) {
   const deadline = Date.now() + STEP_TIMEOUT;
   for (;;) {
-    const found = marks.slice(from).find(predicate);
+    const found = check();
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -562,8 +628,14 @@ function documentRequest(requests, origin, pathname, after) {
  * Opens the home page, clicks "Sign in with Okta" (it returns to /profile, a guarded page; the
  * header's "Sign in" returns to the public home page) and waits until Profile is rendered.
  */
-async function signInFromHome(session, credentials, origin, { measureHeap = false } = {}) {
+async function signInFromHome(
+  session,
+  credentials,
+  origin,
+  { measureHeap = false, sizes = new Map() } = {},
+) {
   const { page, marks } = session;
+  const opened = Date.now();
   await page.goto(`${origin}/`);
   const button = page.getByRole('button', { name: 'Sign in with Okta' });
   await button.waitFor();
@@ -576,6 +648,16 @@ async function signInFromHome(session, credentials, origin, { measureHeap = fals
     marks,
     (mark) => mark.kind === 'heading' && mark.text === HOME_HEADING,
     'the home heading',
+  );
+  // Chromium reports the paint after the frame is presented, which can be after the heading is
+  // in the DOM: wait for it, so the list of scripts before it is complete.
+  const home = documentRequest(session.requests, origin, '/', opened);
+  await waitFor(
+    () =>
+      session.paints.some(
+        (paint) => paint.name === 'firstContentfulPaint' && paint.loaderId === home.loaderId,
+      ),
+    'the first contentful paint of the home page',
   );
   const heapHome = measureHeap ? await heapUsed(session.cdp) : null;
   const since = Date.now();
@@ -610,7 +692,8 @@ async function signInFromHome(session, credentials, origin, { measureHeap = fals
     ? marks.find((mark) => mark.kind === 'click' && mark.url.startsWith(stack.issuer))
     : null;
   await page.waitForTimeout(SETTLE_MS);
-  const callback = documentRequest(session.requests, origin, '/login/callback', since).time;
+  const callbackRequest = documentRequest(session.requests, origin, '/login/callback', since);
+  const callback = callbackRequest.time;
   // The callback page's own moments, for its waterfall.
   const onCallback = (kind, text) =>
     marks.find(
@@ -634,8 +717,19 @@ async function signInFromHome(session, credentials, origin, { measureHeap = fals
     late,
     usedForm,
     heapHome,
-    critical: criticalPath(before, bootstrap.t),
-    home: { bootstrap: bootstrap.t, rendered: homeRendered.t, requests: before },
+    firstPaint: scriptsBeforePaint(before, session.paints, { sizes }),
+    callbackScripts: scriptsBeforeRender(requests, callbackRequest, profile.t, { sizes }),
+    home: {
+      bootstrap: bootstrap.t,
+      rendered: homeRendered.t,
+      requests: before,
+      // Both paints of the home document, on the clock of the requests (ms since the epoch).
+      paints: Object.fromEntries(
+        session.paints
+          .filter((paint) => paint.loaderId === home.loaderId)
+          .map((paint) => [paint.name, home.time + (paint.monotonic - home.monotonic)]),
+      ),
+    },
   };
 }
 
@@ -664,11 +758,12 @@ async function providerSession(context) {
  * navigates home in the app, goes back to /profile and reloads it, then calls the API from the
  * messages page twice.
  */
-async function sessionSignIn(variant, providerCookies, credentials) {
+async function sessionSignIn(variant, providerCookies, credentials, sizes) {
   const session = await openContext(providerCookies);
   try {
     const result = await signInFromHome(session, credentials, variant.appOrigin, {
       measureHeap: true,
+      sizes,
     });
     const heapAfterSignIn = await heapUsed(session.cdp);
 
@@ -747,6 +842,30 @@ async function reloadPage(session, origin, pathname, heading) {
 }
 
 /**
+ * A guarded deep link, signed out: a fresh context (no provider session, nothing stored) opens
+ * `variant`'s /profile, until the browser requests the provider's /v1/authorize. The provider's
+ * answer is not waited for; closing the context ends the flow.
+ */
+async function guardedDeepLink(variant) {
+  const session = await openContext();
+  try {
+    const url = `${variant.appOrigin}/profile`;
+    // "commit": the page leaves for the provider by itself, maybe before its own load event.
+    await session.page.goto(url, { waitUntil: 'commit' });
+    const exit = await waitFor(
+      () => deepLinkExit(session.requests, url, `${stack.issuer}/v1/authorize`),
+      'the guarded /profile to leave for /v1/authorize',
+    );
+    const bootstrap = session.marks.find(
+      (mark) => mark.kind === 'bootstrap' && mark.t >= exit.start,
+    );
+    return { ...exit, bootstrap: bootstrap?.t ?? null };
+  } finally {
+    await session.context.close();
+  }
+}
+
+/**
  * From /profile: the header's "Messages" link (the first API call of the page), then its Refresh
  * button (the next one), each until the messages list is rendered again.
  */
@@ -804,19 +923,71 @@ async function heapUsed(cdp) {
   return usedSize;
 }
 
-/** Critical-path JS over the runs: medians of the totals, the typical run's list of scripts. */
-function summarizeCritical(runs, names) {
-  const values = (key) => runs.map((run) => run.critical.totals[key]);
-  const files = summarize(values('files'));
-  const typical =
-    runs.find((run) => run.critical.totals.files === files.median)?.critical ?? runs[0].critical;
-  return {
-    files,
-    raw: summarize(values('raw')),
-    transfer: summarize(values('transfer')),
-    typical,
-    names,
+/**
+ * The measured script lists over the runs, ready to print and to write: the home page's scripts
+ * before its first contentful paint (with whether the Okta chunk was among them in each run) and
+ * the callback page's before Profile renders. Each has the medians of its totals and the typical
+ * run's list.
+ */
+function summarizeScriptLists(runs, names, oktaChunk) {
+  const entry = (lists, options) => {
+    const summary = summarizeScripts(lists);
+    if (!summary) return null;
+    const { typical } = summary;
+    return {
+      files: summary.files,
+      raw: summary.raw,
+      transfer: summary.transfer,
+      fromCache: summary.fromCache,
+      transferNote: transferNote(typical.totals.encodings),
+      document: new URL(typical.document).pathname,
+      until: typical.until - typical.documentAt,
+      scripts: typical.scripts.map((script) => ({
+        file: script.file,
+        url: new URL(script.url).pathname,
+        name: names.get(script.file) ?? null,
+        raw: script.raw,
+        transfer: script.transfer,
+        encoding: script.encoding,
+        cache: script.cache,
+        requested: script.time - typical.documentAt,
+        in: script.end === null ? null : script.end - typical.documentAt,
+      })),
+      other: typical.other,
+      lines: scriptListLines(typical, { names, ...options }),
+    };
   };
+  const paintLists = runs.map((run) => run.firstPaint);
+  const firstPaint = entry(paintLists, {
+    title: "Scripts before the home page's first contentful paint",
+    mark: 'first contentful paint',
+    from: 'GET /',
+  });
+  if (firstPaint) {
+    const found = oktaChunk
+      ? paintLists.filter(Boolean).map((list) => hasOktaChunk(list, oktaChunk.files))
+      : null;
+    firstPaint.oktaChunk = found
+      ? {
+          runs: found.filter(Boolean).length,
+          of: found.length,
+          line: oktaChunkLine(found, 'first contentful paint'),
+        }
+      : {
+          runs: null,
+          of: paintLists.length,
+          line: `Okta chunk before first contentful paint: the build has no ${OKTA_CHUNK} chunk`,
+        };
+  }
+  const callback = entry(
+    runs.map((run) => run.callbackScripts),
+    {
+      title: 'Callback: scripts before Profile renders',
+      mark: 'Profile rendered',
+      from: 'GET /login/callback',
+    },
+  );
+  return { firstPaint, callback };
 }
 
 /** What the runs show each variant was: the token type and the headers actually sent. */
@@ -875,7 +1046,7 @@ function report({
   const names = new Map(
     bundle.files.filter((file) => file.name !== '-').map((file) => [file.file, file.name]),
   );
-  const critical = summarizeCritical(runs, names);
+  const lists = summarizeScriptLists(runs, names, oktaChunk);
   const dpop = summarizeDpop(runs);
   const evidence = { on: dpopEvidence(runs, 'on'), off: dpopEvidence(runs, 'off') };
   const requests = {
@@ -913,7 +1084,7 @@ function report({
     );
   }
 
-  printBundle(bundle, critical, oktaChunk, budgets);
+  printBundle(bundle, lists, oktaChunk, budgets);
   machine.loadAverageAfter = loadAverage();
   console.log(
     `Machine: ${machineLine(machine)} (after the runs: ${machine.loadAverageAfter.join(' / ')})\n`,
@@ -927,7 +1098,8 @@ function report({
     );
   }
   console.log(
-    `2–7. Sign-in, navigation and reload: ${runs.length} run(s) after ${options.warmup} warm-up, ` +
+    `2–7, 9–10. Sign-in, navigation, reload, deep link and first paint: ${runs.length} run(s) ` +
+      `after ${options.warmup} warm-up, ` +
       `each in fresh browser contexts, DPoP on (${failures.length} failed)\n`,
   );
   console.log(textTable(['Metric', 'Median', 'Min', 'Max'], metricRows(summary)));
@@ -987,17 +1159,8 @@ function report({
     bundle,
     oktaChunk,
     budgets,
-    criticalPath: {
-      files: critical.files,
-      raw: critical.raw,
-      transfer: critical.transfer,
-      transferNote: transferNote(critical.typical.totals.encodings),
-      scripts: critical.typical.scripts.map((script) => ({
-        ...script,
-        url: new URL(script.url).pathname,
-        name: names.get(script.file) ?? null,
-      })),
-    },
+    firstPaint: lists.firstPaint,
+    callbackScripts: lists.callback,
     summary,
     dpop: { setting: dpopSetting, mismatch: dpopMismatch(evidence), summary: dpop, evidence },
     runs: runs.length,
@@ -1031,6 +1194,10 @@ function report({
       ssoRequests: run.sso.requests.map(publicRequest),
       firstRequests: run.first.requests.map(publicRequest),
       reloadRequests: run.sso.reload.requests.map(publicRequest),
+      deepLinkRequests: run.deepLink.requests.map(publicRequest),
+      // Each run's script lists, by file, with their totals (the typical run's are in full above).
+      firstPaintScripts: scriptFiles(run.firstPaint),
+      callbackScripts: scriptFiles(run.callbackScripts),
     })),
     durationSeconds: Number(seconds),
   };
@@ -1038,14 +1205,16 @@ function report({
 
 /**
  * The typical run's waterfalls: the callback page (from its GET to Profile rendered), the reload
- * of /profile, and the cold load of / that the critical path is taken from.
+ * of /profile, the cold load of / that the scripts before first paint are taken from, and the
+ * guarded deep link.
  */
 function typicalWaterfalls(run, names) {
   const { sso, origins } = run;
   const since = (start, marks) =>
     marks.filter(([at]) => at !== null).map(([at, label]) => ({ at: at - start, label }));
   const reload = sso.reload;
-  const homeStart = run.critical.documentAt ?? sso.home.requests[0]?.time ?? sso.home.bootstrap;
+  const homeStart = run.firstPaint?.documentAt ?? sso.home.requests[0]?.time ?? sso.home.bootstrap;
+  const { deepLink } = run;
   const callbackLines = (session, sessionOrigins) =>
     waterfallLines(
       waterfall(session.requests, {
@@ -1086,21 +1255,33 @@ function typicalWaterfalls(run, names) {
     {
       id: 'cold-home',
       title:
-        'Waterfall of the cold load of / the critical path is read from (same run; ms from the GET /)',
+        'Waterfall of the cold load of / the scripts before first paint are read from (same run; ' +
+        'ms from the GET /, until the click on "Sign in with Okta")',
       lines: waterfallLines(
-        waterfall(sso.home.requests, {
-          start: homeStart,
-          until: sso.home.rendered,
-          origins,
-          names,
-        }),
+        waterfall(sso.home.requests, { start: homeStart, origins, names }),
         since(homeStart, [
           [sso.home.bootstrap, 'app bootstrapped (root component created)'],
+          [sso.home.paints.firstPaint ?? null, 'first paint'],
+          [sso.home.paints.firstContentfulPaint ?? null, 'first contentful paint'],
           [sso.home.rendered, 'home heading rendered'],
         ]),
       ),
     },
+    {
+      id: 'deep-link',
+      title:
+        "Waterfall of the guarded deep link, signed out (same run, DPoP on; ms from the browser's " +
+        'GET /profile until it requests /v1/authorize)',
+      lines: waterfallLines(
+        waterfall(deepLink.requests, { start: deepLink.start, origins, names }),
+        since(deepLink.start, [[deepLink.bootstrap, 'app bootstrapped (root component created)']]),
+      ),
+    },
   ];
+}
+
+function scriptFiles(list) {
+  return list && { files: list.scripts.map((script) => script.file), totals: list.totals };
 }
 
 /** The JSON keeps what identifies a request, minus codes and state in the callback URL. */

@@ -1,24 +1,47 @@
 // `npm run lighthouse`: Lighthouse's performance, accessibility, best-practices and SEO scores
-// for the production build's home page, served by scripts/serve.mjs on a port of its own (4400 by
-// default, BENCH_APP_PORT). Runs the mobile preset (Lighthouse's default: Moto G Power
-// emulation, simulated slow 4G and 4× CPU slowdown) and the desktop preset, one run each, in the
-// system Chromium. Prints the scores and the failing audits and writes bench-results/
-// lighthouse.json plus the HTML reports (lighthouse.html for mobile, lighthouse-desktop.html).
+// for two pages of the production build, served by scripts/serve.mjs on a port of its own (4400
+// by default, BENCH_APP_PORT): the public home page, and /profile, a guarded page, signed in as
+// the first demo user through the embedded provider's hosted form. Runs the mobile preset
+// (Lighthouse's default: Moto G Power emulation, simulated slow 4G and 4× CPU slowdown) and the
+// desktop preset, one run each, in the system Chromium. Prints the scores and the failing audits
+// of each page and preset, then a table of all of them, and writes bench-results/lighthouse.json
+// plus one HTML report per page and preset (lighthouse.html and lighthouse-desktop.html for the
+// home page, lighthouse-profile.html and lighthouse-profile-desktop.html for /profile).
 //
-//   node scripts/lighthouse.mjs [--preset mobile|desktop|both]   (build first: npm run build)
+//   node scripts/lighthouse.mjs [--page home|profile|both] [--preset mobile|desktop|both]
+//   (build first: npm run build)
 //
-// Only the app server runs: the home page needs nothing but /config.json. The issuer in that
-// config points at the (unused) bench provider port on localhost, so if the page ever did call
-// it, the call would fail at once instead of leaving the machine. Chromium also resolves no host
-// name but localhost (OFFLINE_ARGS), so nothing Lighthouse or the page tries can reach the
-// internet; any such attempt is listed as an external request.
+// The home page needs nothing but /config.json, so `--page home` starts the app server alone;
+// the issuer in that config then points at the (unused) bench provider port on localhost, so if
+// the page ever did call it, the call would fail at once instead of leaving the machine. For
+// /profile the provider and the sample API run too, and the sign-in is a real one: Playwright,
+// connected over CDP to the Chromium Lighthouse audits in, fills the form in a tab of its own,
+// and Lighthouse then audits that tab. The app keeps its tokens in sessionStorage (the bench's
+// setting, the app's default), which belongs to one tab, so a tab Lighthouse opened itself would
+// have none and its run would be a sign-in round trip. disableStorageReset keeps the tab's
+// storage (and the DPoP key in IndexedDB); the HTTP cache is emptied before each run as
+// Lighthouse does otherwise, so both pages load cold. Each run must have stayed on its page (final
+// URL, document, no trip to the provider, the page's <h1> rendered); a run that did not fails
+// the script rather than report another page's scores. Chromium resolves no host name but
+// localhost (OFFLINE_ARGS), so nothing Lighthouse or the page tries can reach the internet; any
+// such attempt is listed as an external request.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launch } from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
-import { summarizeLhr } from './bench-lighthouse.mjs';
-import { loadWarning } from './bench-report.mjs';
+import { chromium } from 'playwright-core';
+// Lighthouse's own dependency: its API audits a tab given as a puppeteer Page.
+import puppeteer from 'puppeteer-core';
+import { DEMO_USERS } from '../dev-provider/accounts.mjs';
+import {
+  auditedPageProblem,
+  parseChoice,
+  reportName,
+  summarizeLhr,
+  summaryTable,
+} from './bench-lighthouse.mjs';
+import { loadWarning, textTable } from './bench-report.mjs';
 import {
   benchStack,
   DIST,
@@ -34,28 +57,50 @@ import {
 import { CHROMIUM_ARGS, findChromium } from './chromium.mjs';
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
-const PRESETS = {
-  mobile: { config: undefined, report: 'lighthouse.html' },
-  desktop: { config: desktopConfig, report: 'lighthouse-desktop.html' },
+const PRESETS = { mobile: undefined, desktop: desktopConfig };
+const PAGES = {
+  home: { path: '/', heading: 'Okta + Angular reference app', signedIn: false },
+  profile: { path: '/profile', heading: 'Profile', signedIn: true },
 };
+/** Each step of the sign-in (everything runs on localhost). */
+const STEP_TIMEOUT = 15_000;
 
 const { values } = parseArgs({
-  options: { preset: { type: 'string', default: 'both' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    page: { type: 'string', default: 'both' },
+    preset: { type: 'string', default: 'both' },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 if (values.help) {
-  console.log('Usage: node scripts/lighthouse.mjs [--preset mobile|desktop|both]');
+  console.log(
+    'Usage: node scripts/lighthouse.mjs [--page home|profile|both] [--preset mobile|desktop|both]',
+  );
   process.exit(0);
 }
-const presets = values.preset === 'both' ? ['mobile', 'desktop'] : [values.preset];
-if (!presets.every((preset) => preset in PRESETS)) {
-  console.error(`--preset must be mobile, desktop or both, not "${values.preset}".`);
+const pages = parseChoice(values.page, Object.keys(PAGES));
+const presets = parseChoice(values.preset, Object.keys(PRESETS));
+if (!pages || !presets) {
+  console.error(
+    pages
+      ? `--preset must be mobile, desktop or both, not "${values.preset}".`
+      : `--page must be home, profile or both, not "${values.page}".`,
+  );
   process.exit(2);
 }
+const signIn = pages.some((page) => PAGES[page].signedIn);
 
 const stack = benchStack();
+const providerOrigin = new URL(stack.issuer).origin;
+const [user] = DEMO_USERS;
 const children = [];
 let chrome = null;
+let browser = null;
+let playwright = null;
 const cleanup = onceWithSignals(async () => {
+  await playwright?.close().catch(() => {});
+  // Disconnects only: the tabs go with the browser.
+  await browser?.disconnect().catch(() => {});
   // chrome-launcher kills the Chromium it started (by its PID) and removes its profile dir.
   chrome?.kill();
   await stopAll(children);
@@ -66,51 +111,82 @@ try {
   if (!existsSync(join(DIST, 'browser/index.html'))) {
     throw new Error('there is no production build in dist/; run "npm run build" first.');
   }
-  await startStack(stack, { app: true }, children);
+  await startStack(
+    stack,
+    signIn ? { provider: true, api: true, app: true } : { app: true },
+    children,
+  );
   chrome = await launch({
     chromePath: findChromium(),
     chromeFlags: [...CHROMIUM_ARGS, '--headless=new', ...OFFLINE_ARGS],
     logLevel: 'silent',
   });
+  const browserURL = `http://127.0.0.1:${chrome.port}`;
+  browser = await puppeteer.connect({ browserURL, defaultViewport: null });
 
-  const url = `${stack.appOrigin}/`;
   const machine = { ...machineInfo(), chromium: await chromeVersion(chrome.port) };
   const results = {};
-  for (const preset of presets) {
-    if (cleanup.interrupted) throw new Error('interrupted; no results written.');
-    const presetStarted = Date.now();
-    const runnerResult = await lighthouse(
-      url,
-      {
-        port: chrome.port,
-        output: 'html',
-        logLevel: 'error',
-        onlyCategories: CATEGORIES,
-        // Everything is on localhost: a page that is not loaded by then never will be. Lighthouse
-        // waits 45 s by default.
-        maxWaitForLoad: 20_000,
-        maxWaitForFcp: 15_000,
-      },
-      PRESETS[preset].config,
-    );
-    if (!runnerResult) throw new Error(`Lighthouse returned no result for the ${preset} preset.`);
-    const summary = summarizeLhr(runnerResult.lhr, CATEGORIES);
-    summary.seconds = Math.round((Date.now() - presetStarted) / 100) / 10;
-    results[preset] = summary;
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(join(RESULTS_DIR, PRESETS[preset].report), runnerResult.report);
-    print(preset, summary);
+  const reports = [];
+  for (const page of pages) {
+    const { path, heading, signedIn } = PAGES[page];
+    const url = `${stack.appOrigin}${path}`;
+    // The home page gets a fresh tab, as Lighthouse would open; /profile the signed-in one.
+    const tab = signedIn ? await signedInTab(browserURL, url, heading) : await browser.newPage();
+    results[page] = signedIn
+      ? { url, signedInAs: user.email, tokenStorage: stack.appEnv.OKTA_TOKEN_STORAGE, presets: {} }
+      : { url, presets: {} };
+    for (const preset of presets) {
+      if (cleanup.interrupted) throw new Error('interrupted; no results written.');
+      const presetStarted = Date.now();
+      if (signedIn) await emptyHttpCache(tab);
+      const runnerResult = await lighthouse(
+        url,
+        {
+          output: 'html',
+          logLevel: 'error',
+          onlyCategories: CATEGORIES,
+          // Everything is on localhost: a page that is not loaded by then never will be.
+          // Lighthouse waits 45 s by default.
+          maxWaitForLoad: 20_000,
+          maxWaitForFcp: 15_000,
+          // Lighthouse's reset would leave sessionStorage and IndexedDB alone today (its default
+          // clearStorageTypes), but the signed-in run must not depend on that default.
+          disableStorageReset: signedIn,
+        },
+        PRESETS[preset],
+        tab,
+      );
+      if (!runnerResult) throw new Error(`Lighthouse returned no result for ${page}, ${preset}.`);
+      const problem =
+        auditedPageProblem(runnerResult.lhr, url, [providerOrigin]) ??
+        (await headingProblem(tab, heading));
+      if (problem) {
+        throw new Error(
+          `the ${preset} run for ${page} did not audit ${url}: ${problem}. ` +
+            'No score is reported for another page.',
+        );
+      }
+      const summary = summarizeLhr(runnerResult.lhr, CATEGORIES);
+      summary.seconds = Math.round((Date.now() - presetStarted) / 100) / 10;
+      const report = join(RESULTS_DIR, reportName(page, preset));
+      summary.report = relative(root, report);
+      results[page].presets[preset] = summary;
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      writeFileSync(report, runnerResult.report);
+      reports.push(summary.report);
+      print(page, preset, summary);
+    }
+    await tab.close();
   }
 
   machine.loadAverageAfter = loadAverage();
   const file = join(RESULTS_DIR, 'lighthouse.json');
   writeFileSync(
     file,
-    JSON.stringify({ machine, url, categories: CATEGORIES, presets: results }, null, 2) + '\n',
+    JSON.stringify({ machine, categories: CATEGORIES, pages: results }, null, 2) + '\n',
   );
-  const reports = presets.map((preset) =>
-    relative(root, join(RESULTS_DIR, PRESETS[preset].report)),
-  );
+  const { header, rows } = summaryTable(results, CATEGORIES);
+  console.log(`\n${textTable(header, rows)}`);
   console.log(
     `\nMachine: ${machine.cpuModel}, ${machine.cores} cores, Chromium ${machine.chromium}, ` +
       `Node ${machine.node}, ${machine.date}, load average ${machine.loadAverage.join(' / ')} ` +
@@ -122,9 +198,13 @@ try {
   if (busy) console.log(`WARNING: ${busy}`);
   console.log(`Wrote ${relative(root, file)} and ${reports.join(', ')}.`);
   console.log(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);
-  const failed = Object.entries(results).filter(([, summary]) => summary.runtimeError);
+  const failed = Object.entries(results).flatMap(([page, { presets: byPreset }]) =>
+    Object.entries(byPreset)
+      .filter(([, summary]) => summary.runtimeError)
+      .map(([preset]) => `${page}, ${preset}`),
+  );
   if (failed.length > 0) {
-    throw new Error(`Lighthouse could not audit the page (${failed.map(([p]) => p).join(', ')}).`);
+    throw new Error(`Lighthouse could not audit the page (${failed.join('; ')}).`);
   }
 } catch (error) {
   console.error(`\nlighthouse: could not measure: ${error.message}`);
@@ -133,11 +213,66 @@ try {
   await cleanup();
 }
 
-function print(preset, summary) {
+/**
+ * Signs the demo user in at `url` (the guard sends the tab to the provider's form, the callback
+ * back to `url`) with Playwright over CDP, in a tab of the default context, which outlives
+ * Playwright's connection; returns that tab as puppeteer sees it.
+ */
+async function signedInTab(browserURL, url, heading) {
+  playwright = await chromium.connectOverCDP(browserURL);
+  try {
+    const page = await playwright.contexts()[0].newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT);
+    await page.goto(url);
+    // The same form and credentials as scripts/bench.mjs.
+    await page.getByLabel('Username').fill(user.email);
+    await page.getByLabel('Password').fill(process.env.DEV_PROVIDER_PASSWORD || user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+    await page.waitForURL(url);
+  } catch (error) {
+    throw new Error(
+      `could not sign in as ${user.email} at ${url}: ${error.message.split('\n')[0]}`,
+      { cause: error },
+    );
+  } finally {
+    await playwright.close();
+    playwright = null;
+  }
+  const tab = (await browser.pages()).find((candidate) => candidate.url() === url);
+  if (!tab) throw new Error(`the signed-in tab on ${url} is gone.`);
+  return tab;
+}
+
+/** What Lighthouse's storage reset does to the HTTP cache (storage.js, clearBrowserCaches). */
+async function emptyHttpCache(tab) {
+  const session = await tab.createCDPSession();
+  try {
+    await session.send('Network.clearBrowserCache');
+    // Turning the cache off and on again evicts the memory cache too.
+    await session.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await session.send('Network.setCacheDisabled', { cacheDisabled: false });
+  } finally {
+    await session.detach();
+  }
+}
+
+/** Why the audited tab does not show `heading` as its <h1> at the end of the run, or null. */
+async function headingProblem(tab, heading) {
+  const headings = await tab.evaluate(() =>
+    /* global document */
+    [...document.querySelectorAll('h1')].map((h1) => h1.textContent.trim()),
+  );
+  if (headings.includes(heading)) return null;
+  return `its <h1> is ${headings.length === 0 ? 'missing' : headings.map((text) => `"${text}"`).join(', ')}, not "${heading}"`;
+}
+
+function print(page, preset, summary) {
+  const who = PAGES[page].signedIn ? ` signed in as ${user.email},` : '';
   console.log(
-    `\n== Lighthouse ${summary.lighthouseVersion}, ${preset} preset (${summary.formFactor}, ` +
-      `${summary.throttling} throttling, benchmarkIndex ${summary.benchmarkIndex}), ` +
-      `${summary.finalUrl}, ${summary.seconds} s ==`,
+    `\n== Lighthouse ${summary.lighthouseVersion}, ${page},${who} ${preset} preset ` +
+      `(${summary.formFactor}, ${summary.throttling} throttling, benchmarkIndex ` +
+      `${summary.benchmarkIndex}), ${summary.finalUrl}, ${summary.seconds} s ==`,
   );
   if (summary.runtimeError) console.log(`Runtime error: ${summary.runtimeError}`);
   for (const warning of summary.warnings) console.log(`Warning: ${warning}`);

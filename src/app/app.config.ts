@@ -2,21 +2,21 @@ import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/
 import { ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
-import { authInterceptor, OktaRuntime, provideOktaAuth } from './auth';
+import { authInterceptor, provideOktaAuth } from './auth';
 import { ADMIN_AUTHENTICATION } from './admin/admin-authentication';
 import { ADMIN_GROUP } from './admin/admin-group';
 import { API_AUDIENCE } from './diagnostics/api-audience';
 import { API_URL } from './messages/api-url';
 import { RuntimeConfig } from './runtime-config';
 
-/** The whole app's providers, from the runtime configuration (`config.json`) and the Okta chunk. */
-export function appConfig(config: RuntimeConfig, okta: OktaRuntime): ApplicationConfig {
+/** The whole app's providers, from the runtime configuration (`config.json`). */
+export function appConfig(config: RuntimeConfig): ApplicationConfig {
   return {
     providers: [
       provideBrowserGlobalErrorListeners(),
       provideRouter(routes, withComponentInputBinding()),
       provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
-      provideOktaAuth(config.auth, okta),
+      provideOktaAuth(config.auth),
       { provide: API_URL, useValue: config.apiUrl },
       { provide: ADMIN_GROUP, useValue: config.adminGroup },
       {

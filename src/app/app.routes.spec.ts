@@ -18,7 +18,7 @@ import { OKTA_AUTH } from './auth/okta-auth-token';
 import { SessionSync } from './auth/session-sync';
 import { SignInAttempts } from './auth/sign-in-attempts';
 import { SIGN_IN_REQUIRED } from './auth/sign-in-required';
-import { testIdToken, testIdTokenClaims } from './auth/testing/auth-fixtures';
+import { testIdToken, testIdTokenClaims, provideOktaLoaded } from './auth/testing/auth-fixtures';
 
 describe('routes', () => {
   const route = (path: string) => routes.find((candidate) => candidate.path === path);
@@ -31,7 +31,9 @@ describe('routes', () => {
   it('serves the sign-in callback without a guard, so the tokens can arrive', async () => {
     const callback = route('login/callback');
 
-    expect(await callback?.loadComponent?.()).toBe(LoginCallback);
+    expect(await TestBed.runInInjectionContext(() => callback?.loadComponent?.())).toBe(
+      LoginCallback,
+    );
     expect(callback?.canActivate ?? []).toEqual([]);
     expect(callback?.canMatch ?? []).toEqual([]);
   });
@@ -79,6 +81,7 @@ describe('routes', () => {
         providers: [
           provideRouter([]),
           { provide: OKTA_AUTH, useValue: oktaAuth },
+          provideOktaLoaded(),
           { provide: ADMIN_GROUP, useValue: 'Admins' },
           { provide: ADMIN_AUTHENTICATION, useValue: { acr: TWO, maxAgeSeconds: 900 } },
           {

@@ -1,18 +1,18 @@
 import { Routes } from '@angular/router';
 import { ADMIN_AUTHENTICATION } from './admin/admin-authentication';
 import { ADMIN_GROUP } from './admin/admin-group';
-import { groupGuard, loadOktaRuntime, requireSignIn, stepUpGuard } from './auth';
+import { groupGuard, loadLoginCallback, requireSignIn, stepUpGuard } from './auth';
 import { Home } from './home/home';
 
 export const routes: Routes = [
   { path: '', component: Home, title: 'Okta + Angular' },
   // The callback must stay unguarded: a guard here would start a new sign-in before the
   // tokens from this one are stored, and the user would loop between the app and Okta. Its code
-  // is in the Okta chunk, which main.ts has loaded before bootstrap: no extra request, and no
-  // callback code in the bundle every visitor of the home page downloads.
+  // is in the Okta chunk, which main.ts starts fetching beside config.json: no extra request, and
+  // no callback code in the bundle every visitor of the home page downloads.
   {
     path: 'login/callback',
-    loadComponent: () => loadOktaRuntime().then((okta) => okta.LoginCallback),
+    loadComponent: loadLoginCallback,
     title: 'Signing in',
   },
   {

@@ -14,10 +14,12 @@ import { BehaviorSubject, of, Subject } from 'rxjs';
 import { AuthenticationRequirement, OKTA_ACR } from './acr';
 import { authGuard, inOrder, requireSignIn, stepUpGuard } from './auth-guard';
 import { OKTA_AUTH } from './okta-auth-token';
+import { OKTA_LOADING, OktaLoading, OktaRuntime } from './okta-loader';
+import * as oktaRuntime from './okta-runtime';
 import { SessionSync } from './session-sync';
 import { isSignInRequired, SIGN_IN_REQUIRED } from './sign-in-required';
 import { SignInAttempts } from './sign-in-attempts';
-import { testIdToken, testIdTokenClaims } from './testing/auth-fixtures';
+import { testIdToken, testIdTokenClaims, provideOktaLoaded } from './testing/auth-fixtures';
 
 describe('authGuard', () => {
   let oktaAuth: jasmine.SpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>;
@@ -46,6 +48,7 @@ describe('authGuard', () => {
       providers: [
         provideRouter([]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
+        provideOktaLoaded(),
         { provide: SessionSync, useValue: sessionSync },
       ],
     });
@@ -353,6 +356,7 @@ describe('stepUpGuard', () => {
       providers: [
         provideRouter([]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
+        provideOktaLoaded(),
         { provide: ADMIN_REQUIREMENT, useValue: { acr: TWO, maxAgeSeconds: 600 } },
       ],
     });
@@ -432,5 +436,46 @@ describe('requireSignIn', () => {
 
     expect(onPrivatePage).toBeTrue();
     expect(isSignInRequired(router.routerState.snapshot.root)).toBeFalse();
+  });
+});
+
+describe('authGuard while the Okta chunk is still loading (a guarded deep link)', () => {
+  it('loads the chunk at once and decides only once it is in: one trip to Okta, to the same URL', async () => {
+    let arrive: (okta: OktaRuntime) => void = () => undefined;
+    const load = jasmine
+      .createSpy('load')
+      .and.callFake(() => new Promise<OktaRuntime>((resolve) => (arrive = resolve)));
+    const oktaAuth = jasmine.createSpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>(
+      'OktaAuth',
+      ['isAuthenticated', 'signInWithRedirect'],
+    );
+    oktaAuth.isAuthenticated.and.resolveTo(false);
+    oktaAuth.signInWithRedirect.and.resolveTo();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        { provide: OKTA_AUTH, useValue: oktaAuth },
+        { provide: OKTA_LOADING, useValue: new OktaLoading(load) },
+        {
+          provide: SessionSync,
+          useValue: { ready: Promise.resolve(), renewIfExpired: () => Promise.resolve() },
+        },
+      ],
+    });
+    const state = { url: '/profile?tab=claims#groups' } as RouterStateSnapshot;
+
+    const decided = TestBed.runInInjectionContext(() =>
+      authGuard({} as ActivatedRouteSnapshot, state),
+    );
+    await new Promise((resolve) => setTimeout(resolve));
+
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(oktaAuth.isAuthenticated).not.toHaveBeenCalled();
+    arrive(oktaRuntime);
+    expect(await decided).toBeFalse();
+    expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({
+      originalUri: '/profile?tab=claims#groups',
+    });
+    TestBed.inject(SignInAttempts).reset();
   });
 });

@@ -3,7 +3,7 @@ import { CanActivateFn, GuardResult, Route, Router } from '@angular/router';
 import { isObservable, firstValueFrom } from 'rxjs';
 import type { AuthenticationRequirement } from './acr';
 import { CALLBACK_PATH } from './auth-paths';
-import { loadOktaRuntime } from './provide-okta-auth';
+import { whenOktaLoaded } from './okta-loader';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
 import { SIGN_IN_REQUIRED } from './sign-in-required';
@@ -17,7 +17,9 @@ import { describeSignInError } from './sign-in-error';
  * If sign-in keeps failing, it stops sending the user to Okta and shows why (no redirect loop).
  * Never put this guard on the callback route: the callback is where the tokens arrive.
  */
-export const authGuard: CanActivateFn = async (_route, state) => {
+export const authGuard: CanActivateFn = (_route, state) => whenOktaLoaded(() => admit(state.url));
+
+async function admit(url: string): Promise<GuardResult> {
   const oktaAuth = inject(OKTA_AUTH);
   const attempts = inject(SignInAttempts);
   const router = inject(Router);
@@ -33,14 +35,14 @@ export const authGuard: CanActivateFn = async (_route, state) => {
   if (attempts.mustStop()) return router.parseUrl(CALLBACK_PATH);
   attempts.recordAutomaticStart();
   try {
-    await oktaAuth.signInWithRedirect({ originalUri: state.url });
+    await oktaAuth.signInWithRedirect({ originalUri: url });
   } catch (error) {
     // E.g. Okta's discovery document is unreachable: explain on the callback page.
     attempts.recordFailure(describeSignInError(error));
     return router.parseUrl(CALLBACK_PATH);
   }
   return false;
-};
+}
 
 /**
  * The route settings of a page for signed-in users: `authGuard` first, then `thenCheck` (e.g.
@@ -86,9 +88,6 @@ export function stepUpGuard(
 ): CanActivateFn {
   return (_route, state) => {
     const needed = requirement instanceof InjectionToken ? inject(requirement) : requirement;
-    const injector = inject(EnvironmentInjector);
-    return loadOktaRuntime().then((okta) =>
-      runInInjectionContext(injector, () => okta.checkAuthentication(needed, state.url)),
-    );
+    return whenOktaLoaded((okta) => okta.checkAuthentication(needed, state.url));
   };
 }

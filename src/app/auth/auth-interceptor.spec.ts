@@ -11,11 +11,14 @@ import type { AccessToken, DPoPRequest, OktaAuth, Tokens } from '@okta/okta-auth
 import { OKTA_ACR } from './acr';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
-import { authInterceptor, SessionUnusableError } from './auth-interceptor';
+import { authInterceptor } from './auth-interceptor';
+import { SessionUnusableError } from './session-unusable-error';
 import { OKTA_AUTH } from './okta-auth-token';
+import { OKTA_LOADING, OktaLoading, OktaRuntime } from './okta-loader';
+import * as oktaRuntime from './okta-runtime';
 import { SessionSync } from './session-sync';
 import { markStepUpCompleted, STEP_UP_UNMET_MESSAGE } from './step-up';
-import { testAccessToken, testAuthConfig } from './testing/auth-fixtures';
+import { testAccessToken, testAuthConfig, provideOktaLoaded } from './testing/auth-fixtures';
 
 const API_ORIGIN = 'http://localhost:8000';
 /** The origin of the page the tests run in (Karma's), which relative URLs resolve against. */
@@ -72,6 +75,7 @@ describe('authInterceptor', () => {
         // The step-up returns to the router's current page.
         provideRouter([{ path: '**', children: [] }]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
+        provideOktaLoaded(),
         { provide: AUTH_CONFIG, useValue: testAuthConfig({ apiOrigins, ...config }) },
         { provide: SessionSync, useValue: sessionSync },
       ],
@@ -623,6 +627,7 @@ describe('authInterceptor', () => {
       get();
       backend().expectOne(url).flush(null, stepUpChallenge('Bearer'));
       await until(stepUpStarted);
+      await settle(); // okta-auth-js has redirected: the page is gone.
       // The callback accepted the step-up; the page calls the API again and gets the same answer.
       const { state } = oktaAuth.signInWithRedirect.calls.mostRecent().args[0] ?? {};
       markStepUpCompleted(state ?? null, Math.floor(Date.now() / 1000));
@@ -681,5 +686,55 @@ describe('authInterceptor', () => {
       expect(request.headers.get('Authorization')).toBe('Bearer access-token-123');
       expect(request.headers.has('DPoP')).toBeFalse();
     });
+  });
+});
+
+describe('authInterceptor while the Okta chunk is still loading (paint first)', () => {
+  let arrive: (okta: OktaRuntime) => void = () => undefined;
+  let load: jasmine.Spy<() => Promise<OktaRuntime>>;
+
+  beforeEach(() => {
+    load = jasmine
+      .createSpy('load')
+      .and.callFake(() => new Promise<OktaRuntime>((resolve) => (arrive = resolve)));
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(withInterceptors([authInterceptor])),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        {
+          provide: OKTA_AUTH,
+          useValue: {
+            tokenManager: { getTokensSync: () => ({ accessToken: testAccessToken('at-1') }) },
+          },
+        },
+        { provide: OKTA_LOADING, useValue: new OktaLoading(load) },
+        { provide: AUTH_CONFIG, useValue: testAuthConfig({ apiOrigins: [API_ORIGIN] }) },
+      ],
+    });
+  });
+
+  afterEach(() => TestBed.inject(HttpTestingController).verify());
+
+  it('sends a request to any other origin at once, without loading the Okta chunk', () => {
+    TestBed.inject(HttpClient).get('/config.json').subscribe();
+
+    const request = TestBed.inject(HttpTestingController).expectOne('/config.json').request;
+    expect(request.headers.has('Authorization')).toBeFalse();
+    expect(load).not.toHaveBeenCalled();
+  });
+
+  it('holds a request to the API until the chunk is in, then sends it with the token', async () => {
+    const url = `${API_ORIGIN}/api/messages`;
+    TestBed.inject(HttpClient).get(url).subscribe();
+    await new Promise((resolve) => setTimeout(resolve));
+
+    expect(load).toHaveBeenCalledTimes(1);
+    TestBed.inject(HttpTestingController).expectNone(url);
+    arrive(oktaRuntime);
+    await new Promise((resolve) => setTimeout(resolve));
+
+    const request = TestBed.inject(HttpTestingController).expectOne(url).request;
+    expect(request.headers.get('Authorization')).toBe('Bearer at-1');
   });
 });

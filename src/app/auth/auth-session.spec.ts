@@ -4,6 +4,8 @@ import { provideRouter, Router } from '@angular/router';
 import { BehaviorSubject } from 'rxjs';
 import { AuthSession } from './auth-session';
 import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
+import { OKTA_LOADING, OktaLoading, OktaRuntime } from './okta-loader';
+import * as oktaRuntime from './okta-runtime';
 import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 import { AUTH_CONFIG } from './auth-config-token';
@@ -12,6 +14,7 @@ import {
   testAuthConfig,
   testIdToken,
   testRefreshToken,
+  provideOktaLoaded,
 } from './testing/auth-fixtures';
 
 type TokenManager = Pick<OktaAuth['tokenManager'], 'getTokensSync'>;
@@ -87,6 +90,7 @@ describe('AuthSession', () => {
         // Every URL matches a component-less route, so navigations in signIn() succeed.
         provideRouter([{ path: '**', children: [] }]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
+        provideOktaLoaded(),
         { provide: OKTA_AUTH_STATE, useValue: authState$ },
         { provide: SessionSync, useValue: sessionSync },
         { provide: AUTH_CONFIG, useValue: testAuthConfig() },
@@ -255,6 +259,35 @@ describe('AuthSession', () => {
       await TestBed.inject(AuthSession).signIn();
 
       expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({ originalUri: '/' });
+    });
+
+    for (const elsewhere of [
+      '//evil.example/profile',
+      'https://evil.example/',
+      'javascript:alert(1)',
+    ]) {
+      it(`stores no way back to another site (${elsewhere}): the home page instead`, async () => {
+        await TestBed.inject(AuthSession).signIn(elsewhere);
+
+        expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({ originalUri: '/' });
+      });
+    }
+
+    it('loads the Okta chunk when the click comes before it is in, and leaves once it is', async () => {
+      let arrive: (okta: OktaRuntime) => void = () => undefined;
+      const load = jasmine
+        .createSpy('load')
+        .and.returnValue(new Promise<OktaRuntime>((resolve) => (arrive = resolve)));
+      TestBed.overrideProvider(OKTA_LOADING, { useValue: new OktaLoading(load) });
+
+      const signedIn = TestBed.inject(AuthSession).signIn('/profile');
+      await new Promise((resolve) => setTimeout(resolve));
+
+      expect(load).toHaveBeenCalledTimes(1);
+      expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
+      arrive(oktaRuntime);
+      await signedIn;
+      expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({ originalUri: '/profile' });
     });
 
     describe('when the redirect to Okta cannot start (e.g. discovery is unreachable)', () => {

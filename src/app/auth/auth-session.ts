@@ -1,17 +1,23 @@
-import { computed, inject, Injectable } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
-import type { AuthState, UserClaims } from '@okta/okta-auth-js/core';
+import {
+  computed,
+  DestroyRef,
+  inject,
+  Injectable,
+  Injector,
+  runInInjectionContext,
+  signal,
+} from '@angular/core';
+import type { AuthState, OktaAuth, UserClaims } from '@okta/okta-auth-js/core';
 import { filter } from 'rxjs';
 import { Router } from '@angular/router';
-import { requiresDpop } from './auth-config';
-import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { groupsOf } from './group-guard';
 import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
-import { SessionSync, UNUSABLE_SESSION_MESSAGE } from './session-sync';
+import { OKTA_LOADING } from './okta-loader';
+import { toSafeReturnPath } from './return-path';
+import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
 import { describeSignInError } from './sign-in-error';
-import { canUseBinding, isDpopType } from './token-set-checks';
 
 /**
  * The signed-in state as signals, for templates that must render under zoneless change detection.
@@ -21,19 +27,43 @@ import { canUseBinding, isDpopType } from './token-set-checks';
  */
 @Injectable({ providedIn: 'root' })
 export class AuthSession {
-  private readonly oktaAuth = inject(OKTA_AUTH);
-  private readonly config = inject(AUTH_CONFIG);
+  private readonly injector = inject(Injector);
   private readonly attempts = inject(SignInAttempts);
   private readonly router = inject(Router);
-  private readonly sessionSync = inject(SessionSync);
-  private readonly authState = toSignal<AuthState | null>(
-    inject(OKTA_AUTH_STATE).pipe(
-      // OktaAuthStateService first emits a placeholder `{ isAuthenticated: false }` before
-      // okta-auth-js has looked at storage; wait for the real state.
-      filter(() => this.oktaAuth.authStateManager.getAuthState() !== null),
-    ),
-    { initialValue: null },
-  );
+  private readonly oktaLoading = inject(OKTA_LOADING);
+  private readonly authState = signal<AuthState | null>(null);
+
+  constructor() {
+    // The header renders before the Okta chunk is in (paint first): until then, and until
+    // okta-auth-js has read storage, the status stays `pending`.
+    const destroyRef = inject(DestroyRef);
+    const follow = () => {
+      if (destroyRef.destroyed) return;
+      const oktaAuth = this.oktaAuth;
+      const subscription = this.injector
+        .get(OKTA_AUTH_STATE)
+        .pipe(
+          // OktaAuthStateService first emits a placeholder `{ isAuthenticated: false }` before
+          // okta-auth-js has looked at storage; wait for the real state.
+          filter(() => oktaAuth.authStateManager.getAuthState() !== null),
+        )
+        .subscribe((state) => this.authState.set(state));
+      destroyRef.onDestroy(() => subscription.unsubscribe());
+    };
+    // Waits for the chunk without asking for it: a public page loads it after its first paint.
+    // provideOktaAuth reports a chunk that did not load; the status stays `pending`.
+    if (this.oktaLoading.current) follow();
+    else this.oktaLoading.loaded.then(follow, () => undefined);
+  }
+
+  /** Only once the Okta chunk is in: every caller is a signed-in page, or awaits `oktaLoaded`. */
+  private get oktaAuth(): OktaAuth {
+    return this.injector.get(OKTA_AUTH);
+  }
+
+  private get sessionSync(): SessionSync {
+    return this.injector.get(SessionSync);
+  }
 
   readonly status = computed<'pending' | 'signed-in' | 'signed-out'>(() => {
     const state = this.authState();
@@ -55,68 +85,27 @@ export class AuthSession {
   });
 
   /**
-   * The user's claims from Okta's /v1/userinfo. okta-auth-js rejects an answer whose `sub` differs
-   * from the ID token's (OIDC Core §5.3.2); such a mix-up means the tokens can't be trusted, so the
-   * local session ends too.
+   * The user's claims from Okta's /v1/userinfo. An answer for another user than the ID token's
+   * ends the session here. The code is a chunk of its own (user-info.ts), fetched beside the Okta
+   * chunk: only the profile page asks.
    */
   async fetchUserInfo(): Promise<UserClaims> {
-    try {
-      return await this.userInfo();
-    } catch (error) {
-      if (/token mismatch/i.test((error as Error | undefined)?.message ?? '')) {
-        void this.sessionSync.endSession();
-        throw new Error(
-          "Okta's user information was for a different user than your sign-in, so you were signed out here. Please sign in again.",
-        );
-      }
-      throw new Error(describeSignInError(error));
-    }
-  }
-
-  /**
-   * okta-auth-js's getUser() sends every token with the DPoP scheme and a proof once DPoP is on,
-   * an unbound token too (the Bearer fallback of `dpopAllowBearer`), and userinfo refuses an
-   * unbound token presented as DPoP. Such a token goes as Bearer, with getUser()'s own check.
-   */
-  private async userInfo(): Promise<UserClaims> {
-    const { accessToken, idToken } = this.oktaAuth.tokenManager.getTokensSync();
-    const binding = {
-      oktaDpop: !!this.oktaAuth.options.dpop,
-      requireDpop: requiresDpop(this.config),
-    };
-    if (accessToken && !canUseBinding(accessToken.tokenType, binding)) {
-      // Neither getUser() nor Bearer may send it: a bound token without its proof, or an unbound
-      // one while DPoP is required. The session cannot be used, as the interceptor finds too.
-      this.sessionSync.endUnusableSession();
-      throw new Error(UNUSABLE_SESSION_MESSAGE);
-    }
-    if (!this.oktaAuth.options.dpop || !accessToken || isDpopType(accessToken.tokenType)) {
-      // okta-auth-js's HTTP layer adds the response's headers to every JSON answer it parses
-      // (http/request.js): transport, not claims.
-      const claims: UserClaims & { headers?: unknown } = { ...(await this.oktaAuth.getUser()) };
-      delete claims.headers;
-      return claims;
-    }
-    const response = await fetch(accessToken.userinfoUrl, {
-      headers: { Authorization: `Bearer ${accessToken.accessToken}` },
-      signal: AbortSignal.timeout(this.config.requestTimeoutSeconds * 1000),
-    });
-    if (!response.ok) {
-      throw new Error(`Okta's userinfo endpoint did not answer (${response.status}).`);
-    }
-    const info = (await response.json()) as UserClaims;
-    if (info.sub !== idToken?.claims.sub) {
-      throw new Error('getUserInfo request was rejected due to token mismatch');
-    }
-    return info;
+    const [, { fetchUserInfo }] = await Promise.all([
+      this.oktaLoading.start(),
+      import('./user-info'),
+    ]);
+    return runInInjectionContext(this.injector, fetchUserInfo);
   }
 
   /** Sends the browser to the Okta-hosted sign-in page; it comes back to `returnTo`. */
   async signIn(returnTo = '/'): Promise<void> {
     // A deliberate click starts afresh, even after the loop breaker stopped automatic attempts.
     this.attempts.reset();
+    // The callback checks it again; only a same-origin path is ever stored for it.
+    const originalUri = toSafeReturnPath(returnTo, window.location.origin);
     try {
-      await this.oktaAuth.signInWithRedirect({ originalUri: returnTo });
+      await this.oktaLoading.start();
+      await this.oktaAuth.signInWithRedirect({ originalUri });
     } catch (error) {
       this.attempts.recordFailure(describeSignInError(error));
       await this.router.navigateByUrl(CALLBACK_PATH);
@@ -133,6 +122,7 @@ export class AuthSession {
    * the page earlier could cut that revocation off.
    */
   async signOut(): Promise<void> {
+    await this.oktaLoading.start();
     const { idToken, accessToken, refreshToken } = this.oktaAuth.tokenManager.getTokensSync();
     const lateRenewal = this.sessionSync.endSession();
     await Promise.allSettled([

@@ -27,6 +27,7 @@ import {
   testIdToken,
   testRefreshToken,
   testSession,
+  provideOktaLoaded,
 } from './testing/auth-fixtures';
 
 const PAIR_ID = 'a1b2c3d4';
@@ -63,6 +64,7 @@ describe('DPoP: the profile page never sends a token in a way the setting forbid
       providers: [
         provideRouter([{ path: '**', children: [] }]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
+        provideOktaLoaded(),
         { provide: OKTA_AUTH_STATE, useValue: new BehaviorSubject<AuthState>({}) },
         { provide: SessionSync, useValue: sessionSync },
         { provide: AUTH_CONFIG, useValue: testAuthConfig(config) },
@@ -156,6 +158,7 @@ describe('DPoP: a stored session is held to the DPoP setting when the app starts
       providers: [
         provideRouter([{ path: '**', children: [] }]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
+        provideOktaLoaded(),
         {
           provide: AUTH_CONFIG,
           useValue: testAuthConfig({
@@ -201,6 +204,7 @@ describe('DPoP: the interceptor renews only when a new token can help', () => {
             }),
           },
         },
+        provideOktaLoaded(),
         { provide: AUTH_CONFIG, useValue: testAuthConfig({ apiOrigins: [API], dpop: true }) },
         {
           provide: SessionSync,

@@ -10,7 +10,7 @@ import {
 import type { OktaAuth, Tokens, UserClaims } from '@okta/okta-auth-js/core';
 import { FORBIDDEN_PATH, groupGuard, isInGroup } from './group-guard';
 import { OKTA_AUTH } from './okta-auth-token';
-import { TEST_SUB, testIdToken } from './testing/auth-fixtures';
+import { TEST_SUB, testIdToken, provideOktaLoaded } from './testing/auth-fixtures';
 
 const REQUIRED_GROUP = new InjectionToken<string>('REQUIRED_GROUP');
 
@@ -26,6 +26,7 @@ describe('groupGuard', () => {
       providers: [
         provideRouter([]),
         { provide: OKTA_AUTH, useValue: { tokenManager } },
+        provideOktaLoaded(),
         { provide: REQUIRED_GROUP, useValue: 'Admins' },
       ],
     });

@@ -1,6 +1,7 @@
 import { inject, InjectionToken } from '@angular/core';
 import { CanActivateFn, Router } from '@angular/router';
 import { OKTA_AUTH } from './okta-auth-token';
+import { whenOktaLoaded } from './okta-loader';
 
 /** Where a signed-in user without the required group is sent, unless provideOktaAuth says otherwise. */
 export const FORBIDDEN_PATH = '/forbidden';
@@ -16,12 +17,15 @@ export const FORBIDDEN_PAGE = new InjectionToken<string>('FORBIDDEN_PAGE', {
  * user outside the group gets the 403 page, never a new sign-in (that would loop).
  */
 export function groupGuard(group: string | InjectionToken<string>): CanActivateFn {
-  return () => {
-    const name = typeof group === 'string' ? group : inject(group);
-    const { idToken } = inject(OKTA_AUTH).tokenManager.getTokensSync();
-    if (isInGroup(idToken?.claims, name)) return true;
-    return inject(Router).createUrlTree([inject(FORBIDDEN_PAGE)], { queryParams: { group: name } });
-  };
+  return () =>
+    whenOktaLoaded(() => {
+      const name = typeof group === 'string' ? group : inject(group);
+      const { idToken } = inject(OKTA_AUTH).tokenManager.getTokensSync();
+      if (isInGroup(idToken?.claims, name)) return true;
+      return inject(Router).createUrlTree([inject(FORBIDDEN_PAGE)], {
+        queryParams: { group: name },
+      });
+    });
 }
 
 /** The claims' `groups` array, its string entries only (empty when absent). */

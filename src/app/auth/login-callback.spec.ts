@@ -10,6 +10,7 @@ import { LoginCallback } from './login-callback';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
 import { SignInAttempts } from './sign-in-attempts';
+import { provideOktaLoaded } from './testing/auth-fixtures';
 
 const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
 const CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
@@ -127,6 +128,7 @@ describe('LoginCallback', () => {
       providers: [
         provideRouter([]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
+        provideOktaLoaded(),
         { provide: AUTH_CONFIG, useValue: config },
       ],
     });
@@ -731,6 +733,7 @@ describe('LoginCallback', () => {
           { path: 'profile', component: ProfilePage, canActivate: [authGuard] },
         ]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
+        provideOktaLoaded(),
         { provide: AUTH_CONFIG, useValue: config },
         // No other tab, nothing to renew.
         { provide: SessionSync, useValue: sessionSyncWithNothingToDo },

@@ -1,39 +1,61 @@
 import {
-  EnvironmentProviders,
+  createEnvironmentInjector,
+  DestroyRef,
+  EnvironmentInjector,
   importProvidersFrom,
   inject,
-  makeEnvironmentProviders,
+  runInInjectionContext,
 } from '@angular/core';
 import {
   OKTA_AUTH as OKTA_ANGULAR_AUTH,
   OktaAuthModule,
   OktaAuthStateService,
 } from '@okta/okta-angular';
-import { OktaAuth, OktaAuthOptions } from '@okta/okta-auth-js/core';
-import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
+import { OktaAuth } from '@okta/okta-auth-js/core';
+import { AuthConfig } from './auth-config';
+import { OKTA_AUTH } from './okta-auth-token';
+import type { OktaServices } from './okta-loader';
+import { toOktaAuthOptions } from './okta-auth-options';
+import { useRouterToRestoreOriginalUri } from './router-wiring';
 
 // This file is the Okta chunk: only `loadOktaRuntime()` imports it, dynamically, so neither Okta
 // package (nor what only a page with Okta needs) is in the initial bundle.
 
 /** The redirect URI's page, only ever needed with the Okta chunk (see app.routes.ts). */
 export { LoginCallback } from './login-callback';
-export { toOktaAuthOptions } from './okta-auth-options';
-export { routerWiring } from './router-wiring';
 export { answerStepUpChallenge, checkAuthentication } from './step-up';
+export { sendToApi } from './api-request';
 
 /** okta-auth-js's own test: WebCrypto, TextEncoder and IndexedDB, which DPoP's key store needs. */
 export function isDPoPSupported(): boolean {
   return OktaAuth.features.isDPoPSupported();
 }
 
-/** okta-angular's module around a new OktaAuth. */
-export function oktaAngularProviders(options: OktaAuthOptions): EnvironmentProviders {
-  const oktaAuth = new OktaAuth(options);
-  return makeEnvironmentProviders([
-    // okta-angular's types name the default entry's OktaAuth; angular.json's fileReplacements make
-    // its imports resolve to the core entry, so at run time it is the same class.
-    importProvidersFrom(OktaAuthModule.forRoot({ oktaAuth: oktaAuth as never })),
-    { provide: OKTA_AUTH, useExisting: OKTA_ANGULAR_AUTH },
-    { provide: OKTA_AUTH_STATE, useFactory: () => inject(OktaAuthStateService).authState$ },
-  ]);
+/**
+ * Creates the app's OktaAuth through okta-angular's module, which starts okta-auth-js's services,
+ * and lets the app's router restore the page a sign-in started from.
+ *
+ * okta-angular 6.5.1 has only an NgModule, and the app has bootstrapped before this chunk arrives,
+ * so the module lives in an injector of its own under the app's: the module's providers can see
+ * the app's Router and Location, and OktaLoader hands the app the two things it needs from it.
+ */
+export function startOktaAuth(parent: EnvironmentInjector, config: AuthConfig): OktaServices {
+  const oktaAuth = new OktaAuth(toOktaAuthOptions(config, document.baseURI, isDPoPSupported()));
+  const injector = createEnvironmentInjector(
+    [
+      // okta-angular's types name the default entry's OktaAuth; angular.json's fileReplacements
+      // make its imports resolve to the core entry, so at run time it is the same class.
+      importProvidersFrom(OktaAuthModule.forRoot({ oktaAuth: oktaAuth as never })),
+      { provide: OKTA_AUTH, useExisting: OKTA_ANGULAR_AUTH },
+    ],
+    parent,
+    'okta-angular',
+  );
+  parent.get(DestroyRef).onDestroy(() => injector.destroy());
+  return runInInjectionContext(injector, () => {
+    // okta-angular creates, sets up and starts the OktaAuth when it is first injected.
+    const started = inject(OKTA_AUTH);
+    useRouterToRestoreOriginalUri();
+    return { oktaAuth: started, authState$: inject(OktaAuthStateService).authState$ };
+  });
 }

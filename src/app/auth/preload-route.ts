@@ -1,4 +1,11 @@
-import { Routes } from '@angular/router';
+import { Route, Routes } from '@angular/router';
+
+/** The top-level route `path` (an app path, with or without its leading slash) leads to. */
+export function topLevelRouteFor(routes: Routes, path: string): Route | undefined {
+  const segment = path.replace(/^\//, '').split(/[/?#;(]/)[0];
+  const route = routes.find((candidate) => candidate.path === segment);
+  return route ?? routes.find((candidate) => candidate.path === '**');
+}
 
 /**
  * Starts fetching the lazy component of the top-level route that `path` leads to, so that its
@@ -7,8 +14,10 @@ import { Routes } from '@angular/router';
  * to that later call, which reports it.
  */
 export function preloadRouteFor(routes: Routes, path: string): void {
-  const segment = path.replace(/^\//, '').split(/[/?#;(]/)[0];
-  const route = routes.find((candidate) => candidate.path === segment);
-  const load = (route ?? routes.find((candidate) => candidate.path === '**'))?.loadComponent;
-  if (load) void Promise.resolve(load()).catch(() => undefined);
+  const load = topLevelRouteFor(routes, path)?.loadComponent;
+  try {
+    if (load) void Promise.resolve(load()).catch(() => undefined);
+  } catch {
+    // A load that needs the router's injection context (the callback's own): left to the router.
+  }
 }

@@ -7,7 +7,8 @@ import { CALLBACK_PATH } from './auth-paths';
 import { OKTA_AUTH } from './okta-auth-token';
 import { FORBIDDEN_PAGE } from './group-guard';
 import { toOktaAuthOptions } from './okta-auth-options';
-import { AuthRoutes, loadOktaRuntime, provideOktaAuth } from './provide-okta-auth';
+import { OKTA_LOADING, OktaLoader } from './okta-loader';
+import { AuthRoutes, provideOktaAuth } from './provide-okta-auth';
 import { testAuthConfig } from './testing/auth-fixtures';
 
 const config: AuthConfig = parseAuthConfig(
@@ -188,10 +189,10 @@ const routes: Routes = [
 
 describe('provideOktaAuth', () => {
   beforeEach(async () => {
-    const okta = await loadOktaRuntime();
     TestBed.configureTestingModule({
-      providers: [provideRouter(routes), provideOktaAuth(config, okta)],
+      providers: [provideRouter(routes), provideOktaAuth(config)],
     });
+    await TestBed.inject(OKTA_LOADING).start();
   });
 
   afterEach(async () => {
@@ -294,13 +295,32 @@ describe('provideOktaAuth', () => {
   });
 });
 
+describe('provideOktaAuth: paint first', () => {
+  it('starts the app without the Okta chunk; OktaAuth is there once the chunk is in', async () => {
+    TestBed.configureTestingModule({
+      providers: [provideRouter(routes), provideOktaAuth(config)],
+    });
+
+    // The injector (the app) exists, and nothing of Okta has had to arrive for that.
+    expect(TestBed.inject(AUTH_CONFIG)).toBe(config);
+    expect(TestBed.inject(OKTA_LOADING).current === null).toBeTrue();
+    expect(() => TestBed.inject(OktaLoader).services()).toThrowError(/before the Okta chunk/);
+
+    const okta = await TestBed.inject(OKTA_LOADING).start();
+
+    expect(TestBed.inject(OKTA_LOADING).current === okta).toBeTrue();
+    expect(TestBed.inject(OKTA_AUTH)).toBeInstanceOf(OktaAuth);
+    await TestBed.inject(OKTA_AUTH).stop();
+  });
+});
+
 describe('provideOktaAuth with routes the app lacks', () => {
   const start = async (appRoutes: Routes, auth: AuthRoutes = {}) => {
-    const okta = await loadOktaRuntime();
     TestBed.configureTestingModule({
-      providers: [provideRouter(appRoutes), provideOktaAuth(config, okta, auth)],
+      providers: [provideRouter(appRoutes), provideOktaAuth(config, auth)],
     });
-    return () => TestBed.inject(OKTA_AUTH);
+    // The injector, and with it the app, starts on the first inject().
+    return () => TestBed.inject(OKTA_LOADING);
   };
 
   it('stops the start with a sentence naming the missing 403 route', async () => {
@@ -320,7 +340,7 @@ describe('provideOktaAuth with routes the app lacks', () => {
     expect(inject).toThrowError(/no route for \/login\/callback/);
   });
 
-  it('takes the 403 page at another path, and groupGuard sends non-members there', async () => {
+  it('takes the 403 page at another path', async () => {
     const inject = await start(
       [
         { path: 'login/callback', children: [] },
@@ -329,7 +349,7 @@ describe('provideOktaAuth with routes the app lacks', () => {
       { forbiddenPath: '/no-entry' },
     );
 
-    expect(inject).not.toThrow();
+    await expectAsync(inject().start()).toBeResolved();
     expect(TestBed.inject(FORBIDDEN_PAGE)).toBe('/no-entry');
     await TestBed.inject(OKTA_AUTH).stop();
   });

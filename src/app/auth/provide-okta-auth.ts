@@ -1,26 +1,19 @@
 import {
-  EnvironmentInjector,
+  ApplicationRef,
   EnvironmentProviders,
   inject,
   makeEnvironmentProviders,
   provideEnvironmentInitializer,
 } from '@angular/core';
+import { Router } from '@angular/router';
 import { AuthConfig } from './auth-config';
 import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { FORBIDDEN_PAGE, FORBIDDEN_PATH } from './group-guard';
-import { SessionSync } from './session-sync';
-
-/** okta-angular and okta-auth-js: the Okta chunk (see okta-runtime.ts). */
-export type OktaRuntime = typeof import('./okta-runtime');
-
-/**
- * Fetches the Okta chunk, outside the initial bundle. main.ts requests it together with
- * config.json and bootstraps once both are in, so OKTA_AUTH is there from the start.
- */
-export function loadOktaRuntime(): Promise<OktaRuntime> {
-  return import('./okta-runtime');
-}
+import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
+import { afterFirstPaint } from './first-paint';
+import { OKTA_LOADING, OktaLoader, OktaLoading } from './okta-loader';
+import { showStartupError } from './startup-error';
 
 /** The app's own routes the auth folder sends users to. */
 export interface AuthRoutes {
@@ -31,29 +24,55 @@ export interface AuthRoutes {
 /**
  * Everything the app needs from Okta, as one provider list for `app.config.ts`.
  *
- * okta-angular 6.5.1 has no provider function, so its module is wrapped (in okta-runtime.ts), once.
+ * It needs no Okta code to bootstrap: the Okta chunk (okta-angular and okta-auth-js, see
+ * okta-runtime.ts) loads after the first paint, or at once for a page that cannot show anything
+ * without it, and only what needs a token waits for it (the guards, the callback, the
+ * interceptor for API requests, the header's signed-in state).
+ *
  * The app must have a route for the callback (CALLBACK_PATH) and for `routes.forbiddenPath`: a
  * missing one stops the start with a sentence that names it, rather than failing a sign-in later.
  */
-export function provideOktaAuth(
-  config: AuthConfig,
-  okta: OktaRuntime,
-  routes: AuthRoutes = {},
-): EnvironmentProviders {
+export function provideOktaAuth(config: AuthConfig, routes: AuthRoutes = {}): EnvironmentProviders {
   const forbiddenPath = routes.forbiddenPath ?? FORBIDDEN_PATH;
   return makeEnvironmentProviders([
-    okta.oktaAngularProviders(
-      okta.toOktaAuthOptions(config, document.baseURI, okta.isDPoPSupported()),
-    ),
     { provide: AUTH_CONFIG, useValue: config },
     { provide: FORBIDDEN_PAGE, useValue: forbiddenPath },
-    okta.routerWiring([CALLBACK_PATH, forbiddenPath]),
-    provideEnvironmentInitializer(() => inject(SessionSync).start()),
-    // The idle timeout is a chunk of its own (idle-watch.ts), fetched only when it is turned on.
+    OktaLoader,
+    {
+      provide: OKTA_LOADING,
+      useFactory: () => {
+        const loader = inject(OktaLoader);
+        return new OktaLoading(() => loader.load());
+      },
+    },
+    { provide: OKTA_AUTH, useFactory: () => inject(OktaLoader).services().oktaAuth },
+    { provide: OKTA_AUTH_STATE, useFactory: () => inject(OktaLoader).services().authState$ },
+    provideEnvironmentInitializer(() => requireRoutes([CALLBACK_PATH, forbiddenPath])),
     provideEnvironmentInitializer(() => {
-      const injector = inject(EnvironmentInjector);
-      if (config.idleTimeoutMinutes)
-        void import('./idle-watch').then((m) => m.watchIdleness(injector));
+      const loader = inject(OktaLoader);
+      const app = inject(ApplicationRef);
+      const loading = inject(OKTA_LOADING);
+      // Paint first: a public page loads the chunk once it has shown its content. A guard, the
+      // callback or a click on "Sign in" starts it sooner if they need it sooner.
+      afterFirstPaint(() => void loading.start());
+      loading.loaded.catch((error: unknown) => {
+        if (loader.isDestroyed) return;
+        // The chunk did not arrive (network, a deployment that lost it) or Okta could not start
+        // in this browser: no page could sign in, so the app says so as if it had not started.
+        app.destroy();
+        showStartupError(error);
+      });
     }),
   ]);
+}
+
+/** Stops the start when a route the auth folder navigates to is not in the app's routes. */
+function requireRoutes(paths: readonly string[]): void {
+  const config = inject(Router).config;
+  const missing = paths.filter((path) => !config.some((route) => route.path === path.slice(1)));
+  if (missing.length) {
+    throw new Error(
+      `The app has no route for ${missing.join(' or ')}, which sign-in needs: add it to app.routes.ts, or pass another path to provideOktaAuth().`,
+    );
+  }
 }

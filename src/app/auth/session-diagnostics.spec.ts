@@ -9,6 +9,7 @@ import {
   testAuthConfig,
   testIdToken,
   testRefreshToken,
+  provideOktaLoaded,
 } from './testing/auth-fixtures';
 
 describe('SessionDiagnostics', () => {
@@ -25,6 +26,7 @@ describe('SessionDiagnostics', () => {
     TestBed.configureTestingModule({
       providers: [
         { provide: OKTA_AUTH, useValue: { tokenManager: { getTokensSync: () => stored } } },
+        provideOktaLoaded(),
         { provide: AUTH_CONFIG, useValue: testAuthConfig({ scopes: ['openid'], dpop: true }) },
         { provide: SessionSync, useValue: { renewAccessToken: renew } },
       ],

@@ -4,7 +4,12 @@ import type { AuthState, Token, Tokens } from '@okta/okta-auth-js/core';
 import { AUTH_CONFIG } from './auth-config-token';
 import { OKTA_AUTH } from './okta-auth-token';
 import { SessionSync } from './session-sync';
-import { TEST_NOW_SECONDS, testAuthConfig, testSession } from './testing/auth-fixtures';
+import {
+  TEST_NOW_SECONDS,
+  testAuthConfig,
+  testSession,
+  provideOktaLoaded,
+} from './testing/auth-fixtures';
 
 type TokenKey = 'idToken' | 'accessToken' | 'refreshToken';
 type Listener = (...args: unknown[]) => void;
@@ -104,6 +109,7 @@ describe('SessionSync: a localStorage tab that slept through a sign-out and a ne
       providers: [
         provideRouter([{ path: '', children: [] }]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
+        provideOktaLoaded(),
         {
           provide: AUTH_CONFIG,
           useValue: testAuthConfig({ clientId, tokenStorage: 'localStorage' }),

@@ -23,6 +23,7 @@ import {
   testAuthConfig,
   testSession,
   unsignedJwt,
+  provideOktaLoaded,
 } from './testing/auth-fixtures';
 
 type TokenKey = 'idToken' | 'accessToken' | 'refreshToken';
@@ -182,6 +183,7 @@ describe('SessionSync', () => {
           },
         ]),
         { provide: OKTA_AUTH, useValue: oktaAuth },
+        provideOktaLoaded(),
         { provide: AUTH_CONFIG, useValue: testAuthConfig({ clientId, tokenStorage, dpop }) },
       ],
     });

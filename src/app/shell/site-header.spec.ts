@@ -51,10 +51,13 @@ describe('SiteHeader', () => {
     Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('nav a')).find(
       (element) => element.textContent?.trim() === name,
     );
+  /** A button offered to the user (the neutral state's placeholder is offered to no one). */
   const button = (fixture: ComponentFixture<SiteHeader>, name: string) =>
-    Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find(
-      (element) => element.textContent?.trim() === name,
-    );
+    Array.from(
+      (fixture.nativeElement as HTMLElement).querySelectorAll<HTMLButtonElement>(
+        'button:not([aria-hidden="true"])',
+      ),
+    ).find((element) => element.textContent?.trim() === name);
 
   describe('while the session is being checked', () => {
     it('says so, without offering Sign in or Sign out', async () => {
@@ -65,6 +68,19 @@ describe('SiteHeader', () => {
       ).toBe('Checking your session…');
       expect(button(fixture, 'Sign in')).toBeUndefined();
       expect(button(fixture, 'Sign out')).toBeUndefined();
+    });
+
+    it('holds the place of the button that replaces it, unseen and out of reach, so nothing moves', async () => {
+      const fixture = await render();
+      const placeholder = (fixture.nativeElement as HTMLElement).querySelector<HTMLButtonElement>(
+        '.account button',
+      );
+
+      expect(placeholder).not.toBeNull();
+      expect(getComputedStyle(placeholder!).visibility).toBe('hidden');
+      expect(placeholder!.disabled).toBeTrue();
+      expect(placeholder!.tabIndex).toBe(-1);
+      expect(placeholder!.getAttribute('aria-hidden')).toBe('true');
     });
   });
 

@@ -1,7 +1,10 @@
 // Test-only builders for the auth folder's specs: one place for the config, JWT and token literals
 // that every spec needs. Nothing in the app imports this file, so it never reaches a bundle.
 import type { AccessToken, IDToken, RefreshToken, Tokens } from '@okta/okta-auth-js/core';
+import type { Provider } from '@angular/core';
 import type { AuthConfig } from '../auth-config';
+import { OKTA_LOADING, OktaLoading } from '../okta-loader';
+import * as oktaRuntime from '../okta-runtime';
 
 export const TEST_ISSUER = 'https://dev-123456.okta.com/oauth2/default';
 export const TEST_CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
@@ -134,4 +137,12 @@ export function testTokens(overrides: Partial<Tokens> = {}): Tokens {
     refreshToken: testRefreshToken(),
     ...overrides,
   };
+}
+
+/**
+ * OKTA_LOADING for specs that provide their own OKTA_AUTH: the Okta chunk counts as in, so guards
+ * and the interceptor go on at once, as they do in the app once the first page has loaded it.
+ */
+export function provideOktaLoaded(): Provider {
+  return { provide: OKTA_LOADING, useFactory: () => OktaLoading.alreadyIn(oktaRuntime) };
 }

@@ -1,0 +1,56 @@
+import { afterFirstPaint } from './first-paint';
+
+describe('afterFirstPaint', () => {
+  /** A PerformanceObserver whose entries the test delivers. */
+  function fakeObserver() {
+    const observer = {
+      report: (() => undefined) as (names: string[]) => void,
+      observe: jasmine.createSpy('observe'),
+      disconnect: jasmine.createSpy('disconnect'),
+    };
+    const Fake = Object.assign(
+      function (this: unknown, callback: PerformanceObserverCallback) {
+        observer.report = (names) =>
+          callback(
+            {
+              getEntriesByName: (name: string) =>
+                names.filter((n) => n === name).map((n) => ({ name: n })),
+            } as unknown as PerformanceObserverEntryList,
+            observer as unknown as PerformanceObserver,
+          );
+        return observer;
+      },
+      { supportedEntryTypes: ['paint'] },
+    );
+    const original = window.PerformanceObserver;
+    window.PerformanceObserver = Fake as unknown as typeof PerformanceObserver;
+    return { observer, restore: () => (window.PerformanceObserver = original) };
+  }
+
+  it('waits for the first contentful paint, not a background-only first paint, then runs once', () => {
+    const { observer, restore } = fakeObserver();
+    try {
+      const then = jasmine.createSpy('then');
+
+      afterFirstPaint(then);
+      expect(observer.observe).toHaveBeenCalledOnceWith({ type: 'paint', buffered: true });
+      observer.report(['first-paint']);
+      expect(then).not.toHaveBeenCalled();
+      observer.report(['first-contentful-paint']);
+
+      expect(then).toHaveBeenCalledTimes(1);
+      expect(observer.disconnect).toHaveBeenCalled();
+    } finally {
+      restore();
+    }
+  });
+
+  it('runs at once in a browser that does not report paints', () => {
+    spyOnProperty(PerformanceObserver, 'supportedEntryTypes').and.returnValue(['navigation']);
+    const then = jasmine.createSpy('then');
+
+    afterFirstPaint(then);
+
+    expect(then).toHaveBeenCalledTimes(1);
+  });
+});
