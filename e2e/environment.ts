@@ -10,10 +10,13 @@ import { DEMO_USERS } from '../dev-provider/accounts.mjs';
  * finds its stack by its parallel index, which Playwright gives each of the workers running at once.
  */
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const STACK_PORT_STEP = 10;
+// Above the app variants' largest offset (10), so that stack n + 1 starts past stack n's ports.
+const STACK_PORT_STEP = 20;
 /** How many stacks (and Playwright workers); E2E_WORKERS=1 runs the suite on one stack. */
 export const E2E_WORKERS = Math.max(1, Math.floor(Number(process.env['E2E_WORKERS']) || 2));
 const ACCESS_TOKEN_TTL_SECONDS = 35;
+/** How late the slowOktaChunk variant sends the Okta chunk: long enough to watch a page without it. */
+export const OKTA_CHUNK_DELAY_MS = 2_500;
 const clientId = '0oae2etestclient0001';
 
 /** The app's server variants; each serves the one production build with its own configuration. */
@@ -27,7 +30,8 @@ export type AppVariant =
   | 'bearer'
   | 'idle'
   | 'stepUp'
-  | 'unmetAcr';
+  | 'unmetAcr'
+  | 'slowOktaChunk';
 
 /** Ports, origins and server settings of stack `index`. */
 export function e2eStack(index: number) {
@@ -81,8 +85,23 @@ export function e2eStack(index: number) {
     },
     /** /admin asks for a phishing-resistant authenticator, which no demo user has. */
     unmetAcr: { offset: 9, env: { OKTA_ADMIN_ACR: 'phr' } },
+    /**
+     * The Okta chunk arrives OKTA_CHUNK_DELAY_MS late on every page load (the server holds it back
+     * and lets no browser cache it): what a phone on a slow network sees of paint-first.
+     */
+    slowOktaChunk: {
+      offset: 10,
+      env: { SERVE_DELAY_OKTA_CHUNK_MS: String(OKTA_CHUNK_DELAY_MS) },
+    },
   } as const satisfies Record<AppVariant, { offset: number; env: Record<string, string> }>;
 
+  for (const [name, { offset }] of Object.entries(APP_VARIANTS)) {
+    if (offset >= STACK_PORT_STEP) {
+      throw new Error(
+        `App variant ${name} would take the next stack's port: raise STACK_PORT_STEP.`,
+      );
+    }
+  }
   const appOrigins = Object.values(APP_VARIANTS).map(({ offset }) => origin(offset));
 
   return {
@@ -158,6 +177,7 @@ export function e2eStack(index: number) {
         TLS_CERT_FILE: '',
         TLS_KEY_FILE: '',
         TRUST_PROXY: '',
+        SERVE_DELAY_OKTA_CHUNK_MS: '',
         ...env,
       } as Record<string, string>,
     })),

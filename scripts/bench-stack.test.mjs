@@ -10,7 +10,7 @@ import { loadConfig } from '../api/config.mjs';
 import { readSettings } from '../dev-provider/settings.mjs';
 import { benchStack } from './bench-stack.mjs';
 import { childEnv } from './processes.mjs';
-import { readServeOptions } from './serve.mjs';
+import { readOktaChunkDelay, readServeOptions } from './serve.mjs';
 import { loadSettings } from './settings.mjs';
 
 describe('the bench stack', () => {
@@ -18,6 +18,11 @@ describe('the bench stack', () => {
     const { providerEnv } = benchStack({});
     assert.equal(providerEnv.DEV_PROVIDER_FAULTS, 'off');
     assert.equal(childEnv(providerEnv, { DEV_PROVIDER_FAULTS: 'on' }).DEV_PROVIDER_FAULTS, 'off');
+  });
+
+  it("serves the Okta chunk at full speed, whatever the shell's SERVE_DELAY_OKTA_CHUNK_MS", () => {
+    const env = childEnv(benchStack({}).appEnv, { SERVE_DELAY_OKTA_CHUNK_MS: '2500' });
+    assert.equal(readOktaChunkDelay(env), 0);
   });
 
   it("serves the app over plain HTTP with its own config.json, whatever the shell's or .env's serve settings", () => {

@@ -2,13 +2,22 @@
 // /config.json from the environment (one build for every environment), long caching only for
 // hashed files, and strict security headers on every response, the CSP derived from the
 // config.json it serves. Malformed requests get a 4xx and a failing one a 500, never a crash.
+//
+// For tests only: SERVE_DELAY_OKTA_CHUNK_MS=<ms> (0 to 60000) holds every response for the Okta
+// chunk (the one built file with okta-auth-js's code in it, found at start-up) that long, so that
+// e2e tests see a slow network for that file alone without stubbing anything in the browser. The
+// chunk then comes with no-store, so that every page load waits for it, as on a first visit: the
+// browser's cache would otherwise hide the delay from a reload or a second tab. It is read from
+// the environment only, never from .env, so that a line left there cannot slow a real deployment,
+// and the server says at start-up that it is on.
 import { randomBytes } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { STATUS_CODES, createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   LOCKED_DOWN_POLICY,
@@ -84,6 +93,55 @@ export function readServeOptions(root, env = process.env) {
   };
 }
 
+/** The test-only delay of the Okta chunk, and its bounds (a minute is plenty for any test). */
+const OKTA_CHUNK_DELAY_VARIABLE = 'SERVE_DELAY_OKTA_CHUNK_MS';
+const MAX_OKTA_CHUNK_DELAY_MS = 60_000;
+
+/**
+ * `SERVE_DELAY_OKTA_CHUNK_MS` in milliseconds, 0 when unset or empty. From `env` alone: unlike the
+ * settings above, a test-only setting must not come from .env. Throws one sentence.
+ */
+export function readOktaChunkDelay(env = process.env) {
+  const value = env[OKTA_CHUNK_DELAY_VARIABLE];
+  if (value === undefined || value === '') return 0;
+  const ms = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!(ms <= MAX_OKTA_CHUNK_DELAY_MS)) {
+    throw new Error(
+      `${OKTA_CHUNK_DELAY_VARIABLE} must be a whole number of milliseconds from 0 to ${MAX_OKTA_CHUNK_DELAY_MS}, not "${value}".`,
+    );
+  }
+  return ms;
+}
+
+/**
+ * okta-auth-js's SDK user agent ("okta-auth-js/7.14.5"), which its code carries as a string: no
+ * other package writes it, and minifying keeps it. `ng build` names no lazy chunk in its output
+ * (only --stats-json's metafile does), so this is how the Okta chunk is told from the others.
+ */
+const OKTA_AUTH_JS_MARKER = /okta-auth-js\/\d+\.\d+/;
+
+/**
+ * The Okta chunk of the build in `dist`: the one .js file, of all of them, with okta-auth-js's
+ * marker in it, as a path relative to `dist`. Throws one sentence when no file or several have it,
+ * since delaying the wrong file, or none, would let a test pass without testing anything.
+ */
+export function findOktaChunk(dist = DIST) {
+  const scripts = readdirSync(dist, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
+    .map((entry) => relative(dist, join(entry.parentPath, entry.name)));
+  const matches = scripts
+    .filter((file) => OKTA_AUTH_JS_MARKER.test(readFileSync(join(dist, file), 'utf8')))
+    .sort();
+  if (matches.length === 1) return matches[0];
+  const found =
+    matches.length === 0
+      ? `none of the ${scripts.length} .js files of ${dist} has okta-auth-js's code in it`
+      : `${matches.length} .js files of ${dist} have okta-auth-js's code in them (${matches.join(', ')})`;
+  throw new Error(
+    `${OKTA_CHUNK_DELAY_VARIABLE} is set but ${found}: it delays the Okta chunk, the one file of the build with that code.`,
+  );
+}
+
 /**
  * The encoding to send for an Accept-Encoding header (RFC 9110 §12.5.3): br or gzip, whichever has
  * the higher q-value (br on a tie), or null. "q=0" refuses a coding, "*" stands for every coding
@@ -112,13 +170,31 @@ export function chooseEncoding(header) {
  * Creates the server for the built app in `dist`, configured by `settings`: HTTPS with `tls`
  * (`{ key, cert }`), plain HTTP otherwise (for localhost, or behind a TLS-terminating proxy, which
  * `trustProxy` lets us believe about the scheme). `configFile` replaces the generated config.json.
+ * `oktaChunkDelayMs` (tests only) holds the Okta chunk's responses that long; throws one sentence
+ * when the build has no single Okta chunk.
  */
 export function createAppServer(
   settings,
-  { dist: distFolder = DIST, tls = null, configFile = null, trustProxy = false } = {},
+  {
+    dist: distFolder = DIST,
+    tls = null,
+    configFile = null,
+    trustProxy = false,
+    oktaChunkDelayMs = 0,
+  } = {},
 ) {
   // Absolute and without a trailing slash, so that "inside the folder" is a plain prefix test.
   const dist = resolve(distFolder);
+  // Found once, as the real path that fileInside() gives for it: the build does not change while
+  // the server runs (a rebuild gives the chunk another name, and needs a restart anyway).
+  let slowChunk = null;
+  if (oktaChunkDelayMs > 0) {
+    const file = findOktaChunk(dist);
+    slowChunk = realpathSync(join(dist, file));
+    console.log(
+      `For tests: the Okta chunk (${file}) is sent ${oktaChunkDelayMs} ms late, never cached (${OKTA_CHUNK_DELAY_VARIABLE}).`,
+    );
+  }
   // The folder's real path, for the same test on files' real paths: stat and readFile follow
   // symlinks, so a link in the build must not lead out of it. Resolved once.
   let realDist;
@@ -185,13 +261,19 @@ export function createAppServer(
     if (found && type !== '.html') {
       // esbuild names: main-ABCD1234.js, chunk-9WU_U0IY.js, styles-x_Y-12ab.css
       const hashed = /-[A-Za-z0-9_-]{8}\.(js|css)$/.test(file);
+      const held = found === slowChunk;
+      if (held) await sleep(oktaChunkDelayMs);
       send(
         res,
         200,
         {
           ...headers(),
           'Content-Type': TYPES[type] ?? 'application/octet-stream',
-          'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=86400',
+          'Cache-Control': held
+            ? 'no-store'
+            : hashed
+              ? 'public, max-age=31536000, immutable'
+              : 'public, max-age=86400',
         },
         await readFile(found),
         req,
@@ -348,8 +430,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(1);
   };
   let options;
+  let oktaChunkDelayMs;
   try {
     options = readServeOptions(root); // the environment or .env, like every other setting
+    oktaChunkDelayMs = readOktaChunkDelay(); // the environment only
   } catch (error) {
     fail(error.message);
   }
@@ -371,7 +455,18 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     key: readSetting('TLS_KEY_FILE', tlsFiles.key),
   };
   if (configFile) readSetting('APP_CONFIG_FILE', configFile);
-  const server = createAppServer(settings, { dist: DIST, tls, configFile, trustProxy });
+  let server;
+  try {
+    server = createAppServer(settings, {
+      dist: DIST,
+      tls,
+      configFile,
+      trustProxy,
+      oktaChunkDelayMs,
+    });
+  } catch (error) {
+    fail(error.message);
+  }
   server.on('error', (error) => {
     console.error(
       `Cannot start: ${error.code === 'EADDRINUSE' ? `port ${settings.appPort} is in use (set APP_PORT)` : error.message}.`,

@@ -12,11 +12,12 @@ import http from 'node:http';
 import https from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
+import { brotliDecompressSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseTrustProxy } from './serve-headers.mjs';
-import { createAppServer, readServeOptions } from './serve.mjs';
+import { createAppServer, findOktaChunk, readOktaChunkDelay, readServeOptions } from './serve.mjs';
 import { resolveSettings } from './settings.mjs';
 
 const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
@@ -405,6 +406,120 @@ describe('production server: settings from the environment and .env', () => {
     assert.match(
       run.stderr,
       /^Cannot start: TLS_CERT_FILE is set but TLS_KEY_FILE is not: set both to serve HTTPS, or neither for plain HTTP\.\n$/,
+    );
+  });
+});
+
+describe('production server: the Okta chunk held back for tests (SERVE_DELAY_OKTA_CHUNK_MS)', () => {
+  const OKTA_CHUNK = 'chunk-OKTA1234.js';
+  // okta-auth-js as esbuild leaves it: its SDK user agent, with the version, in a string.
+  const OKTA_CODE = 'var Qe=class{constructor(){this.environments=[`okta-auth-js/7.14.5`]}};';
+  /** A build with an Okta chunk, and a chunk that only names the package (as an error text can). */
+  const distWithOktaChunk = () => {
+    const dist = makeDist();
+    writeFileSync(join(dist, OKTA_CHUNK), OKTA_CODE + '\n// padding'.repeat(200));
+    writeFileSync(
+      join(dist, 'chunk-NAMESIT1.js'),
+      'throw new Error(`the minimum supported okta-auth-js version is 7`);',
+    );
+    return dist;
+  };
+  /** Milliseconds from the request to the end of the response, with the response. */
+  const timed = async (base, path) => {
+    const start = performance.now();
+    const response = await get(base, path, { 'Accept-Encoding': 'br' });
+    return { ...response, ms: performance.now() - start };
+  };
+  const quietly = (t) => t.mock.method(console, 'log', () => {});
+
+  it('sends the Okta chunk that many milliseconds late, whole and never cached, and every other file at once', async (t) => {
+    const log = quietly(t);
+    const delay = 1_500;
+    const dist = distWithOktaChunk();
+    const server = createAppServer(resolveSettings(ENV), { dist, oktaChunkDelayMs: delay });
+    const base = await listen(server);
+    try {
+      const [chunk, main, other, config] = await Promise.all([
+        timed(base, `/${OKTA_CHUNK}`),
+        timed(base, '/main-ABCDEFGH.js'),
+        timed(base, '/chunk-NAMESIT1.js'),
+        timed(base, '/config.json'),
+      ]);
+      assert.ok(chunk.ms >= delay - 5, `the Okta chunk came after ${chunk.ms} ms`);
+      for (const [name, response] of Object.entries({ main, other, config })) {
+        assert.ok(response.ms < delay, `${name} came after ${response.ms} ms`);
+      }
+      assert.equal(chunk.status, 200);
+      assert.equal(chunk.headers['content-encoding'], 'br');
+      // Cached, it would be late once per browser, and a reload or a second tab would not wait.
+      assert.equal(chunk.headers['cache-control'], 'no-store');
+      assert.equal(main.headers['cache-control'], 'public, max-age=31536000, immutable');
+      assert.equal(
+        brotliDecompressSync(chunk.body).toString(),
+        readFileSync(join(dist, OKTA_CHUNK), 'utf8'),
+      );
+      // Said at start-up, so that nobody measures a server that has it on by mistake.
+      assert.match(
+        log.mock.calls[0].arguments[0],
+        /^For tests: the Okta chunk \(chunk-OKTA1234\.js\) is sent 1500 ms late, never cached \(SERVE_DELAY_OKTA_CHUNK_MS\)\.$/,
+      );
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('finds the Okta chunk by okta-auth-js code among every .js file of the build, subfolders included', () => {
+    const dist = distWithOktaChunk();
+    assert.equal(findOktaChunk(dist), OKTA_CHUNK);
+    writeFileSync(join(dist, 'assets', 'copy-ZZZZ9999.js'), OKTA_CODE);
+    assert.throws(
+      () => findOktaChunk(dist),
+      new RegExp(
+        `^Error: SERVE_DELAY_OKTA_CHUNK_MS is set but 2 \\.js files of ${escape(dist)} have okta-auth-js's code in them \\(assets/copy-ZZZZ9999\\.js, chunk-OKTA1234\\.js\\): it delays the Okta chunk, the one file of the build with that code\\.$`,
+      ),
+    );
+  });
+
+  it('refuses to start without an Okta chunk to hold back, rather than test nothing', () => {
+    const dist = makeDist();
+    // With no delay it does not look for one: a build without okta-auth-js is served as ever.
+    createAppServer(resolveSettings(ENV), { dist, oktaChunkDelayMs: 0 });
+    assert.throws(
+      () => createAppServer(resolveSettings(ENV), { dist, oktaChunkDelayMs: 2_500 }),
+      /^Error: SERVE_DELAY_OKTA_CHUNK_MS is set but none of the 1 \.js files of .* has okta-auth-js's code in it: it delays the Okta chunk/,
+    );
+  });
+
+  it('reads whole milliseconds from 0 to 60000, unset or empty meaning 0, and refuses anything else', () => {
+    const read = (value) => readOktaChunkDelay({ SERVE_DELAY_OKTA_CHUNK_MS: value });
+    assert.equal(readOktaChunkDelay({}), 0);
+    assert.equal(read(''), 0);
+    assert.equal(read('0'), 0);
+    assert.equal(read('2500'), 2_500);
+    assert.equal(read('60000'), 60_000);
+    for (const value of ['60001', '-1', '1.5', '1e3', '0x10', ' 5', 'soon', '9999999']) {
+      assert.throws(
+        () => read(value),
+        new RegExp(
+          `^Error: SERVE_DELAY_OKTA_CHUNK_MS must be a whole number of milliseconds from 0 to 60000, not "${escape(value)}"\\.$`,
+        ),
+        value,
+      );
+    }
+  });
+
+  it('exits with one sentence for a delay it cannot read', () => {
+    const serve = fileURLToPath(new URL('./serve.mjs', import.meta.url));
+    const run = spawnSync(process.execPath, [serve], {
+      env: { ...process.env, ...ENV, SERVE_DELAY_OKTA_CHUNK_MS: '2.5s' },
+      encoding: 'utf8',
+      // Without the check, it would go on to serve (and never exit).
+      timeout: 10_000,
+    });
+    assert.equal(run.status, 1);
+    assert.equal(
+      run.stderr,
+      'Cannot start: SERVE_DELAY_OKTA_CHUNK_MS must be a whole number of milliseconds from 0 to 60000, not "2.5s".\n',
     );
   });
 });
