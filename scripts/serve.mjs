@@ -1,7 +1,8 @@
 // `npm run serve:prod`: serves the production build the way a real host should: SPA fallback,
-// /config.json from the environment (one build for every environment), long caching only for
-// hashed files, and strict security headers on every response, the CSP derived from the
-// config.json it serves. Malformed requests get a 4xx and a failing one a 500, never a crash.
+// /config.json from the environment (one build for every environment), also embedded in the app
+// shell so that the app need not fetch it before it starts, long caching only for hashed files,
+// and strict security headers on every response, the CSP derived from the config.json it serves.
+// Malformed requests get a 4xx and a failing one a 500, never a crash.
 //
 // For tests only: SERVE_DELAY_OKTA_CHUNK_MS=<ms> (0 to 60000) holds every response for the Okta
 // chunk (the one built file with okta-auth-js's code in it, found at start-up) that long, so that
@@ -142,6 +143,42 @@ export function findOktaChunk(dist = DIST) {
   );
 }
 
+/** The id the app looks for (src/app/auth/load-auth-config.ts). */
+const CONFIG_BLOCK_ID = 'app-config';
+/**
+ * Characters escaped in the embedded JSON. "<" alone keeps it from ending the element
+ * ("</script") or from opening a comment ("<!--", after which a "</script>" no longer ends it);
+ * ">", "&", U+2028 and U+2029 go too, so that the text stays inert however it is read.
+ */
+const UNSAFE_IN_SCRIPT = /[<>&\u2028\u2029]/g;
+
+/**
+ * `configJson` as a JSON data block for the app shell's <head>, or null when it is not JSON: the
+ * app then fetches /config.json and says why it cannot use it, as it does without a block.
+ * The escapes are made in the text served, so the block parses to exactly what /config.json
+ * does: in JSON those characters occur only inside strings, where "\u003c" reads as "<". (Not
+ * so in a text that is not JSON: the invalid "\<" would become the valid "\\u003c".)
+ *
+ * A data block (a <script> whose type is not a JavaScript one) is never run, so script-src does
+ * not apply to it: HTML's "prepare the script element" returns at the type check ("No script is
+ * executed"), before it asks whether CSP blocks inline script, and Chromium's
+ * ScriptLoader::PrepareScript does the same (ScriptTypeAtPrepare::kInvalid). The e2e tests, which
+ * fail on any securitypolicyviolation, load it under the app's policy. It carries no nonce: our
+ * script-src takes none, and nothing would check it.
+ */
+function configDataBlock(configJson) {
+  try {
+    JSON.parse(configJson);
+  } catch {
+    return null;
+  }
+  const escaped = configJson.replace(
+    UNSAFE_IN_SCRIPT,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `<script type="application/json" id="${CONFIG_BLOCK_ID}">${escaped}</script>`;
+}
+
 /**
  * The encoding to send for an Accept-Encoding header (RFC 9110 §12.5.3): br or gzip, whichever has
  * the higher q-value (br on a tie), or null. "q=0" refuses a coding, "*" stands for every coding
@@ -219,6 +256,7 @@ export function createAppServer(
       `Warning: ${sources.problem}; the Content-Security-Policy lets the app reach no origin but its own.`,
     );
   }
+  const configBlock = configDataBlock(configJson);
 
   // HSTS goes with HTTPS, but never to localhost: with a locally trusted certificate, its
   // includeSubDomains would pin every http://localhost:* app on the machine to https for a year.
@@ -288,10 +326,15 @@ export function createAppServer(
     // An HTML file of the build, or a client-side route (the app shell): never cached, with a
     // fresh nonce in the page and in its CSP. HTML leaves this server by this path only.
     const nonce = randomBytes(16).toString('base64');
-    const html = (await readFile(found ?? (await appShell()), 'utf8')).replace(
-      NONCE_PLACEHOLDER,
-      nonce,
-    );
+    const page = found ?? (await appShell());
+    let html = (await readFile(page, 'utf8')).replace(NONCE_PLACEHOLDER, nonce);
+    // The app shell also carries config.json, saving the app a round trip before it can start.
+    // It is no-store like /config.json, so the copy is never older than the file. Added after
+    // the nonce, so that config.json reaches the app as written; a function as the replacement,
+    // so that "$&" and the like in it stay text. No </head> (not Angular's index.html): no block.
+    if (configBlock && (!found || found === (await fileInside(join(dist, 'index.html'))))) {
+      html = html.replace(/<\/head\s*>/i, (end) => configBlock + end);
+    }
     send(
       res,
       200,

@@ -303,6 +303,109 @@ describe('production server: where the CSP origins come from', () => {
   });
 });
 
+describe('production server: config.json embedded in the app shell', () => {
+  const SHELL =
+    '<!doctype html><html><head><meta charset="utf-8"><title>App</title>' +
+    '<link rel="stylesheet" href="styles-ABCDEFGH.css" nonce="{{ CSP_NONCE }}"></head>' +
+    '<body><app-root ngCspNonce="{{ CSP_NONCE }}"></app-root>' +
+    '<script src="main-ABCDEFGH.js" type="module" nonce="{{ CSP_NONCE }}"></script></body></html>';
+  /** A build whose index.html has a <head>, as Angular writes it, and another page that has one. */
+  const makeShellDist = () => {
+    const dist = makeDist();
+    writeFileSync(join(dist, 'index.html'), SHELL);
+    writeFileSync(
+      join(dist, 'other.html'),
+      '<html><head><title>Other</title></head><body></body></html>',
+    );
+    return dist;
+  };
+  // What an HTML parser takes as the block's text: raw text, up to the first "</script".
+  const BLOCK = /<script type="application\/json" id="app-config">([\s\S]*?)<\/script/gi;
+  const blocksIn = (html) => [...html.matchAll(BLOCK)].map((match) => match[1]);
+  const serve = async (options, run) => {
+    const server = createAppServer(resolveSettings(ENV), { dist: makeShellDist(), ...options });
+    const base = await listen(server);
+    try {
+      await run(base);
+    } finally {
+      await close(server);
+    }
+  };
+
+  it('puts the very config.json it serves in the head of the app shell, as uncached as the file', async () => {
+    await serve({}, async (base) => {
+      const config = await fetch(`${base}/config.json`);
+      const served = await config.text();
+      for (const path of ['/', '/profile', '/login/callback?code=x&state=y', '/index.html']) {
+        const response = await fetch(`${base}${path}`);
+        const html = await response.text();
+        assert.deepEqual(blocksIn(html), [served], path);
+        const head = html.slice(0, html.indexOf('</head>'));
+        assert.ok(head.includes('id="app-config"'), `${path}: the block is in <head>`);
+        assert.equal(response.headers.get('cache-control'), 'no-store', path);
+        assert.equal(response.headers.get('cache-control'), config.headers.get('cache-control'));
+      }
+    });
+  });
+
+  it('escapes values that would end the element or open a comment, and keeps every value as served', async () => {
+    const dist = makeShellDist();
+    const configFile = join(dist, '..', 'config.json');
+    const served = {
+      issuer: ISSUER,
+      clientId: '0oa1realclient',
+      apiUrl: 'https://api.example.com',
+      adminGroup: '</script><script>alert(1)</script>',
+      adminAcr: '<!--<script>',
+      apiAudience: "a&amp;b > c \u2028\u2029 $& $' $` {{CSP_NONCE}} \\u003c",
+    };
+    writeFileSync(configFile, JSON.stringify(served, null, 2));
+    await serve({ dist, configFile }, async (base) => {
+      const html = await (await fetch(`${base}/`)).text();
+      const blocks = blocksIn(html);
+      assert.equal(blocks.length, 1);
+      assert.doesNotMatch(blocks[0], /[<>&\u2028\u2029]/);
+      assert.deepEqual(JSON.parse(blocks[0]), served);
+      assert.deepEqual(JSON.parse(blocks[0]), await (await fetch(`${base}/config.json`)).json());
+      // The page is the shell and one block: nothing from the config became markup.
+      assert.equal(html.match(/<script/gi).length, 2);
+      assert.doesNotMatch(html, /<!--/);
+    });
+  });
+
+  it('embeds any config.json that is JSON, even one the app refuses, and none that is not', async () => {
+    const dist = makeShellDist();
+    const configFile = join(dist, '..', 'config.json');
+    // JSON the app refuses is embedded, for the app to say why with the same sentence. Text that
+    // is not JSON is not: the app fetches it and says so. The last is why: escaping its "<" would
+    // make it JSON, and the app would start with a config.json that the file is not.
+    const cases = [
+      ['null', true],
+      ['{"issuer": "https://dev-123456-admin.okta.com/oauth2/default"}', true],
+      ['not json', false],
+      ['', false],
+      ['{"issuer": "https://x.okta.com", ', false],
+      ['{"adminGroup": "\\<"}', false],
+    ];
+    for (const [text, embedded] of cases) {
+      writeFileSync(configFile, text);
+      await serve({ dist, configFile }, async (base) => {
+        assert.equal(await (await fetch(`${base}/config.json`)).text(), text);
+        const html = await (await fetch(`${base}/`)).text();
+        assert.deepEqual(blocksIn(html), embedded ? [text] : [], text);
+      });
+    }
+  });
+
+  it('embeds config.json in the app shell and in no other HTML page of the build', async () => {
+    await serve({}, async (base) => {
+      assert.equal(blocksIn(await (await fetch(`${base}/`)).text()).length, 1);
+      const other = await (await fetch(`${base}/other.html`)).text();
+      assert.equal(other, '<html><head><title>Other</title></head><body></body></html>');
+    });
+  });
+});
+
 describe('production server: start-up warnings', () => {
   it('says an IPv6 issuer cannot be written into the CSP, not that the app cannot use it', (t) => {
     const warn = t.mock.method(console, 'warn', () => {});

@@ -1,4 +1,4 @@
-import { AuthConfigError } from './auth';
+import { AuthConfigError, showStartupError } from './auth';
 import { loadRuntimeConfig, parseRuntimeConfig } from './runtime-config';
 
 const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
@@ -134,5 +134,82 @@ describe('loadRuntimeConfig', () => {
       AuthConfigError,
       /^issuer still holds a placeholder/,
     );
+  });
+
+  /** The class and sentence of the error a load rejects with. */
+  const refusal = (load: Promise<unknown>) =>
+    load.then(
+      () => 'accepted',
+      (error: Error) => [error.constructor, error.message],
+    );
+
+  describe('with config.json embedded in the page', () => {
+    let block: HTMLScriptElement;
+    let fetchJson: jasmine.Spy<(url: string) => Promise<Response>>;
+
+    beforeEach(() => {
+      // What scripts/serve.mjs writes into index.html's <head>.
+      block = document.createElement('script');
+      block.type = 'application/json';
+      block.id = 'app-config';
+      document.head.append(block);
+      fetchJson = jasmine
+        .createSpy('fetchJson')
+        .and.callFake(() => Promise.resolve(jsonResponse(JSON.stringify(VALID))));
+    });
+
+    afterEach(() => block.remove());
+
+    it('starts from the embedded copy without fetching config.json', async () => {
+      block.textContent = JSON.stringify({ ...VALID, apiUrl: 'https://api.example.com/v1' });
+
+      const config = await loadRuntimeConfig(undefined, fetchJson);
+
+      expect(fetchJson).not.toHaveBeenCalled();
+      expect(config.apiUrl).toBe('https://api.example.com/v1');
+      expect(config.auth.issuer).toBe(ISSUER);
+    });
+
+    it('shows a readable start-up error for an embedded copy that is not JSON, fetching nothing', async () => {
+      const savedBody = Array.from(document.body.childNodes);
+      spyOn(console, 'error');
+      const bootstrap = jasmine.createSpy('bootstrap');
+      block.textContent = JSON.stringify(VALID).slice(0, -1); // cut short
+
+      try {
+        // As main.ts does.
+        await loadRuntimeConfig(undefined, fetchJson).then(bootstrap).catch(showStartupError);
+
+        expect(bootstrap).not.toHaveBeenCalled();
+        expect(fetchJson).not.toHaveBeenCalled();
+        expect(document.body.querySelector('[role="alert"]')?.textContent).toBe(
+          'The app could not load its configuration (config.json embedded in the page: not valid JSON).',
+        );
+      } finally {
+        document.body.replaceChildren(...savedBody);
+      }
+    });
+
+    const badConfigs: [string, unknown][] = [
+      ['a placeholder issuer', { ...VALID, issuer: 'https://{yourOktaDomain}' }],
+      ['an empty clientId', { ...VALID, clientId: '' }],
+      ['a relative apiUrl', { ...VALID, apiUrl: '/api' }],
+      ['a blank admin group', { ...VALID, adminGroup: '  ' }],
+      ['a bad adminMaxAgeSeconds', { ...VALID, adminMaxAgeSeconds: 0 }],
+      ['JSON that is not an object', ['not', 'an', 'object']],
+    ];
+    for (const [what, bad] of badConfigs) {
+      it(`refuses ${what} embedded with the error it gives when fetched`, async () => {
+        const fetchBad = () => Promise.resolve(jsonResponse(JSON.stringify(bad)));
+        const fromFile = await refusal(loadRuntimeConfig(undefined, fetchBad));
+        block.textContent = JSON.stringify(bad);
+
+        const fromPage = await refusal(loadRuntimeConfig(undefined, fetchJson));
+
+        expect(fromFile).not.toBe('accepted');
+        expect(fromPage).toEqual(fromFile);
+        expect(fetchJson).not.toHaveBeenCalled();
+      });
+    }
   });
 });

@@ -39,7 +39,10 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
   };
 }
 
-/** Fetches and validates `config.json`; rejects with a readable message on any failure. */
+/**
+ * Validates `config.json`: the copy embedded in index.html by a server that does so
+ * (scripts/serve.mjs), else fetched. Rejects with a readable message on any failure.
+ */
 export async function loadRuntimeConfig(
   url = 'config.json', // relative to <base href>, so the app can live under a sub-path
   fetchConfig?: FetchConfig,

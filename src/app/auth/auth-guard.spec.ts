@@ -478,4 +478,44 @@ describe('authGuard while the Okta chunk is still loading (a guarded deep link)'
     });
     TestBed.inject(SignInAttempts).reset();
   });
+
+  it('does not send the browser to Okta for a page the user left while the chunk loaded', async () => {
+    let arrive: (okta: OktaRuntime) => void = () => undefined;
+    const load = jasmine
+      .createSpy('load')
+      .and.callFake(() => new Promise<OktaRuntime>((resolve) => (arrive = resolve)));
+    const oktaAuth = jasmine.createSpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>(
+      'OktaAuth',
+      ['isAuthenticated', 'signInWithRedirect'],
+    );
+    oktaAuth.isAuthenticated.and.resolveTo(false);
+    oktaAuth.signInWithRedirect.and.resolveTo();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([
+          { path: 'profile', canActivate: [authGuard], children: [] },
+          { path: 'about', children: [] },
+        ]),
+        { provide: OKTA_AUTH, useValue: oktaAuth },
+        { provide: OKTA_LOADING, useValue: new OktaLoading(load) },
+        {
+          provide: SessionSync,
+          useValue: { ready: Promise.resolve(), renewIfExpired: () => Promise.resolve() },
+        },
+      ],
+    });
+    const router = TestBed.inject(Router);
+
+    const toProfile = router.navigateByUrl('/profile');
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(load).toHaveBeenCalledTimes(1);
+    await router.navigateByUrl('/about');
+    arrive(oktaRuntime);
+    await toProfile;
+    await new Promise((resolve) => setTimeout(resolve));
+
+    expect(router.url).toBe('/about');
+    expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
+    expect(TestBed.inject(SignInAttempts).mustStop()).toBeFalse();
+  });
 });

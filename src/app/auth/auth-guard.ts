@@ -17,9 +17,23 @@ import { describeSignInError } from './sign-in-error';
  * If sign-in keeps failing, it stops sending the user to Okta and shows why (no redirect loop).
  * Never put this guard on the callback route: the callback is where the tokens arrive.
  */
-export const authGuard: CanActivateFn = (_route, state) => whenOktaLoaded(() => admit(state.url));
+export const authGuard: CanActivateFn = (_route, state) => {
+  const stillWanted = navigationStillWanted();
+  return whenOktaLoaded(() => admit(state.url, stillWanted));
+};
 
-async function admit(url: string): Promise<GuardResult> {
+/**
+ * Whether the navigation under way when this is called is still the router's: the Okta chunk
+ * and the other tabs are waited for, and meanwhile the user may have gone elsewhere. A page they
+ * no longer want must not take them to Okta.
+ */
+function navigationStillWanted(): () => boolean {
+  const router = inject(Router);
+  const id = router.currentNavigation()?.id;
+  return () => router.currentNavigation()?.id === id;
+}
+
+async function admit(url: string, stillWanted: () => boolean): Promise<GuardResult> {
   const oktaAuth = inject(OKTA_AUTH);
   const attempts = inject(SignInAttempts);
   const router = inject(Router);
@@ -32,6 +46,7 @@ async function admit(url: string): Promise<GuardResult> {
     attempts.reset();
     return true;
   }
+  if (!stillWanted()) return false;
   if (attempts.mustStop()) return router.parseUrl(CALLBACK_PATH);
   attempts.recordAutomaticStart();
   try {
@@ -88,6 +103,9 @@ export function stepUpGuard(
 ): CanActivateFn {
   return (_route, state) => {
     const needed = requirement instanceof InjectionToken ? inject(requirement) : requirement;
-    return whenOktaLoaded((okta) => okta.checkAuthentication(needed, state.url));
+    const stillWanted = navigationStillWanted();
+    return whenOktaLoaded((okta) =>
+      stillWanted() ? okta.checkAuthentication(needed, state.url) : false,
+    );
   };
 }

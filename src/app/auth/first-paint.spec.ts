@@ -1,4 +1,4 @@
-import { afterFirstPaint } from './first-paint';
+import { afterFirstPaint, FIRST_PAINT_WAIT_MS } from './first-paint';
 
 describe('afterFirstPaint', () => {
   /** A PerformanceObserver whose entries the test delivers. */
@@ -41,6 +41,35 @@ describe('afterFirstPaint', () => {
       expect(then).toHaveBeenCalledTimes(1);
       expect(observer.disconnect).toHaveBeenCalled();
     } finally {
+      restore();
+    }
+  });
+
+  it('does not wait for a paint that a tab loaded in the background never makes', () => {
+    spyOnProperty(document, 'visibilityState').and.returnValue('hidden');
+    const then = jasmine.createSpy('then');
+
+    afterFirstPaint(then);
+
+    expect(then).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives up waiting for a contentful paint after FIRST_PAINT_WAIT_MS, and runs once', () => {
+    const { observer, restore } = fakeObserver();
+    jasmine.clock().install();
+    try {
+      const then = jasmine.createSpy('then');
+
+      afterFirstPaint(then);
+      jasmine.clock().tick(FIRST_PAINT_WAIT_MS - 1);
+      expect(then).not.toHaveBeenCalled();
+      jasmine.clock().tick(1);
+      observer.report(['first-contentful-paint']);
+
+      expect(then).toHaveBeenCalledTimes(1);
+      expect(observer.disconnect).toHaveBeenCalled();
+    } finally {
+      jasmine.clock().uninstall();
       restore();
     }
   });

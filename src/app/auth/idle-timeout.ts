@@ -6,7 +6,6 @@ import { AUTH_CONFIG } from './auth-config-token';
 import { CALLBACK_PATH } from './auth-paths';
 import { AuthSession } from './auth-session';
 import { OKTA_AUTH_STATE } from './okta-auth-token';
-import { toSafeReturnPath } from './return-path';
 import { SessionGenerations } from './session-generation';
 import { SessionSync } from './session-sync';
 
@@ -538,7 +537,7 @@ export class IdleTimeout {
       return;
     }
     if (returnTo === null) return;
-    this.returnTo = toSafeReturnPath(returnTo, window.location.origin);
+    this.returnTo = returnTo; // AuthSession.signIn() keeps only a same-origin path.
     this.setPhase('ended');
   }
 

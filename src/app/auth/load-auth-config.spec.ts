@@ -74,3 +74,78 @@ describe('loadAuthConfig', () => {
     );
   });
 });
+
+describe('config.json embedded in the page', () => {
+  let block: HTMLScriptElement;
+  let fetchConfig: jasmine.Spy<(url: string) => Promise<Response>>;
+
+  beforeEach(() => {
+    // What a server that embeds config.json (scripts/serve.mjs) writes into index.html's <head>.
+    block = document.createElement('script');
+    block.type = 'application/json';
+    block.id = 'app-config';
+    document.head.append(block);
+    fetchConfig = jasmine
+      .createSpy('fetchConfig')
+      .and.callFake(() => Promise.resolve(jsonResponse(JSON.stringify(OKTA_SETTINGS))));
+  });
+
+  afterEach(() => block.remove());
+
+  /** The class and sentence of the error a load rejects with. */
+  const refusal = (load: Promise<unknown>) =>
+    load.then(
+      () => 'accepted',
+      (error: Error) => [error.constructor, error.message],
+    );
+
+  it('gives the Okta settings from the page without fetching config.json', async () => {
+    block.textContent = JSON.stringify({ ...OKTA_SETTINGS, scopes: ['openid'] });
+
+    const config = await loadAuthConfig(undefined, fetchConfig);
+
+    expect(fetchConfig).not.toHaveBeenCalled();
+    expect(config.issuer).toBe(OKTA_SETTINGS.issuer);
+    expect(config.scopes).toEqual(['openid']);
+  });
+
+  it('takes the page’s copy when the block holds one, and fetches the file when it is empty', async () => {
+    block.textContent = JSON.stringify({ from: 'page' });
+    expect(await fetchConfigJson('config.json', fetchConfig)).toEqual({ from: 'page' });
+    expect(fetchConfig).not.toHaveBeenCalled();
+
+    block.textContent = ' \n ';
+    expect(await fetchConfigJson('config.json', fetchConfig)).toEqual(OKTA_SETTINGS);
+    expect(fetchConfig).toHaveBeenCalledOnceWith('config.json');
+  });
+
+  it('refuses a block that is not JSON with a readable sentence, and does not fetch the file instead', async () => {
+    block.textContent = '{"issuer": "https://dev-123456.okta.com/oauth2/default",';
+
+    await expectAsync(loadAuthConfig(undefined, fetchConfig)).toBeRejectedWithError(
+      Error,
+      'The app could not load its configuration (config.json embedded in the page: not valid JSON).',
+    );
+    expect(fetchConfig).not.toHaveBeenCalled();
+  });
+
+  const badSettings: [string, unknown][] = [
+    ['a placeholder issuer', { ...OKTA_SETTINGS, issuer: 'https://{yourOktaDomain}' }],
+    ['a missing clientId', { issuer: OKTA_SETTINGS.issuer }],
+    ['a bad token storage', { ...OKTA_SETTINGS, tokenStorage: 'cookie' }],
+    ['JSON that is not an object', 'settings'],
+  ];
+  for (const [what, bad] of badSettings) {
+    it(`refuses ${what} in the page with the error it gives in the file`, async () => {
+      const fetchBad = () => Promise.resolve(jsonResponse(JSON.stringify(bad)));
+      const fromFile = await refusal(loadAuthConfig(undefined, fetchBad));
+      block.textContent = JSON.stringify(bad);
+
+      const fromPage = await refusal(loadAuthConfig(undefined, fetchConfig));
+
+      expect(fromFile).not.toBe('accepted');
+      expect(fromPage).toEqual(fromFile);
+      expect(fetchConfig).not.toHaveBeenCalled();
+    });
+  }
+});

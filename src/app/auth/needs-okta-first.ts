@@ -1,6 +1,6 @@
 import { Routes } from '@angular/router';
 import { CALLBACK_PATH } from './auth-paths';
-import { topLevelRouteFor } from './preload-route';
+import { topLevelRouteFor } from './top-level-route';
 
 /**
  * Whether the page at `url` can show nothing until the Okta chunk is in: the callback, and a page

@@ -2,6 +2,7 @@ import { Injector, runInInjectionContext } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { OKTA_LOADING, OktaLoader, OktaLoading, OktaRuntime, whenOktaLoaded } from './okta-loader';
 import * as oktaRuntime from './okta-runtime';
+import { provideOktaLoaded } from './testing/auth-fixtures';
 
 /** A chunk whose arrival the test decides. */
 function controlledChunk() {
@@ -64,7 +65,7 @@ describe('OktaLoading', () => {
 describe('whenOktaLoaded', () => {
   it('runs at once, in the injection context, once the chunk is in', () => {
     TestBed.configureTestingModule({
-      providers: [{ provide: OKTA_LOADING, useValue: OktaLoading.alreadyIn(oktaRuntime) }],
+      providers: [provideOktaLoaded()],
     });
 
     const result = TestBed.runInInjectionContext(() =>
@@ -110,6 +111,6 @@ describe('OktaLoader', () => {
     TestBed.resetTestingModule();
 
     await expectAsync(loaded).toBeRejectedWithError(/destroyed before the Okta chunk loaded/);
-    expect(loader.isDestroyed).toBeTrue();
+    expect(loader.destroyed).toBeTrue();
   });
 });

@@ -55,14 +55,6 @@ export class OktaLoading {
     this.loaded.catch(() => undefined);
   }
 
-  /** An OktaLoading for a runtime already at hand (a test that imports the chunk itself). */
-  static alreadyIn(okta: OktaRuntime): OktaLoading {
-    const loading = new OktaLoading(() => Promise.resolve(okta));
-    loading.runtime = okta;
-    void loading.start();
-    return loading;
-  }
-
   /** Starts loading unless that has begun; resolves as `loaded`. */
   start(): Promise<OktaRuntime> {
     if (!this.started) {
@@ -120,15 +112,11 @@ export function loadLoginCallback(): Promise<OktaRuntime['LoginCallback']> {
 export class OktaLoader {
   private readonly injector = inject(EnvironmentInjector);
   private loaded: OktaServices | null = null;
-  private destroyed = false;
+  /** True once the app this loader belongs to is gone: a late chunk has nothing to start. */
+  destroyed = false;
 
   constructor() {
     inject(DestroyRef).onDestroy(() => (this.destroyed = true));
-  }
-
-  /** True once the app this loader belongs to is gone: a late chunk has nothing to start. */
-  get isDestroyed(): boolean {
-    return this.destroyed;
   }
 
   async load(): Promise<OktaRuntime> {
@@ -139,9 +127,12 @@ export class OktaLoader {
     runInInjectionContext(this.injector, () => inject(SessionSync).start());
     // The idle timeout is a chunk of its own (idle-watch.ts), fetched only when it is turned on.
     if (config.idleTimeoutMinutes) {
-      void import('./idle-watch').then((m) => {
-        if (!this.destroyed) m.watchIdleness(this.injector);
-      });
+      import('./idle-watch').then(
+        (m) => {
+          if (!this.destroyed) m.watchIdleness(this.injector);
+        },
+        (error: unknown) => console.error('No idle timeout:', error),
+      );
     }
     return okta;
   }
@@ -149,9 +140,8 @@ export class OktaLoader {
   /** The started OktaAuth and its state; only once `load()` has resolved. */
   services(): OktaServices {
     if (!this.loaded) {
-      throw new Error(
-        'OKTA_AUTH was injected before the Okta chunk loaded: wrap the code in whenOktaLoaded().',
-      );
+      // Angular keeps the failed attempt: this injector will not provide OKTA_AUTH later either.
+      throw new Error('OKTA_AUTH was injected before the Okta chunk: use whenOktaLoaded().');
     }
     return this.loaded;
   }

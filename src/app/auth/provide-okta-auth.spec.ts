@@ -1,3 +1,4 @@
+import { ApplicationRef } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router, Routes } from '@angular/router';
 import { OktaAuth } from '@okta/okta-auth-js/core';
@@ -311,6 +312,34 @@ describe('provideOktaAuth: paint first', () => {
     expect(TestBed.inject(OKTA_LOADING).current === okta).toBeTrue();
     expect(TestBed.inject(OKTA_AUTH)).toBeInstanceOf(OktaAuth);
     await TestBed.inject(OKTA_AUTH).stop();
+  });
+});
+
+describe('provideOktaAuth when the Okta chunk cannot start', () => {
+  let bodyBefore: Node[];
+  beforeEach(() => (bodyBefore = Array.from(document.body.childNodes)));
+  afterEach(() => document.body.replaceChildren(...bodyBefore));
+
+  it('stops the app and says why, instead of a header that checks the session forever', async () => {
+    spyOn(OktaLoader.prototype, 'load').and.rejectWith(new Error('chunk-okta.js answered 404.'));
+    spyOn(console, 'error');
+    TestBed.configureTestingModule({
+      providers: [provideRouter(routes), provideOktaAuth(config)],
+      // The app destroys itself; TestBed must not destroy it a second time.
+      teardown: { destroyAfterEach: false },
+    });
+    const app = TestBed.inject(ApplicationRef);
+
+    await expectAsync(TestBed.inject(OKTA_LOADING).start()).toBeRejected();
+    await new Promise((resolve) => setTimeout(resolve));
+
+    expect(app.destroyed).toBeTrue();
+    expect(document.querySelector('.startup-error h1')?.textContent).toBe(
+      'The app could not start',
+    );
+    expect(document.querySelector('.startup-error [role="alert"]')?.textContent).toBe(
+      'chunk-okta.js answered 404.',
+    );
   });
 });
 

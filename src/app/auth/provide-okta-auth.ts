@@ -12,6 +12,7 @@ import { CALLBACK_PATH } from './auth-paths';
 import { FORBIDDEN_PAGE, FORBIDDEN_PATH } from './group-guard';
 import { OKTA_AUTH, OKTA_AUTH_STATE } from './okta-auth-token';
 import { afterFirstPaint } from './first-paint';
+import { needsOktaFirst } from './needs-okta-first';
 import { OKTA_LOADING, OktaLoader, OktaLoading } from './okta-loader';
 import { showStartupError } from './startup-error';
 
@@ -52,11 +53,17 @@ export function provideOktaAuth(config: AuthConfig, routes: AuthRoutes = {}): En
       const loader = inject(OktaLoader);
       const app = inject(ApplicationRef);
       const loading = inject(OKTA_LOADING);
-      // Paint first: a public page loads the chunk once it has shown its content. A guard, the
-      // callback or a click on "Sign in" starts it sooner if they need it sooner.
-      afterFirstPaint(() => void loading.start());
+      // Paint first: a public page loads the chunk once it has shown its content. A page that
+      // needs it (main.ts has been fetching it beside config.json) starts OktaAuth and the
+      // session's sync at once, so that the guard finds them under way; a guard, the callback or
+      // a click on "Sign in" would start them anyway.
+      if (needsOktaFirst(inject(Router).config, window.location.href, document.baseURI)) {
+        void loading.start();
+      } else {
+        afterFirstPaint(() => void loading.start());
+      }
       loading.loaded.catch((error: unknown) => {
-        if (loader.isDestroyed) return;
+        if (loader.destroyed) return;
         // The chunk did not arrive (network, a deployment that lost it) or Okta could not start
         // in this browser: no page could sign in, so the app says so as if it had not started.
         app.destroy();

@@ -3,7 +3,7 @@
 import type { AccessToken, IDToken, RefreshToken, Tokens } from '@okta/okta-auth-js/core';
 import type { Provider } from '@angular/core';
 import type { AuthConfig } from '../auth-config';
-import { OKTA_LOADING, OktaLoading } from '../okta-loader';
+import { OKTA_LOADING, OktaLoading, OktaRuntime } from '../okta-loader';
 import * as oktaRuntime from '../okta-runtime';
 
 export const TEST_ISSUER = 'https://dev-123456.okta.com/oauth2/default';
@@ -144,5 +144,17 @@ export function testTokens(overrides: Partial<Tokens> = {}): Tokens {
  * and the interceptor go on at once, as they do in the app once the first page has loaded it.
  */
 export function provideOktaLoaded(): Provider {
-  return { provide: OKTA_LOADING, useFactory: () => OktaLoading.alreadyIn(oktaRuntime) };
+  return { provide: OKTA_LOADING, useFactory: () => new LoadedOkta() };
+}
+
+/** An OktaLoading whose chunk is in from the start. */
+class LoadedOkta extends OktaLoading {
+  constructor() {
+    super(() => Promise.resolve(oktaRuntime));
+    void this.start();
+  }
+
+  override get current(): OktaRuntime {
+    return oktaRuntime;
+  }
 }
