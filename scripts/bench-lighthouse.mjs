@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 // Reads a Lighthouse result (LHR) the way its HTML report does: category scores 0–100 and the
 // audits it would list as failed. Kept apart from scripts/lighthouse.mjs so it is testable without
 // Chromium or the lighthouse package.
@@ -166,4 +167,28 @@ export function summaryTable(pages, categories) {
     ]),
   );
   return { header, rows };
+}
+
+/** The build's scripts and stylesheets, by file name (`browserDir` is dist/…/browser). */
+export function buildAssets(browserDir) {
+  return readdirSync(browserDir)
+    .filter((name) => /\.(js|css)$/.test(name))
+    .sort();
+}
+
+/**
+ * Asks the app server for every script and stylesheet once, compressed, before anything is timed.
+ * scripts/serve.mjs compresses a file (brotli, best ratio) the first time it is asked for and
+ * keeps the result, as a real host serves precompressed files; without this, the first audit
+ * would time the compressor as the server's latency (half a second for the Angular chunk here).
+ */
+export async function warmUpServer(origin, browserDir, fetchImpl = fetch) {
+  await Promise.all(
+    buildAssets(browserDir).map(async (name) => {
+      const response = await fetchImpl(`${origin}/${name}`, {
+        headers: { 'Accept-Encoding': 'br, gzip' },
+      });
+      await response.arrayBuffer();
+    }),
+  );
 }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   auditedPageProblem,
@@ -6,6 +9,7 @@ import {
   reportName,
   summarizeLhr,
   summaryTable,
+  warmUpServer,
 } from './bench-lighthouse.mjs';
 
 const audit = (id, scoreDisplayMode, score, extra = {}) => ({
@@ -185,5 +189,29 @@ describe('summary of several pages', () => {
       ['home, desktop', 100, 100, '–', '0.9 s', '0.4 s', '–', '–', '–'],
       ['profile, mobile', 88, 100, '–', '0.9 s', '2.5 s', '–', '–', '–'],
     ]);
+  });
+});
+
+describe('warmUpServer', () => {
+  it('asks for every script and stylesheet of the build once, compressed, and reads each answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lh-build-'));
+    for (const name of ['index.html', 'main-A.js', 'chunk-B.js', 'styles-C.css', 'favicon.ico']) {
+      writeFileSync(join(dir, name), 'x');
+    }
+    const asked = [];
+    let read = 0;
+    const fetchImpl = async (url, init) => {
+      asked.push([url, init.headers['Accept-Encoding']]);
+      return { arrayBuffer: async () => (read += 1) };
+    };
+
+    await warmUpServer('http://localhost:4400', dir, fetchImpl);
+
+    assert.deepEqual(asked.sort(), [
+      ['http://localhost:4400/chunk-B.js', 'br, gzip'],
+      ['http://localhost:4400/main-A.js', 'br, gzip'],
+      ['http://localhost:4400/styles-C.css', 'br, gzip'],
+    ]);
+    assert.equal(read, 3);
   });
 });

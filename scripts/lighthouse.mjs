@@ -40,6 +40,7 @@ import {
   reportName,
   summarizeLhr,
   summaryTable,
+  warmUpServer,
 } from './bench-lighthouse.mjs';
 import { loadWarning, textTable } from './bench-report.mjs';
 import {
@@ -116,6 +117,7 @@ try {
     signIn ? { provider: true, api: true, app: true } : { app: true },
     children,
   );
+  await warmUpServer(stack.appOrigin, join(DIST, 'browser'));
   chrome = await launch({
     chromePath: findChromium(),
     chromeFlags: [...CHROMIUM_ARGS, '--headless=new', ...OFFLINE_ARGS],

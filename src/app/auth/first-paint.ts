@@ -6,17 +6,12 @@ export const FIRST_PAINT_WAIT_MS = 3000;
  * entry), so that work which can wait does not compete with that paint for the network and the
  * main thread.
  *
- * It runs at once where there is no paint to protect or to wait for: a browser that does not
- * report paints, and a tab loaded in the background, which paints only when it is shown (the
- * work may be what other tabs need from it, e.g. an answer about the session). And it runs after
- * FIRST_PAINT_WAIT_MS at the latest.
+ * It runs at once in a tab loaded in the background, which paints only when it is shown (the work
+ * may be what other tabs need from it, e.g. an answer about the session), and after
+ * FIRST_PAINT_WAIT_MS at the latest: a browser that does not report paints waits that long.
  */
 export function afterFirstPaint(then: () => void): void {
-  if (
-    document.visibilityState === 'hidden' ||
-    typeof PerformanceObserver !== 'function' ||
-    !PerformanceObserver.supportedEntryTypes?.includes('paint')
-  ) {
+  if (document.visibilityState === 'hidden') {
     then();
     return;
   }

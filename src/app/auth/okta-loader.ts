@@ -26,8 +26,11 @@ export interface OktaServices {
  * often this is called.
  */
 export function loadOktaRuntime(): Promise<OktaRuntime> {
-  return import('./okta-runtime');
+  return import('./okta-runtime').then((okta) => (arrived = okta));
 }
+
+/** The Okta chunk once it has arrived, so that OktaLoader can start it without waiting a turn. */
+let arrived: OktaRuntime | undefined;
 
 /**
  * The Okta chunk's arrival: started on demand (`start()`), awaited by whatever needs a token.
@@ -120,19 +123,27 @@ export class OktaLoader {
   }
 
   async load(): Promise<OktaRuntime> {
-    const okta = await loadOktaRuntime();
-    if (this.destroyed) throw new Error('The app was destroyed before the Okta chunk loaded.');
+    // When the chunk is in already, OktaAuth and the session's sync start now, not a turn later:
+    // the sync's wait for other tabs' answers then runs while the app renders.
+    const waited = !arrived;
+    const okta = arrived ?? (await loadOktaRuntime());
+    if (this.destroyed) throw new Error('The app ended first.');
     const config = this.injector.get(AUTH_CONFIG);
-    this.loaded = okta.startOktaAuth(this.injector, config);
-    runInInjectionContext(this.injector, () => inject(SessionSync).start());
+    await okta.startOktaAuth(
+      this.injector,
+      config,
+      (services) => {
+        this.loaded = services;
+        runInInjectionContext(this.injector, () => inject(SessionSync).start());
+      },
+      waited,
+    );
+    if (this.destroyed) throw new Error('The app ended first.');
     // The idle timeout is a chunk of its own (idle-watch.ts), fetched only when it is turned on.
     if (config.idleTimeoutMinutes) {
-      import('./idle-watch').then(
-        (m) => {
-          if (!this.destroyed) m.watchIdleness(this.injector);
-        },
-        (error: unknown) => console.error('No idle timeout:', error),
-      );
+      void import('./idle-watch').then((m) => {
+        if (!this.destroyed) m.watchIdleness(this.injector);
+      });
     }
     return okta;
   }

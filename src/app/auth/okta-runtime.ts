@@ -33,14 +33,23 @@ export function isDPoPSupported(): boolean {
 
 /**
  * Creates the app's OktaAuth through okta-angular's module, which starts okta-auth-js's services,
- * and lets the app's router restore the page a sign-in started from.
+ * lets the app's router restore the page a sign-in started from, and hands both to `onStarted`.
  *
  * okta-angular 6.5.1 has only an NgModule, and the app has bootstrapped before this chunk arrives,
  * so the module lives in an injector of its own under the app's: the module's providers can see
  * the app's Router and Location, and OktaLoader hands the app the two things it needs from it.
  */
-export function startOktaAuth(parent: EnvironmentInjector, config: AuthConfig): OktaServices {
+export async function startOktaAuth(
+  parent: EnvironmentInjector,
+  config: AuthConfig,
+  onStarted: (services: OktaServices) => void,
+  inShortTasks: boolean,
+): Promise<void> {
+  // On a page that has painted, in short tasks (the chunk has just run; creating OktaAuth;
+  // starting it), so that none holds the main thread long enough to delay a tap on it.
+  if (inShortTasks) await pause();
   const oktaAuth = new OktaAuth(toOktaAuthOptions(config, document.baseURI, isDPoPSupported()));
+  if (inShortTasks) await pause();
   const injector = createEnvironmentInjector(
     [
       // okta-angular's types name the default entry's OktaAuth; angular.json's fileReplacements
@@ -52,10 +61,17 @@ export function startOktaAuth(parent: EnvironmentInjector, config: AuthConfig): 
     'okta-angular',
   );
   parent.get(DestroyRef).onDestroy(() => injector.destroy());
-  return runInInjectionContext(injector, () => {
+  runInInjectionContext(injector, () => {
     // okta-angular creates, sets up and starts the OktaAuth when it is first injected.
     const started = inject(OKTA_AUTH);
     useRouterToRestoreOriginalUri();
-    return { oktaAuth: started, authState$: inject(OktaAuthStateService).authState$ };
+    // In the same task as the start: okta-auth-js reports its first auth state asynchronously,
+    // and whoever follows it (SessionSync) must not miss it.
+    onStarted({ oktaAuth: started, authState$: inject(OktaAuthStateService).authState$ });
   });
+}
+
+/** Lets the browser handle input and paint before the next step. */
+function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve));
 }
