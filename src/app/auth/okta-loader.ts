@@ -122,10 +122,12 @@ export class OktaLoader {
     inject(DestroyRef).onDestroy(() => (this.destroyed = true));
   }
 
-  async load(): Promise<OktaRuntime> {
-    // When the chunk is in already, OktaAuth and the session's sync start now, not a turn later:
-    // the sync's wait for other tabs' answers then runs while the app renders.
-    const waited = !arrived;
+  /**
+   * `inShortTasks`: the page has painted, so OktaAuth starts in short tasks. Otherwise (a guarded
+   * page, the callback) it starts as soon as it can: when the chunk is in already, now, not a turn
+   * later, so that the session sync's wait for other tabs' answers runs while the app renders.
+   */
+  async load(inShortTasks = false): Promise<OktaRuntime> {
     const okta = arrived ?? (await loadOktaRuntime());
     if (this.destroyed) throw new Error('The app ended first.');
     const config = this.injector.get(AUTH_CONFIG);
@@ -136,7 +138,7 @@ export class OktaLoader {
         this.loaded = services;
         runInInjectionContext(this.injector, () => inject(SessionSync).start());
       },
-      waited,
+      inShortTasks,
     );
     if (this.destroyed) throw new Error('The app ended first.');
     // The idle timeout is a chunk of its own (idle-watch.ts), fetched only when it is turned on.

@@ -43,7 +43,13 @@ export function provideOktaAuth(config: AuthConfig, routes: AuthRoutes = {}): En
       provide: OKTA_LOADING,
       useFactory: () => {
         const loader = inject(OktaLoader);
-        return new OktaLoading(() => loader.load());
+        // A public page has painted by the time the chunk loads: OktaAuth starts in short tasks.
+        const painted = !needsOktaFirst(
+          inject(Router).config,
+          window.location.href,
+          document.baseURI,
+        );
+        return new OktaLoading(() => loader.load(painted));
       },
     },
     { provide: OKTA_AUTH, useFactory: () => inject(OktaLoader).services().oktaAuth },
