@@ -7,6 +7,7 @@ import {
   provideRouter,
   Router,
   RouterStateSnapshot,
+  Routes,
   UrlTree,
 } from '@angular/router';
 import type { OktaAuth, Tokens } from '@okta/okta-auth-js/core';
@@ -440,20 +441,22 @@ describe('requireSignIn', () => {
 });
 
 describe('authGuard while the Okta chunk is still loading (a guarded deep link)', () => {
-  it('loads the chunk at once and decides only once it is in: one trip to Okta, to the same URL', async () => {
-    let arrive: (okta: OktaRuntime) => void = () => undefined;
-    const load = jasmine
+  let arrive: (okta: OktaRuntime) => void;
+  let load: jasmine.Spy<() => Promise<OktaRuntime>>;
+  let oktaAuth: jasmine.SpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>;
+  const turn = () => new Promise((resolve) => setTimeout(resolve));
+
+  /** A signed-out user, the app's router with `routes`, and a chunk that arrives on `arrive()`. */
+  function setUp(routes: Routes = []): void {
+    load = jasmine
       .createSpy('load')
       .and.callFake(() => new Promise<OktaRuntime>((resolve) => (arrive = resolve)));
-    const oktaAuth = jasmine.createSpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>(
-      'OktaAuth',
-      ['isAuthenticated', 'signInWithRedirect'],
-    );
+    oktaAuth = jasmine.createSpyObj('OktaAuth', ['isAuthenticated', 'signInWithRedirect']);
     oktaAuth.isAuthenticated.and.resolveTo(false);
     oktaAuth.signInWithRedirect.and.resolveTo();
     TestBed.configureTestingModule({
       providers: [
-        provideRouter([]),
+        provideRouter(routes),
         { provide: OKTA_AUTH, useValue: oktaAuth },
         { provide: OKTA_LOADING, useValue: new OktaLoading(load) },
         {
@@ -462,12 +465,19 @@ describe('authGuard while the Okta chunk is still loading (a guarded deep link)'
         },
       ],
     });
+  }
+
+  // The attempts live in sessionStorage, which outlives the test.
+  afterEach(() => TestBed.inject(SignInAttempts).reset());
+
+  it('loads the chunk at once and decides only once it is in: one trip to Okta, to the same URL', async () => {
+    setUp();
     const state = { url: '/profile?tab=claims#groups' } as RouterStateSnapshot;
 
     const decided = TestBed.runInInjectionContext(() =>
       authGuard({} as ActivatedRouteSnapshot, state),
     );
-    await new Promise((resolve) => setTimeout(resolve));
+    await turn();
 
     expect(load).toHaveBeenCalledTimes(1);
     expect(oktaAuth.isAuthenticated).not.toHaveBeenCalled();
@@ -476,43 +486,22 @@ describe('authGuard while the Okta chunk is still loading (a guarded deep link)'
     expect(oktaAuth.signInWithRedirect).toHaveBeenCalledOnceWith({
       originalUri: '/profile?tab=claims#groups',
     });
-    TestBed.inject(SignInAttempts).reset();
   });
 
   it('does not send the browser to Okta for a page the user left while the chunk loaded', async () => {
-    let arrive: (okta: OktaRuntime) => void = () => undefined;
-    const load = jasmine
-      .createSpy('load')
-      .and.callFake(() => new Promise<OktaRuntime>((resolve) => (arrive = resolve)));
-    const oktaAuth = jasmine.createSpyObj<Pick<OktaAuth, 'isAuthenticated' | 'signInWithRedirect'>>(
-      'OktaAuth',
-      ['isAuthenticated', 'signInWithRedirect'],
-    );
-    oktaAuth.isAuthenticated.and.resolveTo(false);
-    oktaAuth.signInWithRedirect.and.resolveTo();
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([
-          { path: 'profile', canActivate: [authGuard], children: [] },
-          { path: 'about', children: [] },
-        ]),
-        { provide: OKTA_AUTH, useValue: oktaAuth },
-        { provide: OKTA_LOADING, useValue: new OktaLoading(load) },
-        {
-          provide: SessionSync,
-          useValue: { ready: Promise.resolve(), renewIfExpired: () => Promise.resolve() },
-        },
-      ],
-    });
+    setUp([
+      { path: 'profile', canActivate: [authGuard], children: [] },
+      { path: 'about', children: [] },
+    ]);
     const router = TestBed.inject(Router);
 
     const toProfile = router.navigateByUrl('/profile');
-    await new Promise((resolve) => setTimeout(resolve));
+    await turn();
     expect(load).toHaveBeenCalledTimes(1);
     await router.navigateByUrl('/about');
     arrive(oktaRuntime);
     await toProfile;
-    await new Promise((resolve) => setTimeout(resolve));
+    await turn();
 
     expect(router.url).toBe('/about');
     expect(oktaAuth.signInWithRedirect).not.toHaveBeenCalled();
