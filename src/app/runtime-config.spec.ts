@@ -1,5 +1,6 @@
 import { AuthConfigError, showStartupError } from './auth';
 import { loadRuntimeConfig, parseRuntimeConfig } from './runtime-config';
+import { embeddedConfigBlock } from './auth/testing/auth-fixtures';
 
 const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
 const CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
@@ -148,11 +149,7 @@ describe('loadRuntimeConfig', () => {
     let fetchJson: jasmine.Spy<(url: string) => Promise<Response>>;
 
     beforeEach(() => {
-      // What scripts/serve.mjs writes into index.html's <head>.
-      block = document.createElement('script');
-      block.type = 'application/json';
-      block.id = 'app-config';
-      document.head.append(block);
+      block = embeddedConfigBlock();
       fetchJson = jasmine
         .createSpy('fetchJson')
         .and.callFake(() => Promise.resolve(jsonResponse(JSON.stringify(VALID))));

@@ -1,5 +1,6 @@
 import { AuthConfigError } from './auth-config';
 import { fetchConfigJson, loadAuthConfig } from './load-auth-config';
+import { embeddedConfigBlock } from './testing/auth-fixtures';
 
 const jsonResponse = (body: string, status = 200) =>
   new Response(body, { status, headers: { 'Content-Type': 'application/json' } });
@@ -80,11 +81,7 @@ describe('config.json embedded in the page', () => {
   let fetchConfig: jasmine.Spy<(url: string) => Promise<Response>>;
 
   beforeEach(() => {
-    // What a server that embeds config.json (scripts/serve.mjs) writes into index.html's <head>.
-    block = document.createElement('script');
-    block.type = 'application/json';
-    block.id = 'app-config';
-    document.head.append(block);
+    block = embeddedConfigBlock();
     fetchConfig = jasmine
       .createSpy('fetchConfig')
       .and.callFake(() => Promise.resolve(jsonResponse(JSON.stringify(OKTA_SETTINGS))));

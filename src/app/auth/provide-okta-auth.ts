@@ -41,15 +41,18 @@ export function provideOktaAuth(config: AuthConfig, routes: AuthRoutes = {}): En
     OktaLoader,
     {
       provide: OKTA_LOADING,
+      // Created at bootstrap, by the initializer below. Paint first: a public page loads the
+      // chunk once it has shown its content, and OktaAuth then starts in short tasks. A page that
+      // needs it (main.ts has been fetching it beside config.json) starts at once, so that its
+      // guard finds OktaAuth and the session's sync under way. A guard, the callback or a click
+      // on "Sign in" would start it in any case.
       useFactory: () => {
         const loader = inject(OktaLoader);
-        // A public page has painted by the time the chunk loads: OktaAuth starts in short tasks.
-        const painted = !needsOktaFirst(
-          inject(Router).config,
-          window.location.href,
-          document.baseURI,
-        );
-        return new OktaLoading(() => loader.load(painted));
+        const first = needsOktaFirst(inject(Router).config, window.location.href, document.baseURI);
+        const loading = new OktaLoading(() => loader.load(!first));
+        if (first) void loading.start();
+        else afterFirstPaint(() => void loading.start());
+        return loading;
       },
     },
     { provide: OKTA_AUTH, useFactory: () => inject(OktaLoader).services().oktaAuth },
@@ -59,15 +62,6 @@ export function provideOktaAuth(config: AuthConfig, routes: AuthRoutes = {}): En
       const loader = inject(OktaLoader);
       const app = inject(ApplicationRef);
       const loading = inject(OKTA_LOADING);
-      // Paint first: a public page loads the chunk once it has shown its content. A page that
-      // needs it (main.ts has been fetching it beside config.json) starts OktaAuth and the
-      // session's sync at once, so that the guard finds them under way; a guard, the callback or
-      // a click on "Sign in" would start them anyway.
-      if (needsOktaFirst(inject(Router).config, window.location.href, document.baseURI)) {
-        void loading.start();
-      } else {
-        afterFirstPaint(() => void loading.start());
-      }
       loading.loaded.catch((error: unknown) => {
         if (loader.destroyed) return;
         // The chunk did not arrive (network, a deployment that lost it) or Okta could not start

@@ -158,3 +158,15 @@ class LoadedOkta extends OktaLoading {
     return oktaRuntime;
   }
 }
+
+/**
+ * An empty `<script type="application/json" id="app-config">` in <head>, where a server that
+ * embeds config.json (scripts/serve.mjs) writes it; the test fills it and removes it afterwards.
+ */
+export function embeddedConfigBlock(): HTMLScriptElement {
+  const block = document.createElement('script');
+  block.type = 'application/json';
+  block.id = 'app-config';
+  document.head.append(block);
+  return block;
+}
