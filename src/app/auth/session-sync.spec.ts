@@ -437,6 +437,7 @@ describe('SessionSync', () => {
       });
 
       it('is ready, with the session stored, as soon as an open tab answers', async () => {
+        await holdRenewalLockElsewhere();
         onPeerMessage.push((message) => {
           if (message.type === 'request-session') {
             peer.postMessage({ type: 'tokens', tokens: session(), generation: 0 });
@@ -448,7 +449,8 @@ describe('SessionSync', () => {
         expect(tokenManager.getTokensSync()).toEqual(session());
       });
 
-      it('is ready after PEER_ANSWER_MS when no tab answers, without a session', async () => {
+      it('is ready after PEER_ANSWER_MS when no open tab answers, without a session', async () => {
+        await holdRenewalLockElsewhere();
         const sync = start();
         let ready = false;
         void sync.ready.then(() => (ready = true));
@@ -464,6 +466,28 @@ describe('SessionSync', () => {
         expect(tokenManager.getTokensSync()).toEqual({});
       });
 
+      it('is ready at once, without a session, when no other tab of the app is open', async () => {
+        const sync = start(); // Nobody holds the renewal lock, so this tab gets it at once.
+        let ready = false;
+        void sync.ready.then(() => (ready = true));
+
+        await becomeLeader();
+        await settle(); // The fake clock has not moved: no PEER_ANSWER_MS.
+
+        expect(ready).toBeTrue();
+        expect(tokenManager.getTokensSync()).toEqual({});
+      });
+
+      it('still stores a session that a tab starting at the same moment sends after it was ready', async () => {
+        const sync = start();
+        await nextFromTab(ofType('request-session'));
+        await sync.ready;
+
+        await fromPeer({ type: 'tokens', tokens: session(), generation: 0 });
+
+        expect(tokenManager.getTokensSync()).toEqual(session());
+      });
+
       it('is ready as soon as this tab stores a session of its own (the callback), without waiting for other tabs', async () => {
         const sync = start();
         await nextFromTab(ofType('request-session'));
@@ -477,9 +501,11 @@ describe('SessionSync', () => {
       it('renews a handed-over session that is past its renewal time before being ready', async () => {
         tokenManager.hasExpired.and.returnValue(true);
         oktaAuth.token.renewTokens.and.resolveTo(session({ accessToken: 'renewed' }));
+        await holdRenewalLockElsewhere();
         onPeerMessage.push((message) => {
           if (message.type === 'request-session') {
-            // Answer once this tab surely holds the renewal lock.
+            // The open tab hands its session over and closes: answer once this tab renews.
+            releaseLocks.splice(0).forEach((release) => release());
             void becomeLeader().then(() =>
               peer.postMessage({ type: 'tokens', tokens: session(), generation: 0 }),
             );

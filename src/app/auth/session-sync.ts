@@ -129,10 +129,10 @@ export class SessionSync {
       this.channel = new BroadcastChannel(`${this.config.clientId}-session`);
       this.channel.onmessage = (event: MessageEvent<unknown>) => this.answer(event.data);
     }
-    const leaderKnown = this.electLeader();
+    const alone = this.electLeader();
     // Never rejects: the guard awaits it on every navigation. A renewal that throws has already
     // ended the session (renewHere), so the tab is ready, signed out.
-    this.readyPromise = Promise.all([this.askOpenTabs(), leaderKnown])
+    this.readyPromise = Promise.all([this.askOpenTabs(alone), alone])
       .then(() => this.renewIfExpired())
       .catch(() => undefined);
     inject(DestroyRef).onDestroy(() => {
@@ -233,11 +233,15 @@ export class SessionSync {
     };
   }
 
-  private async electLeader(): Promise<void> {
+  /**
+   * Resolves once this tab knows whether it renews, with whether it is the app's only open tab:
+   * every open tab holds the renewal lock or waits for it, so a lock granted at once means none is.
+   */
+  private async electLeader(): Promise<boolean> {
     // Memory: each tab has its own tokens (its own grant), so each renews them itself.
     if (!navigator.locks || this.config.tokenStorage === 'memory') {
       this.isLeader = true; // No Web Locks: every tab renews, as okta-auth-js would.
-      return;
+      return false;
     }
     const name = `${this.config.clientId}-token-renewal`;
     const lead = () => {
@@ -248,15 +252,15 @@ export class SessionSync {
     // that does not exist; otherwise wait in line, held until this tab closes.
     // A refused request (e.g. a sandboxed frame) leaves this tab renewing for itself, as without
     // Web Locks; otherwise `ready` would wait forever.
-    const granted = await new Promise<boolean>((decided) => {
+    const outcome = await new Promise<'alone' | 'behind' | 'refused'>((decided) => {
       const refused = () => {
         this.isLeader = true;
-        decided(true);
+        decided('refused');
       };
       try {
         navigator.locks
           .request(name, { ifAvailable: true }, (lock) => {
-            decided(!!lock);
+            decided(lock ? 'alone' : 'behind');
             return lock ? lead() : undefined;
           })
           .catch(refused);
@@ -264,7 +268,7 @@ export class SessionSync {
         refused();
       }
     });
-    if (!granted) {
+    if (outcome === 'behind') {
       navigator.locks
         .request(name, () => {
           // Leader first: a renewal started now must not be sent to the tab that just closed.
@@ -274,6 +278,7 @@ export class SessionSync {
         })
         .catch(() => undefined);
     }
+    return outcome === 'alone';
   }
 
   /** This tab now renews: finish a renewal it was waiting for, or renew what is already due. */
@@ -570,7 +575,7 @@ export class SessionSync {
     ]);
   }
 
-  private askOpenTabs(): Promise<void> {
+  private askOpenTabs(alone: Promise<boolean>): Promise<void> {
     if (!this.channel || this.hasSession() || !this.sharesTokens()) {
       return Promise.resolve();
     }
@@ -581,6 +586,9 @@ export class SessionSync {
         resolve();
       };
       this.post({ type: 'request-session' });
+      // The only open tab has no one to wait for (a tab starting at this very moment may still
+      // answer: its session is stored when it comes, as any late answer is).
+      void alone.then((isAlone) => isAlone && this.peerAnswered());
     });
   }
 
