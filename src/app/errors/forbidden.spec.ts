@@ -1,6 +1,6 @@
 import { signal } from '@angular/core';
-import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter, Router } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { ADMIN_GROUP } from '../admin/admin-group';
 import { AuthSession } from '../auth';
@@ -14,24 +14,22 @@ describe('Forbidden', () => {
     const session: Pick<AuthSession, 'displayName'> = { displayName };
     TestBed.configureTestingModule({
       providers: [
-        provideRouter(
-          [
-            { path: 'forbidden', component: Forbidden },
-            { path: '', children: [] },
-          ],
-          withComponentInputBinding(),
-        ),
+        provideRouter([
+          { path: 'forbidden', component: Forbidden },
+          { path: '', children: [] },
+        ]),
         { provide: AuthSession, useValue: session },
         { provide: ADMIN_GROUP, useValue: 'Ops & Admins' },
       ],
     });
   });
 
-  async function render(group?: string): Promise<ComponentFixture<Forbidden>> {
-    const fixture = TestBed.createComponent(Forbidden);
-    if (group !== undefined) fixture.componentRef.setInput('group', group);
-    await fixture.whenStable();
-    return fixture;
+  /** The 403 page as groupGuard sends the user there: with `?group=`, or without it. */
+  async function render(group?: string): Promise<RouterTestingHarness['fixture']> {
+    const harness = await RouterTestingHarness.create();
+    const query = group === undefined ? '' : `?group=${encodeURIComponent(group)}`;
+    await harness.navigateByUrl(`/forbidden${query}`, Forbidden);
+    return harness.fixture;
   }
 
   const page = (fixture: { nativeElement: unknown }) => fixture.nativeElement as HTMLElement;
@@ -109,6 +107,17 @@ describe('Forbidden', () => {
       'Ops & Admins',
     );
     expect(TestBed.inject(Router).url).toBe('/forbidden?group=Ops%20%26%20Admins');
+  });
+
+  it('follows a new ?group= while it stays on the page', async () => {
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/forbidden?group=other', Forbidden);
+
+    await harness.navigateByUrl('/forbidden?group=Ops%20%26%20Admins', Forbidden);
+
+    expect(page(harness.fixture).querySelector('[role="alert"] strong')?.textContent).toBe(
+      'Ops & Admins',
+    );
   });
 
   it('shows no text from a ?group= query parameter that names no configured group', async () => {

@@ -1,5 +1,7 @@
-import { Component, computed, inject, input } from '@angular/core';
-import { RouterLink } from '@angular/router';
+import { Component, computed, inject } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { ActivatedRoute, RouterLink } from '@angular/router';
+import { map } from 'rxjs';
 import { ADMIN_GROUP } from '../admin/admin-group';
 import { AuthSession } from '../auth';
 
@@ -27,8 +29,14 @@ import { AuthSession } from '../auth';
   `,
 })
 export class Forbidden {
-  /** Set by the router from `?group=` (withComponentInputBinding), as groupGuard writes it. */
-  readonly group = input<string>('');
+  /**
+   * `?group=`, as groupGuard writes it. Read from the route here: binding it as an input
+   * (withComponentInputBinding) would put 2 kB of router code in every page's first load.
+   */
+  private readonly group = toSignal(
+    inject(ActivatedRoute).queryParamMap.pipe(map((params) => params.get('group') ?? '')),
+    { requireSync: true },
+  );
   protected readonly session = inject(AuthSession);
   /** The groups this app's guards require: the only names this page ever shows. */
   private readonly configuredGroups: readonly string[] = [inject(ADMIN_GROUP)];
