@@ -1605,7 +1605,40 @@ describe('SessionSync', () => {
 
       expect(oktaAuth.token.renewTokens).toHaveBeenCalledTimes(1);
     });
+
+    it('still waits PEER_ANSWER_MS for open tabs to answer: it cannot tell whether it is alone', async () => {
+      spyOn(navigator.locks, 'request').and.rejectWith(new DOMException('denied', 'SecurityError'));
+
+      await expectReadyOnlyAfterPeerAnswerMs();
+    });
   });
+
+  describe('without Web Locks', () => {
+    beforeEach(() => configure('sessionStorage'));
+
+    it('waits PEER_ANSWER_MS for open tabs to answer: it cannot tell whether it is alone', async () => {
+      spyOnProperty(navigator, 'locks').and.returnValue(undefined as unknown as LockManager);
+
+      await expectReadyOnlyAfterPeerAnswerMs();
+    });
+  });
+
+  /** Starts a tab without a session and checks that it waits out PEER_ANSWER_MS, no less. */
+  async function expectReadyOnlyAfterPeerAnswerMs(): Promise<void> {
+    const sync = start();
+    let ready = false;
+    void sync.ready.then(() => (ready = true));
+    await nextFromTab(ofType('request-session'));
+    await settle();
+
+    jasmine.clock().tick(PEER_ANSWER_MS - 1);
+    await settle();
+    const readyEarly = ready;
+    jasmine.clock().tick(1);
+    await sync.ready;
+
+    expect(readyEarly).toBeFalse();
+  }
 
   describe('with localStorage, which the tabs share (okta-auth-js syncs it)', () => {
     beforeEach(() => configure('localStorage'));

@@ -235,7 +235,11 @@ export class SessionSync {
 
   /**
    * Resolves once this tab knows whether it renews, with whether it is the app's only open tab:
-   * every open tab holds the renewal lock or waits for it, so a lock granted at once means none is.
+   * every started tab holds the renewal lock or waits for it, so a lock granted at once means no
+   * other is open. Except for a moment: a tab starting right then, whose first request was refused,
+   * holds nothing until it queues its second. This tab then misses that tab's session and signs in
+   * (with an Okta session, a silent round trip); if its answer still comes, it is checked and
+   * stored as any answer is. Without Web Locks, or when they are refused, a tab cannot tell.
    */
   private async electLeader(): Promise<boolean> {
     // Memory: each tab has its own tokens (its own grant), so each renews them itself.

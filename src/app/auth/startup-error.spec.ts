@@ -48,6 +48,19 @@ describe('showStartupError', () => {
     expect(document.body.querySelector('img, b')).toBeNull();
   });
 
+  it('keeps the first explanation when another failure follows it, and logs both', () => {
+    const cause = new Error('The sign-in code could not load.');
+    const consequence = new Error('NG0205: Injector has already been destroyed.');
+
+    showStartupError(cause);
+    showStartupError(consequence);
+
+    expect(alertText()).toBe('The sign-in code could not load.');
+    expect(document.body.querySelectorAll('.startup-error').length).toBe(1);
+    expect(console.error).toHaveBeenCalledWith(cause);
+    expect(console.error).toHaveBeenCalledWith(consequence);
+  });
+
   it('logs the original error for developers', () => {
     const error = new Error('boom');
 

@@ -3,6 +3,11 @@
  * sentence instead of a blank screen. Plain DOM with textContent: Angular did not start.
  */
 export function showStartupError(error: unknown): void {
+  console.error(error);
+  // The first failure is the cause; one that follows it is its consequence (e.g. Angular's
+  // "injector has already been destroyed" from a bootstrap still under way when the first stopped
+  // the app) and would only hide it.
+  if (document.querySelector('.startup-error')) return;
   const message = error instanceof Error ? error.message : String(error);
   const main = document.createElement('main');
   main.className = 'startup-error';
@@ -16,5 +21,4 @@ export function showStartupError(error: unknown): void {
     'Check the app configuration (config.json, or .env for npm start), then reload.';
   main.append(heading, text, hint);
   document.body.replaceChildren(main);
-  console.error(error);
 }

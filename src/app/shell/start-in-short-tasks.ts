@@ -15,6 +15,8 @@ import { Router } from '@angular/router';
  * No page waits longer for it: each step begins as soon as the one before it has finished.
  *
  * Use with `withDisabledInitialNavigation()` in `provideRouter()`: this starts that navigation.
+ * Nothing may navigate before it does: Angular's `initialNavigation()` does nothing once another
+ * navigation was asked for, and the address the user opened would be lost.
  */
 export function provideStartInShortTasks(): EnvironmentProviders {
   return makeEnvironmentProviders([
