@@ -147,6 +147,27 @@ export function parseChoice(value, choices) {
   return choices.includes(value) ? [value] : null;
 }
 
+/** `--runs`: a whole number of runs from 1 to 20, or null. */
+export function parseRuns(value) {
+  const runs = Number(value);
+  return /^\d+$/.test(String(value)) && runs >= 1 && runs <= 20 ? runs : null;
+}
+
+/**
+ * The performance score for the summary: "99 (94 95 97 98 99, median 97)" is the reported run's
+ * (Lighthouse picks it by FCP and TTI, not by score), every run's, lowest first, and their median;
+ * a lone run is just its score.
+ */
+export function performanceRuns(scores, reported) {
+  if (scores.length < 2) return `${reported}`;
+  const sorted = [...scores].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median = Number.isInteger(middle)
+    ? (sorted[middle - 1] + sorted[middle]) / 2
+    : sorted[Math.floor(middle)];
+  return `${reported} (${sorted.join(' ')}, median ${median})`;
+}
+
 /** The HTML report's file name; the home page keeps the names it had before other pages came. */
 export function reportName(page, preset) {
   const parts = ['lighthouse', page === 'home' ? null : page, preset === 'mobile' ? null : preset];
@@ -162,7 +183,11 @@ export function summaryTable(pages, categories) {
   const rows = Object.entries(pages).flatMap(([page, { presets }]) =>
     Object.entries(presets).map(([preset, summary]) => [
       `${page}, ${preset}`,
-      ...categories.map((id) => summary.scores[id] ?? '–'),
+      ...categories.map((id) =>
+        id === 'performance' && summary.performanceRuns
+          ? performanceRuns(summary.performanceRuns, summary.scores[id] ?? '–')
+          : (summary.scores[id] ?? '–'),
+      ),
       ...METRICS.map((id) => summary.metrics[id]?.display ?? '–'),
     ]),
   );

@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import {
   auditedPageProblem,
   parseChoice,
+  parseRuns,
+  performanceRuns,
   reportName,
   summarizeLhr,
   summaryTable,
@@ -148,6 +150,28 @@ describe('choices on the command line', () => {
   });
 });
 
+describe('--runs', () => {
+  it('takes a whole number of runs from 1 to 20', () => {
+    assert.equal(parseRuns('5'), 5);
+    assert.equal(parseRuns('1'), 1);
+    assert.equal(parseRuns('20'), 20);
+    for (const value of ['0', '21', '2.5', '-1', 'five', '', '5x']) {
+      assert.equal(parseRuns(value), null, value);
+    }
+  });
+});
+
+describe('the performance score of several runs', () => {
+  it("gives the reported run's score with every run's, lowest first, and their median", () => {
+    assert.equal(performanceRuns([97, 95, 99, 94, 98], 99), '99 (94 95 97 98 99, median 97)');
+    assert.equal(performanceRuns([91, 88, 85, 90], 88), '88 (85 88 90 91, median 89)');
+  });
+
+  it('gives a lone run its score only', () => {
+    assert.equal(performanceRuns([96], 96), '96');
+  });
+});
+
 describe('the report of each page and preset', () => {
   it("keeps the home page's names and gives every other page its own", () => {
     assert.equal(reportName('home', 'mobile'), 'lighthouse.html');
@@ -169,7 +193,7 @@ describe('summary of several pages', () => {
     const { header, rows } = summaryTable(
       {
         home: { presets: { mobile: summary(97, 1.2), desktop: summary(100, 0.4) } },
-        profile: { presets: { mobile: summary(88, 2.5) } },
+        profile: { presets: { mobile: { ...summary(88, 2.5), performanceRuns: [91, 88, 85] } } },
       },
       ['performance', 'accessibility', 'seo'],
     );
@@ -187,7 +211,7 @@ describe('summary of several pages', () => {
     assert.deepEqual(rows, [
       ['home, mobile', 97, 100, '–', '0.9 s', '1.2 s', '–', '–', '–'],
       ['home, desktop', 100, 100, '–', '0.9 s', '0.4 s', '–', '–', '–'],
-      ['profile, mobile', 88, 100, '–', '0.9 s', '2.5 s', '–', '–', '–'],
+      ['profile, mobile', '88 (85 88 91, median 88)', 100, '–', '0.9 s', '2.5 s', '–', '–', '–'],
     ]);
   });
 });

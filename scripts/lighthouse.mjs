@@ -3,12 +3,14 @@
 // by default, BENCH_APP_PORT): the public home page, and /profile, a guarded page, signed in as
 // the first demo user through the embedded provider's hosted form. Runs the mobile preset
 // (Lighthouse's default: Moto G Power emulation, simulated slow 4G and 4× CPU slowdown) and the
-// desktop preset, one run each, in the system Chromium. Prints the scores and the failing audits
-// of each page and preset, then a table of all of them, and writes bench-results/lighthouse.json
-// plus one HTML report per page and preset (lighthouse.html and lighthouse-desktop.html for the
+// desktop preset, five runs each (--runs), in the system Chromium, and reports the median run, as
+// Lighthouse advises (a single run on a shared machine swings by several points). Prints each
+// run's performance, then the median run's scores and failing audits for each page and preset,
+// then a table of all of them, and writes bench-results/lighthouse.json
+// plus the median run's HTML report per page and preset (lighthouse.html and lighthouse-desktop.html for the
 // home page, lighthouse-profile.html and lighthouse-profile-desktop.html for /profile).
 //
-//   node scripts/lighthouse.mjs [--page home|profile|both] [--preset mobile|desktop|both]
+//   node scripts/lighthouse.mjs [--page home|profile|both] [--preset mobile|desktop|both] [--runs N]
 //   (build first: npm run build)
 //
 // The home page needs nothing but /config.json, so `--page home` starts the app server alone;
@@ -30,6 +32,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launch } from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
+import { computeMedianRun } from 'lighthouse/core/lib/median-run.js';
 import { chromium } from 'playwright-core';
 // Lighthouse's own dependency: its API audits a tab given as a puppeteer Page.
 import puppeteer from 'puppeteer-core';
@@ -37,6 +40,7 @@ import { DEMO_USERS } from '../dev-provider/accounts.mjs';
 import {
   auditedPageProblem,
   parseChoice,
+  parseRuns,
   reportName,
   summarizeLhr,
   summaryTable,
@@ -70,22 +74,28 @@ const { values } = parseArgs({
   options: {
     page: { type: 'string', default: 'both' },
     preset: { type: 'string', default: 'both' },
+    // Lighthouse's own advice (docs/variability.md): five runs, and report the median one.
+    runs: { type: 'string', default: '5' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
   console.log(
-    'Usage: node scripts/lighthouse.mjs [--page home|profile|both] [--preset mobile|desktop|both]',
+    'Usage: node scripts/lighthouse.mjs [--page home|profile|both] [--preset mobile|desktop|both] ' +
+      '[--runs N]',
   );
   process.exit(0);
 }
 const pages = parseChoice(values.page, Object.keys(PAGES));
 const presets = parseChoice(values.preset, Object.keys(PRESETS));
-if (!pages || !presets) {
+const runs = parseRuns(values.runs);
+if (!pages || !presets || !runs) {
   console.error(
-    pages
-      ? `--preset must be mobile, desktop or both, not "${values.preset}".`
-      : `--page must be home, profile or both, not "${values.page}".`,
+    !pages
+      ? `--page must be home, profile or both, not "${values.page}".`
+      : !presets
+        ? `--preset must be mobile, desktop or both, not "${values.preset}".`
+        : `--runs must be a whole number from 1 to 20, not "${values.runs}".`,
   );
   process.exit(2);
 }
@@ -140,35 +150,50 @@ try {
     for (const preset of presets) {
       if (cleanup.interrupted) throw new Error('interrupted; no results written.');
       const presetStarted = Date.now();
-      if (signedIn) await emptyHttpCache(tab);
-      const runnerResult = await lighthouse(
-        url,
-        {
-          output: 'html',
-          logLevel: 'error',
-          onlyCategories: CATEGORIES,
-          // Everything is on localhost: a page that is not loaded by then never will be.
-          // Lighthouse waits 45 s by default.
-          maxWaitForLoad: 20_000,
-          maxWaitForFcp: 15_000,
-          // Lighthouse's reset would leave sessionStorage and IndexedDB alone today (its default
-          // clearStorageTypes), but the signed-in run must not depend on that default.
-          disableStorageReset: signedIn,
-        },
-        PRESETS[preset],
-        tab,
-      );
-      if (!runnerResult) throw new Error(`Lighthouse returned no result for ${page}, ${preset}.`);
-      const problem =
-        auditedPageProblem(runnerResult.lhr, url, [providerOrigin]) ??
-        (await headingProblem(tab, heading));
-      if (problem) {
-        throw new Error(
-          `the ${preset} run for ${page} did not audit ${url}: ${problem}. ` +
-            'No score is reported for another page.',
+      const runResults = [];
+      for (let run = 1; run <= runs; run++) {
+        if (cleanup.interrupted) throw new Error('interrupted; no results written.');
+        if (signedIn) await emptyHttpCache(tab);
+        const runnerResult = await lighthouse(
+          url,
+          {
+            output: 'html',
+            logLevel: 'error',
+            onlyCategories: CATEGORIES,
+            // Everything is on localhost: a page that is not loaded by then never will be.
+            // Lighthouse waits 45 s by default.
+            maxWaitForLoad: 20_000,
+            maxWaitForFcp: 15_000,
+            // Lighthouse's reset would leave sessionStorage and IndexedDB alone today (its default
+            // clearStorageTypes), but the signed-in run must not depend on that default.
+            disableStorageReset: signedIn,
+          },
+          PRESETS[preset],
+          tab,
         );
+        if (!runnerResult) throw new Error(`Lighthouse returned no result for ${page}, ${preset}.`);
+        const problem =
+          auditedPageProblem(runnerResult.lhr, url, [providerOrigin]) ??
+          (await headingProblem(tab, heading));
+        if (problem) {
+          throw new Error(
+            `the ${preset} run ${run} for ${page} did not audit ${url}: ${problem}. ` +
+              'No score is reported for another page.',
+          );
+        }
+        runResults.push(runnerResult);
+        if (runs > 1) console.log(`${page}, ${preset}, run ${run}: ${scoreLine(runnerResult.lhr)}`);
       }
+      // A run that could not measure (a runtime error) has no metrics to take a median of.
+      const measured = runResults.filter(({ lhr }) => !lhr.runtimeError);
+      const reported =
+        measured.length === runResults.length
+          ? runResults.find(({ lhr }) => lhr === computeMedianRun(measured.map((r) => r.lhr)))
+          : runResults.find(({ lhr }) => lhr.runtimeError);
+      const runnerResult = reported ?? runResults[0];
       const summary = summarizeLhr(runnerResult.lhr, CATEGORIES);
+      summary.runs = runs;
+      summary.performanceRuns = runResults.map(({ lhr }) => score(lhr, 'performance'));
       summary.seconds = Math.round((Date.now() - presetStarted) / 100) / 10;
       const report = join(RESULTS_DIR, reportName(page, preset));
       summary.report = relative(root, report);
@@ -269,6 +294,19 @@ async function headingProblem(tab, heading) {
   return `its <h1> is ${headings.length === 0 ? 'missing' : headings.map((text) => `"${text}"`).join(', ')}, not "${heading}"`;
 }
 
+function score(lhr, category) {
+  const value = lhr.categories[category]?.score;
+  return typeof value === 'number' ? Math.round(value * 100) : null;
+}
+
+function scoreLine(lhr) {
+  const metric = (id) => lhr.audits[id]?.displayValue ?? '–';
+  return (
+    `performance ${score(lhr, 'performance') ?? '–'}, FCP ${metric('first-contentful-paint')}, ` +
+    `LCP ${metric('largest-contentful-paint')}, TBT ${metric('total-blocking-time')}`
+  );
+}
+
 function print(page, preset, summary) {
   const who = PAGES[page].signedIn ? ` signed in as ${user.email},` : '';
   console.log(
@@ -276,6 +314,12 @@ function print(page, preset, summary) {
       `(${summary.formFactor}, ${summary.throttling} throttling, benchmarkIndex ` +
       `${summary.benchmarkIndex}), ${summary.finalUrl}, ${summary.seconds} s ==`,
   );
+  if (summary.runs > 1) {
+    console.log(
+      `The median of ${summary.runs} runs (Lighthouse's median-run.js: closest to the median FCP ` +
+        `and TTI, not by score); performance in each run: ${summary.performanceRuns.join(', ')}`,
+    );
+  }
   if (summary.runtimeError) console.log(`Runtime error: ${summary.runtimeError}`);
   for (const warning of summary.warnings) console.log(`Warning: ${warning}`);
   console.log(CATEGORIES.map((id) => `${id}: ${summary.scores[id] ?? '–'}`).join('   '));
