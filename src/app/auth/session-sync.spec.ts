@@ -451,18 +451,9 @@ describe('SessionSync', () => {
 
       it('is ready after PEER_ANSWER_MS when no open tab answers, without a session', async () => {
         await holdRenewalLockElsewhere();
-        const sync = start();
-        let ready = false;
-        void sync.ready.then(() => (ready = true));
-        await nextFromTab(ofType('request-session'));
 
-        jasmine.clock().tick(PEER_ANSWER_MS - 1);
-        await settle();
-        const readyEarly = ready;
-        jasmine.clock().tick(1);
-        await sync.ready;
+        await expectReadyOnlyAfterPeerAnswerMs();
 
-        expect(readyEarly).toBeFalse();
         expect(tokenManager.getTokensSync()).toEqual({});
       });
 
