@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { median } from './bench-report.mjs';
 // Reads a Lighthouse result (LHR) the way its HTML report does: category scores 0–100 and the
 // audits it would list as failed. Kept apart from scripts/lighthouse.mjs so it is testable without
 // Chromium or the lighthouse package.
@@ -161,11 +162,7 @@ export function parseRuns(value) {
 export function performanceRuns(scores, reported) {
   if (scores.length < 2) return `${reported}`;
   const sorted = [...scores].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  const median = Number.isInteger(middle)
-    ? (sorted[middle - 1] + sorted[middle]) / 2
-    : sorted[Math.floor(middle)];
-  return `${reported} (${sorted.join(' ')}, median ${median})`;
+  return `${reported} (${sorted.join(' ')}, median ${median(scores)})`;
 }
 
 /** The HTML report's file name; the home page keeps the names it had before other pages came. */

@@ -1,6 +1,6 @@
 import { AuthConfigError, showStartupError } from './auth';
 import { loadRuntimeConfig, parseRuntimeConfig } from './runtime-config';
-import { embeddedConfigBlock } from './auth/testing/auth-fixtures';
+import { embeddedConfigBlock, loadOutcome } from './auth/testing/auth-fixtures';
 
 const ISSUER = 'https://dev-123456.okta.com/oauth2/default';
 const CLIENT_ID = '0oa1b2c3d4e5f6g7h8i9';
@@ -137,13 +137,6 @@ describe('loadRuntimeConfig', () => {
     );
   });
 
-  /** The class and sentence of the error a load rejects with. */
-  const refusal = (load: Promise<unknown>) =>
-    load.then(
-      () => 'accepted',
-      (error: Error) => [error.constructor, error.message],
-    );
-
   describe('with config.json embedded in the page', () => {
     let block: HTMLScriptElement;
     let fetchJson: jasmine.Spy<(url: string) => Promise<Response>>;
@@ -198,10 +191,10 @@ describe('loadRuntimeConfig', () => {
     for (const [what, bad] of badConfigs) {
       it(`refuses ${what} embedded with the error it gives when fetched`, async () => {
         const fetchBad = () => Promise.resolve(jsonResponse(JSON.stringify(bad)));
-        const fromFile = await refusal(loadRuntimeConfig(undefined, fetchBad));
+        const fromFile = await loadOutcome(loadRuntimeConfig(undefined, fetchBad));
         block.textContent = JSON.stringify(bad);
 
-        const fromPage = await refusal(loadRuntimeConfig(undefined, fetchJson));
+        const fromPage = await loadOutcome(loadRuntimeConfig(undefined, fetchJson));
 
         expect(fromFile).not.toBe('accepted');
         expect(fromPage).toEqual(fromFile);

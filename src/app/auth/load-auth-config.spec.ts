@@ -1,6 +1,6 @@
 import { AuthConfigError } from './auth-config';
 import { fetchConfigJson, loadAuthConfig } from './load-auth-config';
-import { embeddedConfigBlock } from './testing/auth-fixtures';
+import { embeddedConfigBlock, loadOutcome } from './testing/auth-fixtures';
 
 const jsonResponse = (body: string, status = 200) =>
   new Response(body, { status, headers: { 'Content-Type': 'application/json' } });
@@ -89,13 +89,6 @@ describe('config.json embedded in the page', () => {
 
   afterEach(() => block.remove());
 
-  /** The class and sentence of the error a load rejects with. */
-  const refusal = (load: Promise<unknown>) =>
-    load.then(
-      () => 'accepted',
-      (error: Error) => [error.constructor, error.message],
-    );
-
   it('gives the Okta settings from the page without fetching config.json', async () => {
     block.textContent = JSON.stringify({ ...OKTA_SETTINGS, scopes: ['openid'] });
 
@@ -135,10 +128,10 @@ describe('config.json embedded in the page', () => {
   for (const [what, bad] of badSettings) {
     it(`refuses ${what} in the page with the error it gives in the file`, async () => {
       const fetchBad = () => Promise.resolve(jsonResponse(JSON.stringify(bad)));
-      const fromFile = await refusal(loadAuthConfig(undefined, fetchBad));
+      const fromFile = await loadOutcome(loadAuthConfig(undefined, fetchBad));
       block.textContent = JSON.stringify(bad);
 
-      const fromPage = await refusal(loadAuthConfig(undefined, fetchConfig));
+      const fromPage = await loadOutcome(loadAuthConfig(undefined, fetchConfig));
 
       expect(fromFile).not.toBe('accepted');
       expect(fromPage).toEqual(fromFile);

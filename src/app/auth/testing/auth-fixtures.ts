@@ -170,3 +170,11 @@ export function embeddedConfigBlock(): HTMLScriptElement {
   document.head.append(block);
   return block;
 }
+
+/** What a config load came to: 'accepted', or the class and sentence of the error it rejected with. */
+export function loadOutcome(load: Promise<unknown>): Promise<unknown> {
+  return load.then(
+    () => 'accepted',
+    (error: Error) => [error.constructor, error.message],
+  );
+}
